@@ -1,0 +1,152 @@
+"""Import benchmark: a synthetic shop of N listings (5 SKUs each) imported into PostgreSQL.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/readiness_bench .venv/bin/python bench/import_bench.py
+
+Each size runs in its own process so peak memory (max RSS) is per size. For each N it prints seconds, the
+number of queries and peak memory for: parsing+validation, the first import, and a re-import of the same
+bundle (which must write nothing). The database named in DATABASE_URL is created if missing and its
+readiness tables are emptied for the benchmark shop: do not point it at data you care about.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/readiness_bench"
+
+
+def synthetic_bundle(n: int, seed: int = 11) -> dict[str, Any]:
+    rng = random.Random(seed)
+    teas = ["西湖龙井", "正山小种", "普洱熟茶", "安溪铁观音", "福鼎白茶", "茉莉花茶", "大红袍", "碧螺春"]
+    listings = []
+    for i in range(n):
+        lid = f"B{i:06d}"
+        skus = []
+        for j in range(5):
+            grams = (j + 1) * 100
+            skus.append({
+                "code": f"{lid}-{j}",
+                "name": f"{grams}g 罐装",
+                "price": f"{rng.randint(30, 500)}.{rng.randint(0, 99):02d}",
+                "list_price": f"{rng.randint(500, 900)}.00",
+                "list_price_basis": None,
+                "stock": rng.randint(0, 5000),
+                "inbound": [{"units": rng.randint(100, 1000), "arrives": f"2026-11-{rng.randint(1, 12):02d}"}],
+                "forecast_units": rng.randint(100, 3000),
+                "safety_stock": rng.randint(10, 200),
+                "price_history": [
+                    {"date": f"2026-11-{day:02d}", "lowest_price": f"{rng.randint(30, 500)}.00"} for day in range(3, 10)
+                ],
+            })
+        tea = rng.choice(teas)
+        listings.append({
+            "id": lid,
+            "category": "tea",
+            "title": f"{tea} {(i % 5 + 1) * 100}g 2026新茶 第{i}号",
+            "subtitle": "产地直发",
+            "description": f"{tea}，茶汤清亮，回甘持久。开封后请密封冷藏保存。" * 3,
+            "specs": {"净含量": f"{(i % 5 + 1) * 100}g", "保质期": "18个月", "产地": "浙江杭州"},
+            "presale": {"enabled": i % 10 == 0, "ship_by": "2026-11-15" if i % 10 == 0 else None, "label": ""},
+            "gifts": [{"name": "茶针", "sku_code": "G1", "stock": 500, "per_order": 1, "first_n": None,
+                       "described_on_page": True}] if i % 4 == 0 else [],
+            "rebates": [{"kind": "coupon", "text": "满199减20", "official_activity_id": None}] if i % 3 == 0 else [],
+            "skus": skus,
+        })
+    return {
+        "format": "readiness-bundle/1",
+        "shop": {"code": "bench-shop", "name": "压测旗舰店", "platform": "tmall"},
+        "promotion": {
+            "code": "d11-2026", "name": "2026 双11",
+            "presale_start": "2026-10-20T20:00:00+08:00", "final_payment_start": "2026-10-31T20:00:00+08:00",
+            "sale_start": "2026-11-10T20:00:00+08:00", "sale_end": "2026-11-11T23:59:59+08:00",
+            "expected_orders": n * 10, "destinations": {"华东": 0.5, "华南": 0.3, "华北": 0.2},
+        },
+        "couriers": [
+            {"code": "zto", "name": "中通快递", "planned_share": 0.6, "daily_capacity": n * 5,
+             "regions": ["华东", "华南", "华北"], "supports_intercept": True},
+            {"code": "sf", "name": "顺丰速运", "planned_share": 0.4, "daily_capacity": n * 3,
+             "regions": ["华东", "华南", "华北"], "supports_intercept": True},
+        ],
+        "service": {"auto_refund_unshipped": True, "auto_accept_returns": True, "cs_agents": 12},
+        "listings": listings,
+    }
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_one(n: int) -> None:
+    """Child process: one size."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "readiness.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from readiness.bundle import parse_bundle
+    from readiness.importing import bundle_import
+    from readiness.models import Shop
+
+    call_command("migrate", verbosity=0)
+    Shop.objects.filter(code="bench-shop").delete()
+    raw = json.dumps(synthetic_bundle(n), ensure_ascii=False).encode()
+
+    start = time.perf_counter()
+    parsed = parse_bundle(raw)
+    parse_s = time.perf_counter() - start
+    rows = []
+    for label in ("first import", "re-import (no change)"):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            summary = bundle_import(parsed=parsed)
+            seconds = time.perf_counter() - start
+        rows.append((label, seconds, len(ctx.captured_queries), summary.line()))
+    print(f"N={n:>6} listings, {n * 5:>6} SKUs, bundle {len(raw) / 1e6:6.1f} MB")
+    print(f"  parse+validate      {parse_s:7.2f} s")
+    for label, seconds, queries, line in rows:
+        print(f"  {label:<21} {seconds:7.2f} s  {queries:3d} queries   ({line})")
+    print(f"  total {parse_s + rows[0][1]:.2f} s for parse + first import; peak memory {peak_mb():.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated listing counts")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        run_one(args.one)
+        return
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+    _ensure_database(os.environ["DATABASE_URL"])
+    print(f"database: {os.environ['DATABASE_URL']}")
+    for n in (int(s) for s in args.sizes.split(",")):
+        subprocess.run([sys.executable, __file__, "--one", str(n)], check=True, env=os.environ)
+
+
+def _ensure_database(url: str) -> None:
+    if not url.startswith("postgres"):
+        return
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()
