@@ -148,3 +148,25 @@ class WaiverAdmin(admin.ModelAdmin):
     list_filter = ["shop", ("lifted_at", admin.EmptyFieldListFilter)]
     search_fields = ["rule", "reason", "fingerprint"]
     raw_id_fields = ["listing"]
+
+
+@admin.register(models.ShopRuleOverride)
+class ShopRuleOverrideAdmin(admin.ModelAdmin):
+    list_display = ["shop", "key", "value", "note", "updated_at"]
+    list_filter = ["shop"]
+    search_fields = ["key", "shop__code"]
+
+
+@admin.register(models.ShopTerm)
+class ShopTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "kind", "shop", "category", "severity", "suggestion"]
+    list_filter = ["kind", "shop", "category"]
+    search_fields = ["term", "shop__code"]
+
+
+@admin.register(models.ListingRevision)
+class ListingRevisionAdmin(admin.ModelAdmin):
+    list_display = ["listing", "changed_by", "changed_at", "source"]
+    list_filter = ["source"]
+    search_fields = ["listing__listing_id"]
+    raw_id_fields = ["listing"]

@@ -32,8 +32,8 @@ from pydantic import (
     StrictBool,
     TypeAdapter,
     ValidationError,
+    with_config,
 )
-from pydantic.dataclasses import dataclass
 
 FORMAT = "readiness-bundle/1"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -160,14 +160,16 @@ STRICT = ConfigDict(allow_inf_nan=False)
 # ---- the bundle ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ShopData:
     code: Annotated[Str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
     name: Name
     platform: Literal["tmall", "taobao", "pdd", "jd", "douyin"]
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class PromotionData:
     code: Annotated[Str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
     sale_start: DateTime
@@ -176,20 +178,22 @@ class PromotionData:
     presale_start: DateTime | None = None
     final_payment_start: DateTime | None = None
     expected_orders: Count = 0
-    destinations: dict[Annotated[Str, Field(min_length=1, max_length=32)], Share] = Field(default_factory=dict)
+    destinations: dict[Annotated[Str, Field(min_length=1, max_length=32)], Share] = dataclasses.field(default_factory=dict)
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class CourierData:
     code: Code
     daily_capacity: Count
     planned_share: Share
     name: Name = ""
-    regions: list[Annotated[Str, Field(min_length=1, max_length=32)]] = Field(default_factory=list)
+    regions: list[Annotated[Str, Field(min_length=1, max_length=32)]] = dataclasses.field(default_factory=list)
     supports_intercept: StrictBool = False
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ServiceData:
     auto_refund_unshipped: StrictBool = False
     auto_accept_returns: StrictBool = False
@@ -198,19 +202,22 @@ class ServiceData:
     refund_self_completion_rate: Rate | None = None
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class InboundData:
     units: Count
     arrives: DateTime
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class PricePointData:
     date: Date
     lowest_price: MoneyIn
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class SkuData:
     code: Code
     price: MoneyIn
@@ -218,13 +225,14 @@ class SkuData:
     name: Name = ""
     list_price: MoneyIn | None = None
     list_price_basis: Name | None = None
-    inbound: list[InboundData] = Field(default_factory=list)
+    inbound: list[InboundData] = dataclasses.field(default_factory=list)
     forecast_units: Count = 0
     safety_stock: Count | None = None
-    price_history: list[PricePointData] = Field(default_factory=list)
+    price_history: list[PricePointData] = dataclasses.field(default_factory=list)
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class GiftData:
     name: Annotated[Str, Field(min_length=1, max_length=200)]
     stock: Count
@@ -234,44 +242,49 @@ class GiftData:
     described_on_page: StrictBool = False
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class RebateData:
     kind: Literal["review_cashback", "free_order", "ranking_cashback", "coupon", "full_reduction", "other"]
     text: LongText = ""
     official_activity_id: Annotated[Str, Field(max_length=64)] | None = None
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class PresaleData:
     enabled: StrictBool = False
     ship_by: Date | None = None
     label: Name = ""
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ListingData:
     id: Code
     category: Annotated[Str, Field(max_length=64)] = ""
     title: LongText = ""
     subtitle: LongText = ""
     description: Body = ""
-    specs: Specs = Field(default_factory=dict)
+    specs: Specs = dataclasses.field(default_factory=dict)
     presale: PresaleData | None = None
-    gifts: list[GiftData] = Field(default_factory=list)
-    rebates: list[RebateData] = Field(default_factory=list)
-    skus: list[SkuData] = Field(default_factory=list)
+    gifts: list[GiftData] = dataclasses.field(default_factory=list)
+    rebates: list[RebateData] = dataclasses.field(default_factory=list)
+    skus: list[SkuData] = dataclasses.field(default_factory=list)
 
 
-@dataclass(frozen=True, config=STRICT)
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Bundle:
     format: str
     shop: ShopData
     promotion: PromotionData
-    couriers: list[CourierData] = Field(default_factory=list)
+    couriers: list[CourierData] = dataclasses.field(default_factory=list)
     service: ServiceData | None = None
-    listings: list[ListingData] = Field(default_factory=list)
+    listings: list[ListingData] = dataclasses.field(default_factory=list)
 
 
+@with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class ParsedBundle:
     bundle: Bundle

@@ -429,3 +429,86 @@ class Waiver(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule} waived by {self.created_by}: {self.reason[:30]}"
+
+
+class ScanChunk(models.Model):
+    """One slice of a scan run's listings, scanned by one task. Completion is counted from these rows, so a
+    chunk that runs twice (a redelivered task) is counted once."""
+
+    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    listing_count = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="scanchunk_run_index_unique")]
+        verbose_name = _("扫描分片")
+        verbose_name_plural = _("扫描分片")
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} chunk {self.index}: {'done' if self.done_at else 'pending'}"
+
+
+class ShopRuleOverride(models.Model):
+    """A shop's own value for one threshold of its platform's rule pack (dotted key, e.g. stock.fail_below)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="rule_overrides")
+    key = models.CharField(_("规则键"), max_length=100)
+    value = models.JSONField(_("取值"))
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["shop", "key"]
+        constraints = [models.UniqueConstraint(fields=["shop", "key"], name="ruleoverride_shop_key_unique")]
+        verbose_name = _("规则覆盖")
+        verbose_name_plural = _("规则覆盖")
+
+    def __str__(self) -> str:
+        return f"{self.shop.code}: {self.key} = {self.value}"
+
+
+class TermKind(models.TextChoices):
+    ALLOW = "allow", _("白名单（品牌/型号/商标）")
+    EXTRA = "extra", _("自定义违规词")
+
+
+class ShopTerm(models.Model):
+    """A shop's own lexicon entries: names the scanner must not flag, or extra terms it must."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="terms")
+    kind = models.CharField(_("类型"), max_length=8, choices=TermKind.choices)
+    term = models.CharField(_("词语"), max_length=100)
+    category = models.CharField(_("类别"), max_length=32, blank=True)
+    severity = models.CharField(_("严重程度"), max_length=8, choices=Severity.choices, blank=True)
+    suggestion = models.CharField(_("替换建议"), max_length=100, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["shop", "kind", "term"]
+        constraints = [models.UniqueConstraint(fields=["shop", "kind", "term"], name="shopterm_unique")]
+        verbose_name = _("店铺词库")
+        verbose_name_plural = _("店铺词库")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.term}"
+
+
+class ListingRevision(models.Model):
+    """Every edit of a listing's text, with who and when (the audit trail of fixes)."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changes = models.JSONField(_("修改内容"))  # {"title": {"old": ..., "new": ...}, ...}
+    source = models.CharField(max_length=16, default="web")  # web, api, import
+
+    class Meta:
+        ordering = ["listing", "-changed_at"]
+        verbose_name = _("商品修改记录")
+        verbose_name_plural = _("商品修改记录")
+
+    def __str__(self) -> str:
+        return f"{self.listing.listing_id} @ {self.changed_at:%Y-%m-%d %H:%M} by {self.changed_by}"

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from readiness.models import Promotion, Shop
+from readiness import bundle
+from readiness.models import (
+    Gift,
+    InboundShipment,
+    Listing,
+    PriceHistory,
+    Promotion,
+    Rebate,
+    ServicePlan,
+    Shop,
+    Sku,
+)
 
 
 def shops_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Shop]:
@@ -16,3 +30,153 @@ def shops_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Shop]:
     return shops.annotate(
         listing_count=Count("listings", filter=Q(listings__archived_at__isnull=True), distinct=True)
     ).prefetch_related(Prefetch("promotions", queryset=Promotion.objects.order_by("-sale_start")))
+
+
+def readiness_input(*, promotion: Promotion, listing_pks: list[int] | None = None) -> bundle.Bundle:
+    """The shop's catalogue and plan for one promotion as the plain dataclasses of ``readiness.bundle``.
+
+    Set-based: one query per table whatever the number of listings (``listing_pks`` restricts it to a chunk).
+    Archived listings and SKUs are left out; price history is limited to the 30 days before the sale.
+    """
+    shop = promotion.shop
+    listings_qs = Listing.objects.filter(shop=shop, archived_at__isnull=True)
+    if listing_pks is not None:
+        listings_qs = listings_qs.filter(pk__in=listing_pks)
+    listing_rows = list(
+        listings_qs.order_by("listing_id").values_list(
+            "pk",
+            "listing_id",
+            "category",
+            "title",
+            "subtitle",
+            "description",
+            "specs",
+            "presale_enabled",
+            "presale_ship_by",
+            "presale_label",
+        )
+    )
+    scope = {"listing__shop": shop, "listing__archived_at__isnull": True}
+    if listing_pks is not None:
+        scope = {"listing_id__in": listing_pks, "listing__archived_at__isnull": True}
+    sku_rows = list(
+        Sku.objects.filter(**scope, archived_at__isnull=True)
+        .order_by("listing_id", "position")
+        .values_list(
+            "pk",
+            "listing_id",
+            "code",
+            "name",
+            "price",
+            "list_price",
+            "list_price_basis",
+            "stock",
+            "forecast_units",
+            "safety_stock",
+        )
+    )
+    sku_scope = {f"sku__{key}": value for key, value in scope.items()} | {"sku__archived_at__isnull": True}
+    inbound: dict[int, list[bundle.InboundData]] = defaultdict(list)
+    for sku_id, units, arrives in (
+        InboundShipment.objects.filter(**sku_scope).order_by("arrives").values_list("sku_id", "units", "arrives")
+    ):
+        inbound[sku_id].append(bundle.InboundData(units=units, arrives=arrives))
+    since = (promotion.sale_start - timedelta(days=30)).date()
+    prices: dict[int, list[bundle.PricePointData]] = defaultdict(list)
+    for sku_id, day, lowest in (
+        PriceHistory.objects.filter(**sku_scope, date__gte=since)
+        .order_by("date")
+        .values_list("sku_id", "date", "lowest_price")
+    ):
+        prices[sku_id].append(bundle.PricePointData(date=day, lowest_price=lowest))
+    gifts: dict[int, list[bundle.GiftData]] = defaultdict(list)
+    for listing_pk, *values in (
+        Gift.objects.filter(**scope)
+        .order_by("pk")
+        .values_list("listing_id", "name", "stock", "sku_code", "per_order", "first_n", "described_on_page")
+    ):
+        name, stock, sku_code, per_order, first_n, described = values
+        gifts[listing_pk].append(
+            bundle.GiftData(
+                name=name,
+                stock=stock,
+                sku_code=sku_code or None,
+                per_order=per_order,
+                first_n=first_n,
+                described_on_page=described,
+            )
+        )
+    rebates: dict[int, list[bundle.RebateData]] = defaultdict(list)
+    for listing_pk, kind, text, activity in (
+        Rebate.objects.filter(**scope).order_by("pk").values_list("listing_id", "kind", "text", "official_activity_id")
+    ):
+        rebates[listing_pk].append(bundle.RebateData(kind=kind, text=text, official_activity_id=activity or None))
+    skus: dict[int, list[bundle.SkuData]] = defaultdict(list)
+    for pk, listing_pk, code, name, price, list_price, basis, stock, forecast, safety in sku_rows:
+        skus[listing_pk].append(
+            bundle.SkuData(
+                code=code,
+                price=price,
+                stock=stock,
+                name=name,
+                list_price=list_price,
+                list_price_basis=basis or None,
+                inbound=inbound.get(pk, []),
+                forecast_units=forecast,
+                safety_stock=safety,
+                price_history=prices.get(pk, []),
+            )
+        )
+    listings = [
+        bundle.ListingData(
+            id=listing_id,
+            category=category,
+            title=title,
+            subtitle=subtitle,
+            description=description,
+            specs=specs or {},
+            presale=bundle.PresaleData(enabled=True, ship_by=ship_by, label=label) if presale else None,
+            gifts=gifts.get(pk, []),
+            rebates=rebates.get(pk, []),
+            skus=skus.get(pk, []),
+        )
+        for pk, listing_id, category, title, subtitle, description, specs, presale, ship_by, label in listing_rows
+    ]
+    couriers = [
+        bundle.CourierData(
+            code=c.code,
+            daily_capacity=c.daily_capacity,
+            planned_share=float(c.planned_share),
+            name=c.name,
+            regions=list(c.regions),
+            supports_intercept=c.supports_intercept,
+        )
+        for c in promotion.couriers.all()
+    ]
+    service_plan = ServicePlan.objects.filter(promotion=promotion).first()
+    service = None
+    if service_plan is not None:
+        service = bundle.ServiceData(
+            auto_refund_unshipped=service_plan.auto_refund_unshipped,
+            auto_accept_returns=service_plan.auto_accept_returns,
+            cs_agents=service_plan.cs_agents,
+            dispute_refund_rate=service_plan.dispute_refund_rate,
+            refund_self_completion_rate=service_plan.refund_self_completion_rate,
+        )
+    return bundle.Bundle(
+        format=bundle.FORMAT,
+        shop=bundle.ShopData(code=shop.code, name=shop.name, platform=shop.platform),
+        promotion=bundle.PromotionData(
+            code=promotion.code,
+            sale_start=promotion.sale_start,
+            sale_end=promotion.sale_end,
+            name=promotion.name,
+            presale_start=promotion.presale_start,
+            final_payment_start=promotion.final_payment_start,
+            expected_orders=promotion.expected_orders,
+            destinations=dict(promotion.destinations),
+        ),
+        couriers=couriers,
+        service=service,
+        listings=listings,
+    )
