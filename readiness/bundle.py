@@ -15,6 +15,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import re
 import json
 import types
 import typing
@@ -74,13 +75,14 @@ class BundleError(Exception):
 
 def _storable_text(value: str) -> str:
     # PostgreSQL refuses NUL in text and lone surrogates cannot be encoded: refuse them here, with a path.
+    if _UNSTORABLE.search(value) is None:  # one C-level scan on the common path
+        return value
     if "\x00" in value:
         raise ValueError("text must not contain the NUL character (\\u0000)")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("text must be valid Unicode (it contains a lone surrogate)") from None
-    return value
+    raise ValueError("text must be valid Unicode (it contains a lone surrogate)")
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _text(max_length: int, *, min_length: int = 0) -> Any:
@@ -100,10 +102,10 @@ Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 def _money_input(value: Any) -> Any:
     # Money is a decimal string; a JSON integer is accepted, a float is not (it would lose cents).
-    if isinstance(value, bool) or not isinstance(value, str | int):
+    if type(value) is not str and type(value) is not int:  # bool is an int subclass: refused here too
         raise ValueError('expected money as a decimal string such as "59.90"')
     try:
-        amount = Decimal(str(value).strip())
+        amount = Decimal(value)
     except ArithmeticError:
         raise ValueError(f'expected money as a decimal string such as "59.90", got {value!r}') from None
     if not amount.is_finite():
@@ -178,7 +180,9 @@ class PromotionData:
     presale_start: DateTime | None = None
     final_payment_start: DateTime | None = None
     expected_orders: Count = 0
-    destinations: dict[Annotated[Str, Field(min_length=1, max_length=32)], Share] = dataclasses.field(default_factory=dict)
+    destinations: dict[Annotated[Str, Field(min_length=1, max_length=32)], Share] = dataclasses.field(
+        default_factory=dict
+    )
 
 
 @with_config(STRICT)
@@ -365,11 +369,15 @@ def _unknown_fields(data: Any, cls: Any, path: str) -> Iterator[BundleIssue]:
     if not isinstance(data, dict):
         return
     fields = _nested_fields(cls)
-    for key, value in data.items():
-        if key not in fields:
-            yield BundleIssue(f"{path}.{key}" if path else key, "unknown field, ignored")
+    if not data.keys() <= fields.keys():
+        for key in data:
+            if key not in fields:
+                yield BundleIssue(f"{path}.{key}" if path else key, "unknown field, ignored")
+    for key, targets in fields.items():
+        if not targets or key not in data:
             continue
-        for inner, is_list in fields[key]:
+        value = data[key]
+        for inner, is_list in targets:
             here = f"{path}.{key}" if path else key
             if is_list and isinstance(value, list):
                 for i, item in enumerate(value):

@@ -194,23 +194,6 @@ def _insert(model: type[Any], fields: list[str], rows: list[tuple[Any, ...]]) ->
                 copy.write_row(row)
 
 
-def _create(model: type[Any], objs: list[Any], fields: list[str], keys: tuple[str, ...], scope: dict[str, Any]) -> None:
-    """Create model instances and give them their primary keys, read back by natural ``keys`` within ``scope``."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs)
-        return
-    attnames = [model._meta.get_field(name).attname for name in fields]
-    _insert(model, fields, [tuple(getattr(obj, name) for name in attnames) for obj in objs])
-    by_key = {tuple(getattr(obj, k) for k in keys): obj for obj in objs}
-    for *natural, pk in model.objects.filter(**scope).values_list(*keys, "pk"):
-        obj = by_key.get(tuple(natural))
-        if obj is not None:
-            obj.pk = pk
-            obj._state.adding = False
-
-
 def _upsert_one(model: type[Any], lookup: dict[str, Any], values: dict[str, Any], fields: list[str]) -> Any:
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -295,77 +278,82 @@ def _import_couriers(promotion: Promotion, couriers: list[b.CourierData]) -> Non
         CourierPlan.objects.filter(pk__in=[c.pk for c in existing.values()]).delete()
 
 
-def _import_listings(shop: Shop, listings: list[b.ListingData], now: Any) -> tuple[Counts, dict[str, Listing]]:
+def _import_listings(shop: Shop, listings: list[b.ListingData], now: Any) -> tuple[Counts, dict[str, int]]:
+    """Upsert listings by id; returns the counts and listing id → primary key for the bundle's listings."""
     counts = Counts()
-    existing = {obj.listing_id: obj for obj in Listing.objects.filter(shop=shop)}
+    # Compare plain tuples: a big shop has tens of thousands of listings and model instances cost.
+    existing = {
+        row[1]: row
+        for row in Listing.objects.filter(shop=shop).values_list("pk", "listing_id", "archived_at", *LISTING_FIELDS)
+    }
     create, update = [], []
     for data in listings:
         values = _listing_values(data)
-        obj = existing.get(data.id)
-        if obj is None:
-            obj = Listing(shop=shop, listing_id=data.id, created_at=now, updated_at=now, **values)
-            create.append(obj)
-            existing[data.id] = obj
+        row = existing.get(data.id)
+        if row is None:
+            create.append((shop.pk, data.id, *values.values(), now, now))
             counts.created += 1
-        elif _changed(obj, values) or obj.archived_at is not None:
-            obj.archived_at = None
-            obj.updated_at = now
-            update.append(obj)
+        elif row[2] is not None or tuple(values.values()) != row[3:]:
+            update.append(Listing(pk=row[0], **values, archived_at=None, updated_at=now))
             counts.updated += 1
         else:
             counts.unchanged += 1
-    _create(
-        Listing,
-        create,
-        ["shop", "listing_id", *LISTING_FIELDS, "created_at", "updated_at"],
-        ("listing_id",),
-        {"shop": shop},
-    )
+    _insert(Listing, ["shop", "listing_id", *LISTING_FIELDS, "created_at", "updated_at"], create)
     Listing.objects.bulk_update(update, [*LISTING_FIELDS, "archived_at", "updated_at"])
     wanted = {data.id for data in listings}
-    gone = [obj.pk for key, obj in existing.items() if key not in wanted and obj.archived_at is None]
+    gone = [row[0] for key, row in existing.items() if key not in wanted and row[2] is None]
     if gone:
         counts.archived = Listing.objects.filter(pk__in=gone).update(archived_at=now, updated_at=now)
-    current = {data.id: existing[data.id] for data in listings}
-    return counts, current
+    pks = {key: row[0] for key, row in existing.items() if key in wanted}
+    if create:
+        new = {row[1] for row in create}
+        pks.update(row for row in Listing.objects.filter(shop=shop).values_list("listing_id", "pk") if row[0] in new)
+    return counts, pks
 
 
 def _import_skus(
-    shop: Shop, listings: dict[str, Listing], data: list[b.ListingData], now: Any
-) -> tuple[Counts, dict[tuple[str, str], Sku]]:
+    shop: Shop, listings: dict[str, int], data: list[b.ListingData], now: Any
+) -> tuple[Counts, dict[tuple[str, str], int]]:
+    """Upsert SKUs by (listing, code); returns the counts and (listing id, SKU code) → primary key."""
     counts = Counts()
-    by_pk = {listing.pk: key for key, listing in listings.items()}
+    by_pk = {pk: key for key, pk in listings.items()}
     # SKUs of listings archived by this import stay as they are: their listing is archived.
     existing = {
-        (by_pk[sku.listing_id], sku.code): sku
-        for sku in Sku.objects.filter(listing__shop=shop)
-        if sku.listing_id in by_pk
+        (by_pk[row[1]], row[2]): row
+        for row in Sku.objects.filter(listing__shop=shop).values_list(
+            "pk", "listing_id", "code", "archived_at", *SKU_FIELDS
+        )
+        if row[1] in by_pk
     }
     create, update = [], []
-    current: dict[tuple[str, str], Sku] = {}
+    pks: dict[tuple[str, str], int] = {}
     for listing_data in data:
-        listing = listings[listing_data.id]
+        listing_pk = listings[listing_data.id]
         for position, sku_data in enumerate(listing_data.skus):
             key = (listing_data.id, sku_data.code)
             values = _sku_values(sku_data, position)
-            obj = existing.pop(key, None)
-            if obj is None:
-                obj = Sku(listing=listing, code=sku_data.code, **values)
-                create.append(obj)
+            row = existing.pop(key, None)
+            if row is None:
+                create.append((listing_pk, sku_data.code, *values.values()))
                 counts.created += 1
-            elif _changed(obj, values) or obj.archived_at is not None:
-                obj.archived_at = None
-                update.append(obj)
+                continue
+            pks[key] = row[0]
+            if row[3] is not None or tuple(values.values()) != row[4:]:
+                update.append(Sku(pk=row[0], **values, archived_at=None))
                 counts.updated += 1
             else:
                 counts.unchanged += 1
-            current[key] = obj
-    _create(Sku, create, ["listing", "code", *SKU_FIELDS], ("listing_id", "code"), {"listing__shop": shop})
+    _insert(Sku, ["listing", "code", *SKU_FIELDS], create)
     Sku.objects.bulk_update(update, [*SKU_FIELDS, "archived_at"])
-    gone = [sku.pk for sku in existing.values() if sku.archived_at is None]
+    gone = [row[0] for row in existing.values() if row[3] is None]
     if gone:
         counts.archived = Sku.objects.filter(pk__in=gone).update(archived_at=now)
-    return counts, current
+    if create:
+        new = {(listing_pk, code) for listing_pk, code, *_ in create}
+        for pk, listing_pk, code in Sku.objects.filter(listing__shop=shop).values_list("pk", "listing_id", "code"):
+            if (listing_pk, code) in new:
+                pks[(by_pk[listing_pk], code)] = pk
+    return counts, pks
 
 
 def _inbound_rows(listings: list[b.ListingData]) -> dict[tuple[str, str], list[tuple[Any, ...]]]:
@@ -392,7 +380,7 @@ def _rebate_rows(listings: list[b.ListingData]) -> dict[str, list[tuple[Any, ...
 
 
 def _replace_children(
-    parents: dict[Any, Any],
+    parents: dict[Any, int],
     queryset: Any,
     parent_field: str,
     wanted: dict[Any, list[tuple[Any, ...]]],
@@ -400,7 +388,7 @@ def _replace_children(
 ) -> None:
     """Child lists without a natural key: a parent whose list changed gets its rows replaced, in two statements."""
     model = queryset.model
-    parent_ids = {parent.pk: key for key, parent in parents.items()}
+    parent_ids = {pk: key for key, pk in parents.items()}
     have: dict[Any, list[tuple[Any, ...]]] = {key: [] for key in parents}
     column = f"{parent_field}_id"
     for row in queryset.order_by("pk").values_list(column, *fields):
@@ -409,13 +397,16 @@ def _replace_children(
     stale = [key for key in parents if have[key] != wanted.get(key, [])]
     if not stale:
         return
-    model.objects.filter(**{f"{column}__in": [parents[key].pk for key in stale]}).delete()
-    _insert(model, [parent_field, *fields], [(parents[key].pk, *row) for key in stale for row in wanted.get(key, [])])
+    # Only parents that had rows need a DELETE (a first import deletes nothing and sends no id list).
+    had_rows = [parents[key] for key in stale if have[key]]
+    if had_rows:
+        model.objects.filter(**{f"{column}__in": had_rows}).delete()
+    _insert(model, [parent_field, *fields], [(parents[key], *row) for key in stale for row in wanted.get(key, [])])
 
 
-def _import_price_history(shop: Shop, skus: dict[tuple[str, str], Sku], listings: list[b.ListingData]) -> None:
+def _import_price_history(shop: Shop, skus: dict[tuple[str, str], int], listings: list[b.ListingData]) -> None:
     """Upsert by (SKU, date). Points absent from a later bundle are kept: they are history."""
-    sku_keys = {sku.pk: key for key, sku in skus.items()}
+    sku_keys = {pk: key for key, pk in skus.items()}
     # Tuples, not model instances: a big shop has hundreds of thousands of points.
     existing = {
         (sku_keys[sku_id], date): (pk, price)
@@ -431,7 +422,7 @@ def _import_price_history(shop: Shop, skus: dict[tuple[str, str], Sku], listings
             for point in sku_data.price_history:
                 found = existing.get((key, point.date))
                 if found is None:
-                    create.append((skus[key].pk, point.date, point.lowest_price))
+                    create.append((skus[key], point.date, point.lowest_price))
                 elif found[1] != point.lowest_price:
                     update.append(PriceHistory(pk=found[0], lowest_price=point.lowest_price))
     _insert(PriceHistory, ["sku", "date", "lowest_price"], create)
