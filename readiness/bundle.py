@@ -15,8 +15,8 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
-import re
 import json
+import re
 import types
 import typing
 from collections.abc import Iterable, Iterator
