@@ -34,48 +34,81 @@ def synthetic_bundle(n: int, seed: int = 11) -> dict[str, Any]:
         skus = []
         for j in range(5):
             grams = (j + 1) * 100
-            skus.append({
-                "code": f"{lid}-{j}",
-                "name": f"{grams}g 罐装",
-                "price": f"{rng.randint(30, 500)}.{rng.randint(0, 99):02d}",
-                "list_price": f"{rng.randint(500, 900)}.00",
-                "list_price_basis": None,
-                "stock": rng.randint(0, 5000),
-                "inbound": [{"units": rng.randint(100, 1000), "arrives": f"2026-11-{rng.randint(1, 12):02d}"}],
-                "forecast_units": rng.randint(100, 3000),
-                "safety_stock": rng.randint(10, 200),
-                "price_history": [
-                    {"date": f"2026-11-{day:02d}", "lowest_price": f"{rng.randint(30, 500)}.00"} for day in range(3, 10)
-                ],
-            })
+            skus.append(
+                {
+                    "code": f"{lid}-{j}",
+                    "name": f"{grams}g 罐装",
+                    "price": f"{rng.randint(30, 500)}.{rng.randint(0, 99):02d}",
+                    "list_price": f"{rng.randint(500, 900)}.00",
+                    "list_price_basis": None,
+                    "stock": rng.randint(0, 5000),
+                    "inbound": [{"units": rng.randint(100, 1000), "arrives": f"2026-11-{rng.randint(1, 12):02d}"}],
+                    "forecast_units": rng.randint(100, 3000),
+                    "safety_stock": rng.randint(10, 200),
+                    "price_history": [
+                        {"date": f"2026-11-{day:02d}", "lowest_price": f"{rng.randint(30, 500)}.00"}
+                        for day in range(3, 10)
+                    ],
+                }
+            )
         tea = rng.choice(teas)
-        listings.append({
-            "id": lid,
-            "category": "tea",
-            "title": f"{tea} {(i % 5 + 1) * 100}g 2026新茶 第{i}号",
-            "subtitle": "产地直发",
-            "description": f"{tea}，茶汤清亮，回甘持久。开封后请密封冷藏保存。" * 3,
-            "specs": {"净含量": f"{(i % 5 + 1) * 100}g", "保质期": "18个月", "产地": "浙江杭州"},
-            "presale": {"enabled": i % 10 == 0, "ship_by": "2026-11-15" if i % 10 == 0 else None, "label": ""},
-            "gifts": [{"name": "茶针", "sku_code": "G1", "stock": 500, "per_order": 1, "first_n": None,
-                       "described_on_page": True}] if i % 4 == 0 else [],
-            "rebates": [{"kind": "coupon", "text": "满199减20", "official_activity_id": None}] if i % 3 == 0 else [],
-            "skus": skus,
-        })
+        listings.append(
+            {
+                "id": lid,
+                "category": "tea",
+                "title": f"{tea} {(i % 5 + 1) * 100}g 2026新茶 第{i}号",
+                "subtitle": "产地直发",
+                "description": f"{tea}，茶汤清亮，回甘持久。开封后请密封冷藏保存。" * 3,
+                "specs": {"净含量": f"{(i % 5 + 1) * 100}g", "保质期": "18个月", "产地": "浙江杭州"},
+                "presale": {"enabled": i % 10 == 0, "ship_by": "2026-11-15" if i % 10 == 0 else None, "label": ""},
+                "gifts": [
+                    {
+                        "name": "茶针",
+                        "sku_code": "G1",
+                        "stock": 500,
+                        "per_order": 1,
+                        "first_n": None,
+                        "described_on_page": True,
+                    }
+                ]
+                if i % 4 == 0
+                else [],
+                "rebates": [{"kind": "coupon", "text": "满199减20", "official_activity_id": None}]
+                if i % 3 == 0
+                else [],
+                "skus": skus,
+            }
+        )
     return {
         "format": "readiness-bundle/1",
         "shop": {"code": "bench-shop", "name": "压测旗舰店", "platform": "tmall"},
         "promotion": {
-            "code": "d11-2026", "name": "2026 双11",
-            "presale_start": "2026-10-20T20:00:00+08:00", "final_payment_start": "2026-10-31T20:00:00+08:00",
-            "sale_start": "2026-11-10T20:00:00+08:00", "sale_end": "2026-11-11T23:59:59+08:00",
-            "expected_orders": n * 10, "destinations": {"华东": 0.5, "华南": 0.3, "华北": 0.2},
+            "code": "d11-2026",
+            "name": "2026 双11",
+            "presale_start": "2026-10-20T20:00:00+08:00",
+            "final_payment_start": "2026-10-31T20:00:00+08:00",
+            "sale_start": "2026-11-10T20:00:00+08:00",
+            "sale_end": "2026-11-11T23:59:59+08:00",
+            "expected_orders": n * 10,
+            "destinations": {"华东": 0.5, "华南": 0.3, "华北": 0.2},
         },
         "couriers": [
-            {"code": "zto", "name": "中通快递", "planned_share": 0.6, "daily_capacity": n * 5,
-             "regions": ["华东", "华南", "华北"], "supports_intercept": True},
-            {"code": "sf", "name": "顺丰速运", "planned_share": 0.4, "daily_capacity": n * 3,
-             "regions": ["华东", "华南", "华北"], "supports_intercept": True},
+            {
+                "code": "zto",
+                "name": "中通快递",
+                "planned_share": 0.6,
+                "daily_capacity": n * 5,
+                "regions": ["华东", "华南", "华北"],
+                "supports_intercept": True,
+            },
+            {
+                "code": "sf",
+                "name": "顺丰速运",
+                "planned_share": 0.4,
+                "daily_capacity": n * 3,
+                "regions": ["华东", "华南", "华北"],
+                "supports_intercept": True,
+            },
         ],
         "service": {"auto_refund_unshipped": True, "auto_accept_returns": True, "cs_agents": 12},
         "listings": listings,

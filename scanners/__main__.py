@@ -1,0 +1,220 @@
+"""The scanner CLI (interfaces.md §1).
+
+    python -m scanners scan [PATH|-] [--format jsonl|table] [--platform tmall|taobao|pdd|jd|douyin]
+                            [--shop-lexicon FILE]
+
+Reads JSON Lines (one listing per line, only ``id`` required), writes one finding per line sorted by
+field and start within each listing (listings in input order). Exit code 0 when nothing at ``error``
+severity was found, 1 when something was, 2 on bad input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any, NoReturn
+
+from scanners.findings import Finding, Severity
+from scanners.listing import scan_listing
+from scanners.options import ScanOptions
+from scanners.terms import PLATFORMS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+# Fields of a listing the scanners know; anything else is ignored with one warning per name.
+_KNOWN_FIELDS = frozenset(
+    {"id", "category", "title", "subtitle", "description", "specs", "presale", "gifts", "rebates", "skus"}
+)
+_STRING_FIELDS = ("category", "title", "subtitle", "description")
+
+
+class InputError(ValueError):
+    """A bad input line; the message names the JSON path."""
+
+
+def _check_listing(obj: Any) -> Mapping[str, Any]:
+    """Validate the shape the scanners rely on; wrong types are errors that name the JSON path."""
+    if not isinstance(obj, dict):
+        raise InputError(f"expected a JSON object (a listing), got {type(obj).__name__}")
+    if "id" not in obj or obj["id"] is None or obj["id"] == "":
+        raise InputError("id: missing (every listing needs an id)")
+    if not isinstance(obj["id"], str | int) or isinstance(obj["id"], bool):
+        raise InputError("id: expected a string")
+    for name in _STRING_FIELDS:
+        if name in obj and obj[name] is not None and not isinstance(obj[name], str):
+            raise InputError(f"{name}: expected a string, got {type(obj[name]).__name__}")
+    specs = obj.get("specs")
+    if specs is not None:
+        if not isinstance(specs, dict):
+            raise InputError(f"specs: expected an object, got {type(specs).__name__}")
+        for k, v in specs.items():
+            if v is not None and (not isinstance(v, str | int | float) or isinstance(v, bool)):
+                raise InputError(f"specs.{k}: expected a string or a number, got {type(v).__name__}")
+    for list_name in ("skus", "gifts", "rebates"):
+        items = obj.get(list_name)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            raise InputError(f"{list_name}: expected an array, got {type(items).__name__}")
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                raise InputError(f"{list_name}[{i}]: expected an object, got {type(item).__name__}")
+            for text_field in ("name", "text"):
+                v = item.get(text_field)
+                if v is not None and not isinstance(v, str):
+                    raise InputError(f"{list_name}[{i}].{text_field}: expected a string, got {type(v).__name__}")
+    presale = obj.get("presale")
+    if presale is not None:
+        if not isinstance(presale, dict):
+            raise InputError(f"presale: expected an object, got {type(presale).__name__}")
+        enabled = presale.get("enabled")
+        if enabled is not None and not isinstance(enabled, bool):
+            raise InputError(f"presale.enabled: expected true or false, got {type(enabled).__name__}")
+        label = presale.get("label")
+        if label is not None and not isinstance(label, str):
+            raise InputError(f"presale.label: expected a string, got {type(label).__name__}")
+    return obj
+
+
+def _listings(stream: IO[str], warn: IO[str]) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    warned: set[str] = set()
+    for lineno, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
+        try:
+            listing = _check_listing(obj)
+        except InputError as exc:
+            raise InputError(f"line {lineno}: {exc}") from exc
+        for name in listing:
+            if name not in _KNOWN_FIELDS and name not in warned:
+                warned.add(name)
+                warn.write(f"warning: line {lineno}: unknown field {name!r} ignored\n")
+        yield lineno, listing
+
+
+def _context(value: str, start: int, end: int, color: bool, width: int = 16) -> str:
+    left = value[max(0, start - width) : start]
+    right = value[end : end + width]
+    hit = value[start:end]
+    mark = f"\x1b[1;31m{hit}\x1b[0m" if color else f"【{hit}】"
+    text = ("…" if start > width else "") + left + mark + right + ("…" if end + width < len(value) else "")
+    return text.replace("\n", "⏎").replace("\r", "")
+
+
+def _table_rows(findings: Sequence[Finding], values: Mapping[str, str], color: bool) -> list[str]:
+    rows: list[str] = []
+    for f in findings:
+        sev = f.severity.value
+        if color:
+            code = {"error": "31", "warning": "33", "info": "36"}[sev]
+            sev = f"\x1b[{code}m{sev:<7}\x1b[0m"
+        else:
+            sev = f"{sev:<7}"
+        rows.append(f"{f.listing_id}  {f.field}  [{f.start}:{f.end}]  {sev}  {f.rule}  {f.category}  {f.citation}")
+        value = values.get(f.field)
+        if value is not None:
+            rows.append(f"    {_context(value, f.start, f.end, color)}")
+        rows.append(f"    {f.message}")
+        if f.suggestion:
+            rows.append(f"    建议：{f.suggestion}")
+        if f.related is not None:
+            rows.append(f"    对照：{f.related.field} “{f.related.text}”")
+    return rows
+
+
+def _field_values(listing: Mapping[str, Any]) -> dict[str, str]:
+    from scanners.listing import listing_fields
+
+    return dict(listing_fields(listing))
+
+
+def run_scan(stream: IO[str], out: IO[str], err: IO[str], *, fmt: str, options: ScanOptions | None, color: bool) -> int:
+    """Scan every listing of ``stream``; return the exit code."""
+    counts = dict.fromkeys(Severity, 0)
+    n_listings = 0
+    try:
+        for _, listing in _listings(stream, err):
+            n_listings += 1
+            findings = scan_listing(listing, options)
+            for f in findings:
+                counts[f.severity] += 1
+            if not findings:
+                continue
+            if fmt == "jsonl":
+                out.write("".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
+            else:
+                out.write("\n".join(_table_rows(findings, _field_values(listing), color)) + "\n")
+    except InputError as exc:
+        out.flush()
+        err.write(f"error: {exc}\n")
+        return EXIT_USAGE
+    if fmt == "table":
+        out.write(
+            f"{sum(counts.values())} findings ({counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
+            f"{counts[Severity.INFO]} info) in {n_listings} listings\n"
+        )
+    return EXIT_FINDINGS if counts[Severity.ERROR] else EXIT_OK
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m scanners", description="Scan listings for wording and spec problems.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    scan = sub.add_parser("scan", help="scan JSON Lines listings")
+    scan.add_argument("path", nargs="?", default="-", help="JSON Lines file, or - for standard input (default)")
+    scan.add_argument("--format", choices=("jsonl", "table"), default="jsonl")
+    scan.add_argument("--platform", choices=sorted(PLATFORMS))
+    scan.add_argument(
+        "--shop-lexicon",
+        type=Path,
+        help="TOML file with the shop's allow-list (allow = [...]) and extra terms ([[extra_terms]])",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    for s in (sys.stdout, sys.stderr):
+        if hasattr(s, "reconfigure") and (s.encoding or "").lower() not in ("utf-8", "utf8"):
+            s.reconfigure(encoding="utf-8")
+    try:
+        if args.shop_lexicon is not None:
+            options: ScanOptions | None = ScanOptions.from_toml(args.shop_lexicon, platform=args.platform)
+        else:
+            options = ScanOptions(platform=args.platform) if args.platform else None
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f"error: --shop-lexicon: {exc}\n")
+        return EXIT_USAGE
+    color = args.format == "table" and sys.stdout.isatty()
+    try:
+        if args.path == "-":
+            return run_scan(sys.stdin, sys.stdout, sys.stderr, fmt=args.format, options=options, color=color)
+        try:
+            stream = open(args.path, encoding="utf-8")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            sys.stderr.write(f"error: cannot read {args.path}: {exc.strerror}\n")
+            return EXIT_USAGE
+        with stream:
+            try:
+                return run_scan(stream, sys.stdout, sys.stderr, fmt=args.format, options=options, color=color)
+            except UnicodeDecodeError as exc:
+                sys.stderr.write(f"error: {args.path} is not UTF-8 text: {exc.reason}\n")
+                return EXIT_USAGE
+    except BrokenPipeError:  # e.g. piped into head
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,416 @@
+"""Context rules for extreme wording (广告法 第九条(三)) and the exemptions of the SAMR 2023
+《广告绝对化用语执法指南》.
+
+The rules generalise over what a phrase is about rather than listing exceptions:
+
+- what follows 最: an evaluation of the goods (最佳, 最靓) is a claim; time, order, position and discourse
+  words (最终, 最初, 最后, 最上层, 最重要的是) are not; a limit stated with a number or a parameter
+  (最大承重150kg, 最高80℃) is a specification; 最好 before a verb is advice (最好三天内吃完);
+- what follows 第一: a classifier or an ordinal noun (第一次, 第一眼, 第一章, 第一时间) is an ordinal;
+  名/品牌/家 after a ranking domain (销量, 全国, 行业) is a ranking claim;
+- what the phrase describes: the shop's service or culture (诚信第一, 最用心的服务), a goal (致力于做到
+  最好), a comparison within the shop's own range (本店最大的一款) are not about the goods' superiority;
+- the guide's other exemptions: usage advice (最佳饮用温度), grades of a standard (特级, 一级 with GB/T),
+  names, models and trademarks (allow-list, ®/™, 型号 TOP-1), awards conferred under national rules
+  (荣获…第一名, 国家级高新技术企业 -> info), and claims limited to a time or a region
+  (2024年双11京东自营销量第一 -> warning: keep the evidence).
+
+The word classes the rules consult are data (``lexicon/context.toml``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, Hit, Outcome, context_rule
+from scanners.findings import Severity
+from scanners.normalize import filler_levels, normalize_term
+from scanners.terms import Via
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_DIGIT = re.compile(r"[0-9]")
+_CUT = re.compile(r"[。.!?;\n,，]")
+_LEVELS = filler_levels()
+_IDENTIFIER = re.compile(r"码|号|标识|编码|id|uid|sn")
+
+AWARD = Outcome(
+    severity=Severity.INFO,
+    rule="extreme.award_title",
+    message="“{text}”出自依国家有关规定评定的奖项或称号，可以如实使用；请保留证书或评定文件备查，并写明评定机构和年份",
+    suggestion="注明评定机构与年份，如“2023年获评国家级高新技术企业”",
+)
+LIMITED = Outcome(
+    severity=Severity.WARNING,
+    rule="extreme.limited_claim",
+    message="“{text}”限定了时间、平台或地域，属于可证明的事实陈述；须保留销量、排名等数据来源证据，并在页面注明来源和统计范围",
+    suggestion="注明数据来源、统计时间和范围，如“据XX平台数据，2024年双11期间XX类目销量第一”",
+)
+
+
+# -- shared checks ---------------------------------------------------------------------------------------
+
+
+def named(hit: Hit) -> bool:
+    """The hit is part of a name, model, trademark or patent ("TOP-1型号", "极品®", "型号：NO.1")."""
+    after = hit.raw_after(2)
+    if "®" in after or "™" in after or "©" in after:
+        return True
+    before = _CUT.split(hit.raw_before(12))[-1]
+    if "《" in before and "》" not in before:
+        return True  # the title of a work: 《第一炉香》
+    # "型号 TOP-1", "型号：TOP-1": a model word right before; "品牌：最生活": a label with a colon or quote.
+    stripped = before.rstrip(" \t:：\"“”'‘’「『【[(（")
+    if hit.ends_with(normalize_term(stripped), "name_markers"):
+        return True
+    if stripped != before.rstrip(" \t") and hit.ends_with(normalize_term(stripped), "name_labels"):
+        return True
+    tail = hit.after(3, SOFT)
+    return bool(tail and hit.starts_with(tail, "name_suffixes"))
+
+
+def goal(hit: Hit) -> bool:
+    """The phrase states an aim, not a property of the goods ("致力于做到最好", "追求极致")."""
+    return bool(hit.search(hit.before(16, CLAUSE), "goal_markers"))
+
+
+def about_service(hit: Hit, tail: str) -> bool:
+    """The phrase describes the shop's service or culture, not the goods ("最贴心的服务", "服务第一")."""
+    if hit.starts_with(tail, "service_nouns"):
+        return True
+    # "最真诚的态度", "极致的服务": the noun the phrase modifies, after 的.
+    de = tail.find("的")
+    if 0 <= de <= 3 and hit.starts_with(tail[de + 1 :], "service_nouns"):
+        return True
+    return bool(hit.ends_with(hit.before(4, SOFT), "service_nouns"))
+
+
+def self_comparison(hit: Hit) -> bool:
+    """A comparison within the shop's or brand's own range ("本店最大的一款", "本系列最轻")."""
+    before = hit.before(20, CLAUSE)
+    if not hit.search(before, "self_markers"):
+        return False
+    return not hit.search(before + normalize_term(hit.text), "unlimited_scope")
+
+
+def award(hit: Hit) -> bool:
+    """Conferred by an award or a title ("荣获…大赛第一名", "被评为国家级…")."""
+    return bool(hit.search(hit.before(24, CLAUSE), "award_verbs"))
+
+
+def limited(hit: Hit) -> bool:
+    """Limited to a stated time, platform, channel or region, or attributed to a data source.
+
+    The limit must qualify the claim: it is looked for in the claim's own clause, in a bracket right after
+    it ("销量第一（2024年10月）"), or - for a data source ("据尼尔森数据，…") - anywhere in the sentence.
+    """
+    window = hit.before(32, CLAUSE) + "|" + hit.after(12, CLAUSE)
+    raw = hit.raw_after(1)
+    if raw in ("(", "（"):
+        window += "|" + hit.after(16, SENTENCE)
+    if hit.search(window, "limited_time") or hit.search(window, "limited_scope"):
+        return True
+    return bool(hit.search(hit.before(60, SENTENCE), "limited_source"))
+
+
+def common(hit: Hit, tail: str, *, ranking: bool = False) -> Outcome | None:
+    """Exemptions shared by every extreme term: names, goals, service, awards, limited claims."""
+    if named(hit) or goal(hit) or about_service(hit, tail):
+        return None
+    if award(hit):
+        return AWARD
+    if ranking and limited(hit):
+        return LIMITED
+    return KEEP
+
+
+# -- 最 ----------------------------------------------------------------------------------------------------
+
+
+def _zui_advice(hit: Hit, adj: str, tail: str, before: str) -> bool:
+    """最好/最佳/最宜 as advice on use, timing or storage ("开封后最好三天内吃完", "最佳饮用温度")."""
+    if len(adj) == 2 and adj[0] == "好" and adj[1] in "用吃喝穿看听玩闻洗戴":
+        adj, tail = "好", adj[1:] + tail  # 最好用温水: 最好 + 用温水
+    if adj not in ("好", "佳", "宜", "适宜", "合适", "适合", "好是"):
+        return False
+    if hit.search(before, "usage_before"):
+        return True
+    if adj == "好":
+        # 最好 + a verb phrase is "had better": 最好三天内吃完, 最好选择正规渠道. 最好 + 的/nothing is a claim.
+        if not tail or tail[0] in "的地了啦呀哦!":
+            return False
+        if _DIGIT.match(tail):
+            return True
+        starter = hit.starts_with(tail, "advice_starters")
+        if starter:
+            rest = tail[len(starter) :]
+            return bool(rest) and rest[0] not in "的了啦呀哦" and not hit.starts_with(rest, "claim_nouns")
+        if tail[0] in "用吃喝穿看听玩闻洗戴":
+            rest = tail[1:]
+            return bool(rest) and rest[0] not in "的了啦呀哦" and not hit.starts_with(rest, "claim_nouns")
+        return False
+    return bool(hit.starts_with(tail, "usage_after"))
+
+
+def _zui_limit(hit: Hit, adj: str, tail: str, before: str) -> bool:
+    """A limit of the product's own range: 最大承重150kg, 最高可达80℃, 温度最高80℃, 最多可放20件."""
+    if not hit.starts_with(adj, "scalar_adj"):
+        return False
+    t = tail
+    lead = hit.starts_with(t, "number_lead")
+    if lead:
+        t = t[len(lead) :]
+    if _DIGIT.match(t) or hit.starts_with(t, "cn_numbers") or hit.starts_with(t, "limit_time"):
+        return True
+    if hit.starts_with(adj, "extent_adj") and hit.starts_with(tail, "param_nouns"):
+        return True  # 最大承重, 最高温度: the name of a limit, even without its number
+    if hit.starts_with(tail, "param_nouns") and _DIGIT.search(tail[:10]):
+        return True  # 最长续航12小时
+    return bool(hit.ends_with(before, "param_nouns") and _DIGIT.search(tail[:8]))
+
+
+def _clean_after_zui(hit: Hit, cont: str) -> bool:
+    """What follows 最 is an ordinary word (最终, 最大化) - unless a longer evaluation matches (最先进)."""
+    clean = hit.starts_with(cont, "zui_clean")
+    if clean is None:
+        return False
+    adj = hit.starts_with(cont, "zui_error_adj")
+    return adj is None or len(adj) <= len(clean)
+
+
+@context_rule("zui")
+def zui(hit: Hit) -> Outcome | None:
+    """最 + evaluation; "史上最"/"全网最" + evaluation. What follows 最 decides."""
+    text = hit.doc.text
+    canonical = normalize_term(hit.term.text)
+    zui_at = canonical.find("最")
+    ext: list[int] = []
+    # The content characters from the one after 最 on (for 最佳: 佳…; for the key 最: whatever follows).
+    n_key_after = len(canonical) - zui_at - 1
+    if n_key_after > 0:
+        inside = [i for i in range(hit.start, hit.end) if text[i] not in _LEVELS]
+        cont_pos = inside[zui_at + 1 :] + hit.after_positions(8, CLAUSE)
+    else:
+        cont_pos = hit.after_positions(8)
+    cont = "".join(text[i] for i in cont_pos)
+    if not cont or _clean_after_zui(hit, cont):
+        return None
+    skip = hit.starts_with(cont, "zui_transparent") if n_key_after == 0 else None
+    n_skip = len(skip) if skip else 0
+    rest = cont[n_skip:]
+    if not rest or _clean_after_zui(hit, rest):
+        return None
+    if n_key_after > 0:
+        adj = canonical[zui_at + 1 :]
+    else:
+        found = hit.starts_with(rest, "zui_error_adj") or hit.starts_with(rest, "zui_warning_adj")
+        if found is None:
+            if not _CJK.match(rest[0]):
+                return None  # 最 before a number or a Latin word that is no listed evaluation
+            found = rest[0]
+        adj = found
+        ext = cont_pos[: n_skip + len(adj)]
+    tail = cont[n_skip + len(adj) :]
+    before = hit.before(12, CLAUSE)
+
+    if named(hit) or goal(hit):
+        return None
+    if self_comparison(hit):
+        return None
+    if about_service(hit, tail):
+        return None
+    if _zui_advice(hit, adj, tail, before) or _zui_limit(hit, adj, tail, before):
+        return None
+    t = tail[1:] if tail.startswith("的") else tail
+    if hit.starts_with(adj, "self_desc_adj") and hit.starts_with(t, "self_desc_nouns"):
+        return None  # 最大的特点是…: describes a feature of the goods, compares with nothing
+    widen = hit.extend_to(ext)
+    if award(hit):
+        return _with_span(AWARD, widen)
+    if limited(hit):
+        return _with_span(LIMITED, widen)
+    if hit.starts_with(adj, "zui_warning_adj") and not hit.starts_with(adj, "zui_error_adj"):
+        return _with_span(
+            Outcome(
+                severity=Severity.WARNING,
+                message="“{text}”是最高级的主观评价，易被认定为绝对化用语；请改为客观描述或提供依据",
+            ),
+            widen,
+        )
+    return widen
+
+
+def _with_span(o: Outcome, span: Outcome) -> Outcome:
+    return Outcome(o.severity, o.rule, o.message, o.suggestion, o.citation, span.start, span.end)
+
+
+# -- 第一, NO.1, TOP1 -----------------------------------------------------------------------------------
+
+
+_ORDINAL_HEADS = ("第一", "第1", "首个")
+
+
+@context_rule("first")
+def first(hit: Hit) -> Outcome | None:
+    """第一 and its spellings: an ordinal unless it ranks the goods."""
+    canonical = normalize_term(hit.term.text)
+    latin = hit.key.latin_start or canonical.startswith(("no", "top", "number", "#"))
+    before = hit.before(12, CLAUSE)
+    ranked = bool(hit.search(before, "ranking_domain"))
+    if named(hit):
+        return None
+    if latin and _model_spelling(hit) and not ranked:
+        return None
+    head = next((h for h in _ORDINAL_HEADS if canonical.startswith(h)), None)
+    if head is not None:
+        # What follows 第一 decides: the rest of the key (第一名 -> 名) and then the text after the hit.
+        tail = canonical[len(head) :] + hit.after(6)
+        if tail[:1] and tail[0] in "百千万十零两":
+            return None  # 第一百零八: a larger ordinal
+        claim_noun = hit.starts_with(tail, "first_claim_nouns")
+        if not claim_noun:
+            if hit.starts_with(tail, "ordinal_strong"):
+                return None
+            weak = hit.starts_with(tail, "ordinal_weak")
+            if weak == "名":
+                rest = tail[1:]
+                if hit.starts_with(rest, "buyer_words") or hit.starts_with(rest, "ordinal_strong"):
+                    return None
+            elif weak and not ranked:
+                return None
+        if hit.ends_with(before, "value_subjects") and not ranked:
+            return None  # 诚信第一, 顾客第一: a priority, not a ranking
+        if "第二" in hit.after(16, SENTENCE) or "第二" in hit.before(16, SENTENCE):
+            return None  # 友谊第一，比赛第二
+    else:
+        tail = hit.after(6)
+        if canonical.endswith(_ORDINAL_HEADS) and hit.starts_with(tail, "ordinal_strong"):
+            return None  # 销量第一次突破百万: "for the first time"
+    return common(hit, tail, ranking=True)
+
+
+def _model_spelling(hit: Hit) -> bool:
+    """ "TOP-1", "No-1A": a hyphenated or alphanumeric code reads as a model, not a rank."""
+    raw = hit.doc.text[hit.start : hit.end]
+    after = hit.raw_after(1)
+    if after and (after.isascii() and after.isalnum()):
+        return True
+    return "-" in raw or "_" in raw
+
+
+# -- other extreme terms ---------------------------------------------------------------------------------
+
+
+@context_rule("claim")
+def claim(hit: Hit) -> Outcome | None:
+    """An extreme word with no ordinary reading (顶级, 极品, 首选...): only the shared exemptions apply."""
+    return common(hit, hit.after(10, CLAUSE))
+
+
+@context_rule("ranking")
+def ranking(hit: Hit) -> Outcome | None:
+    """A ranking or sales claim (销量冠军, 销冠): limited in time or place it needs evidence (warning)."""
+    return common(hit, hit.after(10, CLAUSE), ranking=True)
+
+
+@context_rule("national")
+def national(hit: Hit) -> Outcome | None:
+    """国家级/世界级: a conferred title (国家级高新技术企业, 国家级非遗传承人) is information, not a claim."""
+    tail = hit.after(12, CLAUSE)
+    if hit.starts_with(tail, "title_nouns") or hit.search(tail[:10], "title_nouns"):
+        return AWARD
+    return common(hit, tail)
+
+
+@context_rule("grade")
+def grade(hit: Hit) -> Outcome | None:
+    """特级/特等/优级: a grade of a standard; backed when the listing names the standard."""
+    if hit.listing.mentions_standard:
+        return None
+    before, after = hit.sentence()
+    if hit.search(before + after, "standard_words"):
+        return None
+    return KEEP
+
+
+@context_rule("classifier_shou")
+def classifier_shou(hit: Hit) -> Outcome | None:
+    """首 after a numeral or demonstrative is a classifier (一首选自…, 这首家喻户晓的歌)."""
+    b = hit.before(1, SOFT)
+    if b and hit.starts_with(b, "numeral_chars"):
+        return None
+    return KEEP
+
+
+@context_rule("numeral_wan")
+def numeral_wan(hit: Hit) -> Outcome | None:
+    """万 after a numeral is a number (十万能量, 千万能不能): not 万能."""
+    b = hit.before(1, SOFT)
+    if b and (hit.starts_with(b, "numeral_chars") or _DIGIT.match(b)):
+        return None
+    return KEEP
+
+
+@context_rule("unique")
+def unique(hit: Hit) -> Outcome | None:
+    """唯一: "唯一的缺点", "唯一码", "唯一性" are ordinary; "全国唯一" is a claim."""
+    tail = hit.after(6, SOFT)
+    if hit.starts_with(tail, "unique_clean"):
+        return None
+    if _IDENTIFIER.search(tail[:4]):
+        return None  # 唯一防伪码, 唯一序列号: an identifier
+    return KEEP
+
+
+@context_rule("absolute")
+def absolute(hit: Hit) -> Outcome | None:
+    """绝对: technical terms (绝对值, 绝对湿度) are ordinary."""
+    if hit.starts_with(hit.after(4, SOFT), "absolute_clean") or hit.before(2, SOFT).endswith("相对"):
+        return None
+    return KEEP
+
+
+@context_rule("universal")
+def universal(hit: Hit) -> Outcome | None:
+    """万能 as part of a product type (万能胶, 万能充, 万能转换插头) names the goods."""
+    if hit.starts_with(hit.after(4, SOFT), "universal_products"):
+        return None
+    return KEEP
+
+
+@context_rule("percent")
+def percent(hit: Hit) -> Outcome | None:
+    """100%: a composition (100%纯棉, 棉含量100%) or a service promise is fine; 100%有效 is not."""
+    tail = hit.after(6, SOFT)
+    before = hit.before(6, CLAUSE)
+    if hit.starts_with(tail, "percent_material") or hit.ends_with(before, "percent_material_before"):
+        return None
+    if hit.starts_with(tail, "percent_service"):
+        return None
+    if hit.starts_with(tail, "percent_claim"):
+        return KEEP
+    return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
+
+
+@context_rule("ceiling")
+def ceiling(hit: Hit) -> Outcome | None:
+    """天花板 in the slang sense ("行业天花板", "颜值天花板"), not the ceiling of a room."""
+    before = hit.before(6, SOFT)
+    if hit.ends_with(before, "ceiling_domains") or before.endswith("界"):
+        return common(hit, hit.after(6, CLAUSE))
+    return None
+
+
+@context_rule("soundalike")
+def soundalike(hit: Hit) -> Outcome | None:
+    """A sound-alike spelling (弟一, 醉佳) must not be an ordinary word (兄弟一起, 陶醉佳酿)."""
+    if hit.key.via is not Via.VARIANT:
+        return KEEP
+    b = hit.before(1, SOFT)
+    if b and hit.starts_with(b + hit.text[:1], "soundalike_words"):
+        return None
+    return KEEP
+
+
+def is_filler(ch: str) -> bool:
+    """Whether ``ch`` is filler (for tests and diagnostics)."""
+    return ch in filler_levels()

@@ -1,0 +1,247 @@
+"""Text normalisation that keeps every match traceable to the original characters.
+
+Two steps, both designed so that an offset found in normalised text maps back to the original value:
+
+1. :func:`fold` is *length-preserving*: every character is replaced by exactly one character
+   (traditional -> simplified, full-width -> half-width, upper -> lower case, Unicode compatibility forms
+   such as circled digits and mathematical letters, and a small table of look-alike characters).
+   Offsets into the folded text are offsets into the original text.
+2. :func:`squeeze` deletes *filler* (spaces, punctuation, symbols, zero-width and other invisible
+   characters) and keeps a map back to the folded text. It is only needed when a term may have been
+   split by filler ("最 佳", "第\u200b一"), which :class:`Folded` callers detect cheaply first.
+
+Every filler character has a *level* that tells how strongly it separates text:
+
+- 0: invisible (zero-width, joiners, variation selectors, combining marks) - never a separator;
+- 1: spaces and decorative symbols (``* ~ - . / | ★``) - separate keywords in titles;
+- 2: clause punctuation (``，、：（）“”``);
+- 3: sentence ends and line breaks (``。！？；\\n``).
+
+Context rules use the levels to decide how far a phrase reaches; the matcher allows only level 0-1 filler
+inside a term, so two sentences are never joined into one term.
+
+The tables are built once per process from Unicode data, OpenCC and ``lexicon/normalize.toml``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).with_name("lexicon")
+
+#: Filler levels (see the module docstring).
+INVISIBLE, SOFT, CLAUSE, SENTENCE = 0, 1, 2, 3
+
+# Kept as content although Unicode calls them punctuation or symbols: they carry meaning for the rules
+# ("100%", "#1", "¥99", "60℃").
+_KEEP = frozenset("%‰#¥$€£℃℉°")
+_SENTENCE = frozenset("。.!?;…\n\r\x0b\x0c\u2028\u2029")
+_CLAUSE = frozenset(",、:()[]{}《》〈〉「」『』“”‘’〔〕〖〗【】︑")
+# Characters that render as nothing or as blank space although Unicode files them as letters.
+_INVISIBLE_EXTRA = frozenset("\u115f\u1160\u3164\uffa0\u2800\u034f\u180e")
+# "." is both a sentence end and the dot of "No.1": treated as a soft separator, like the others that
+# evasion uses between characters.
+_SOFT_OVERRIDE = frozenset(".")
+
+# Code point ranges examined when building the tables: the BMP, mathematical alphanumerics (used to
+# dodge filters: "𝐓𝐎𝐏"), enclosed alphanumerics, emoji and tag characters.
+_RANGES = ((0x0000, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1FB00), (0xE0000, 0xE0080), (0xE0100, 0xE01F0))
+
+
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    fold_map: dict[int, str]
+    needs_fold: re.Pattern[str]
+    level: dict[str, int]
+    filler_run: re.Pattern[str]
+    soft_class: str
+    pinyin: dict[str, tuple[str, ...]]
+
+
+def _load_normalize_data() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+    with (LEXICON_DIR / "normalize.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    lookalikes: dict[str, str] = {}
+    for target, sources in data["lookalikes"].items():
+        for src in sources:
+            if len(src) != 1 or len(target) != 1:
+                raise ValueError(f"normalize.toml: look-alike {src!r} -> {target!r} must map one character")
+            lookalikes[src] = target
+    pinyin = {ch: tuple(str(s) for s in (v if isinstance(v, list) else [v])) for ch, v in data["pinyin"].items()}
+    return lookalikes, pinyin
+
+
+def _t2s_map(chars: list[str]) -> dict[str, str]:
+    """Traditional -> simplified, one character at a time so lengths never change."""
+    import opencc  # imported lazily: only needed when the tables are first built
+
+    converter = opencc.OpenCC("t2s")
+    # One call with a separator converts each character on its own: phrase rules never span two of them.
+    converted = converter.convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # pragma: no cover - defensive, OpenCC keeps line breaks
+        return {}
+    return {a: b for a, b in zip(chars, converted, strict=True) if len(b) == 1 and b != a}
+
+
+def _filler_level(ch: str) -> int | None:
+    if ch in _KEEP:
+        return None
+    if ch in _INVISIBLE_EXTRA:
+        return INVISIBLE
+    if ch in _SOFT_OVERRIDE:
+        return SOFT
+    if ch in _SENTENCE:
+        return SENTENCE
+    if ch in _CLAUSE:
+        return CLAUSE
+    cat = unicodedata.category(ch)
+    if cat in ("Cf", "Mn", "Me") or 0xFE00 <= ord(ch) <= 0xFE0F or 0xE0000 <= ord(ch) <= 0xE01EF:
+        return INVISIBLE
+    if cat in ("Zl", "Zp"):
+        return SENTENCE
+    if cat == "Cc":
+        return SOFT if ch in "\t\x1c\x1d\x1e\x1f\x85" or ch.isspace() else INVISIBLE
+    if cat[0] in "PZ" or cat in ("Sk", "So", "Sm"):
+        return SOFT
+    return None
+
+
+def _class(chars: list[str]) -> str:
+    """A regex character class body for ``chars`` (compressed into ranges)."""
+    codes = sorted({ord(c) for c in chars})
+    parts: list[str] = []
+    i = 0
+    while i < len(codes):
+        j = i
+        while j + 1 < len(codes) and codes[j + 1] == codes[j] + 1:
+            j += 1
+        lo, hi = chr(codes[i]), chr(codes[j])
+        parts.append(re.escape(lo) if i == j else f"{re.escape(lo)}-{re.escape(hi)}")
+        i = j + 1
+    return "".join(parts)
+
+
+@functools.cache
+def _tables() -> _Tables:
+    lookalikes, pinyin = _load_normalize_data()
+    cjk = [chr(c) for r in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00)) for c in range(*r)]
+    t2s = _t2s_map(cjk)
+
+    def fold_char(ch: str) -> str:
+        out = ch
+        nfkc = unicodedata.normalize("NFKC", out)
+        if len(nfkc) == 1:
+            out = nfkc
+        # Latin letters with tone marks or accents ("zuì") fold to the bare letter.
+        if "\u00c0" <= out <= "\u024f" or "\u1e00" <= out <= "\u1eff":
+            base = unicodedata.normalize("NFKD", out)[0]
+            if base.isascii():
+                out = base
+        low = out.lower()
+        if len(low) == 1:
+            out = low
+        out = t2s.get(out, out)
+        out = lookalikes.get(out, out)
+        out = t2s.get(out, out)
+        return out
+
+    fold_map: dict[int, str] = {}
+    level: dict[str, int] = {}
+    for lo, hi in _RANGES:
+        for code in range(lo, hi):
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            ch = chr(code)
+            folded = fold_char(ch)
+            lvl = _filler_level(folded)
+            if lvl is not None:
+                # The stronger of the two readings: "。" stays a sentence end although it has no ASCII form.
+                own = _filler_level(ch)
+                level[ch] = lvl if own is None else max(lvl, own)
+                continue
+            if folded != ch:
+                fold_map[code] = folded
+    soft = [c for c, lv in level.items() if lv <= SOFT]
+    return _Tables(
+        fold_map=fold_map,
+        needs_fold=re.compile("[" + _class([chr(c) for c in fold_map]) + "]+"),
+        level=level,
+        filler_run=re.compile("[" + _class(list(level)) + "]+"),
+        soft_class=_class(soft),
+        pinyin=pinyin,
+    )
+
+
+def fold(text: str) -> str:
+    """Length-preserving normalisation: ``len(fold(s)) == len(s)`` and offsets are shared.
+
+    Traditional -> simplified, full-width -> half-width, lower case, compatibility forms, look-alikes.
+    Filler is left in place (see :func:`squeeze`).
+    """
+    tables = _tables()
+    if tables.needs_fold.search(text) is None:
+        return text  # the common case: plain simplified Chinese with lower-case or no Latin letters
+    table = tables.fold_map
+    return tables.needs_fold.sub(lambda m: m.group().translate(table), text)
+
+
+def filler_levels() -> dict[str, int]:
+    """The filler characters and their separator level (0-3). Characters not in it are content."""
+    return _tables().level
+
+
+def soft_filler_class() -> str:
+    """Regex character-class body of the filler allowed inside a term (levels 0 and 1)."""
+    return _tables().soft_class
+
+
+def pinyin_table() -> dict[str, tuple[str, ...]]:
+    """Toneless pinyin of the characters whose pinyin spellings the lexicon matches."""
+    return _tables().pinyin
+
+
+@dataclass(frozen=True, slots=True)
+class Squeezed:
+    """Folded text with filler deleted, and the map back to folded (= original) offsets."""
+
+    text: str
+    _norm_starts: tuple[int, ...]
+    _orig_starts: tuple[int, ...]
+
+    def to_original(self, index: int) -> int:
+        """Original offset of the squeezed character at ``index``."""
+        k = bisect_right(self._norm_starts, index) - 1
+        return self._orig_starts[k] + (index - self._norm_starts[k])
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``[start, end)`` covering squeezed ``[start, end)``, filler inside included."""
+        return self.to_original(start), self.to_original(end - 1) + 1
+
+
+def squeeze(folded: str) -> Squeezed:
+    """Delete filler from already folded text, keeping the offset map."""
+    pieces: list[str] = []
+    norm_starts: list[int] = [0]
+    orig_starts: list[int] = [0]
+    pos = 0
+    norm = 0
+    for m in _tables().filler_run.finditer(folded):
+        if m.start() > pos:
+            pieces.append(folded[pos : m.start()])
+            norm += m.start() - pos
+        pos = m.end()
+        norm_starts.append(norm)
+        orig_starts.append(pos)
+    pieces.append(folded[pos:])
+    return Squeezed("".join(pieces), tuple(norm_starts), tuple(orig_starts))
+
+
+def normalize_term(term: str) -> str:
+    """The key a term is matched by: folded, filler deleted ("No.1" -> "no1", "國家級" -> "国家级")."""
+    return squeeze(fold(term)).text

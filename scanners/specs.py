@@ -1,0 +1,812 @@
+"""Spec-consistency scanner: the spec table against the title, subtitle, description and SKU names.
+
+For every spec-table entry whose name implies a quantity (净含量, 毛重, 容量, 屏幕尺寸, 电池容量, 功率,
+件数 …; ``data/spec_names.toml``), the quantities of the same dimension elsewhere on the page are
+compared with it (``scanners.quantities`` extracts them; values are intervals in one base unit):
+
+* consistent when the intervals meet within max(1%, half of the last stated decimal digit);
+* ``spec.<dimension>_mismatch`` (error) when they do not, ``spec.net_exceeds_gross`` when a net
+  quantity is above the gross weight;
+* a warning for review when the comparison needs something the page does not give: mass against
+  volume (a density), mAh against Wh (a voltage), an ambiguous unit (oz), one length against an
+  L×W×H size.
+
+What is *not* flagged, because it is not a contradiction: totals against per-unit values of a
+multipack (500g*2袋 against 净含量 500g or 1kg), the variant a SKU offers that the table does not
+describe (250g / 500g SKUs), alternatives in one phrase (250g/500g可选), gifts, reference amounts
+(每100g), input conditions (适用220V), quantities the text qualifies differently from the spec's name
+(额定容量 against 电芯容量), and model numbers, years, prices and percentages (not quantities at all).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Any
+
+from scanners.findings import Category, Finding, Related, Severity
+from scanners.quantities import PRODUCT, Quantity, UnitInfo, extract_all, normalize, unit_info
+
+__all__ = ["SpecKind", "scan_specs", "spec_kind"]
+
+_TEXT_FIELDS = (("title", "标题"), ("subtitle", "副标题"), ("description", "详情描述"))
+_BRACKETS = re.compile(r"[(（\[【](?P<inner>[^)）\]】]*)[)）\]】]")
+_BARE_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+_SENTENCE = re.compile(r"[。！？；!?;\n]")
+# Quantities in one phrase joined by these are alternatives (250g/500g, 250g或500g).
+_ALTERNATIVE_GAP = re.compile(r"[ \t]*(?:/|、|\||或|或者|和)[ \t]*")
+_CHOICE_WORDS = ("可选", "任选", "多规格", "多种规格", "规格可选", "自选")
+# Typical nominal voltage of a lithium cell, for mAh against Wh when the page states none.
+_CELL_VOLTAGE = (3.6, 3.85)
+# Densities (g/ml) a product might plausibly have: outside this, mass and volume are about two things.
+_DENSITY = (0.2, 5.0)
+
+
+@dataclass(frozen=True, slots=True)
+class SpecKind:
+    """A row of ``data/spec_names.toml``: what a spec name says about its value."""
+
+    name: str
+    dimensions: frozenset[str]
+    qualifier: str | None
+    unqualified: bool
+    cross: bool
+    units: frozenset[str] | None
+    count_unit: str | None
+    aspect: str | None
+    voltage_only: bool
+    family: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    severity: Severity
+    citation: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Data:
+    kinds: dict[str, SpecKind]  # every name -> its kind
+    substrings: tuple[tuple[str, SpecKind], ...]  # names of 2+ characters, longest first
+    ignored: tuple[str, ...]  # a name containing one of these is no quantity of the product
+    rules: dict[str, _Rule]
+    plain_qualifiers: frozenset[str]
+
+
+def _load_toml(name: str) -> dict[str, Any]:
+    with resources.files("scanners.data").joinpath(name).open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@cache
+def _data() -> _Data:
+    names_doc = _load_toml("spec_names.toml")
+    kinds: dict[str, SpecKind] = {}
+    for row in names_doc["spec"]:
+        units = row.get("units")
+        for name in row["names"]:
+            kinds[_clean_name(name)[0]] = SpecKind(
+                name=name,
+                dimensions=frozenset(row.get("dimensions", [])),
+                qualifier=row.get("qualifier"),
+                unqualified=bool(row.get("unqualified", True)),
+                cross=bool(row.get("cross", False)),
+                units=frozenset(units) if units else None,
+                count_unit=row.get("count_unit"),
+                aspect=row.get("aspect"),
+                voltage_only=bool(row.get("voltage_only", False)),
+                family=row.get("family", row["names"][0]),
+            )
+    substrings = tuple(sorted(((n, k) for n, k in kinds.items() if len(n) >= 2), key=lambda p: -len(p[0])))
+    rules_doc = _load_toml("spec_rules.toml")
+    citations: dict[str, str] = rules_doc["citations"]
+    rules = {
+        rule_id: _Rule(Severity(row["severity"]), citations[row["citation"]], row["label"])
+        for rule_id, row in rules_doc["rule"].items()
+    }
+    words = _load_toml("quantity_words.toml")
+    plain = frozenset(
+        name for name, row in words["qualifier"].items() if isinstance(row, dict) and row.get("plain", False)
+    )
+    return _Data(
+        kinds=kinds,
+        substrings=substrings,
+        ignored=tuple(names_doc["ignore"]["contains"]),
+        rules=rules,
+        plain_qualifiers=plain,
+    )
+
+
+def _clean_name(name: str) -> tuple[str, str | None]:
+    """(name without spaces and brackets, the bracketed part) — 净含量(g) -> (净含量, g)."""
+    norm = normalize(name)
+    inner = None
+    m = _BRACKETS.search(norm)
+    if m:
+        inner = m.group("inner").strip() or None
+        norm = _BRACKETS.sub("", norm)
+    return "".join(norm.split()).lower(), inner
+
+
+@lru_cache(maxsize=2048)
+def spec_kind(name: str) -> SpecKind | None:
+    """The kind of a spec-table name (净含量, 产品净含量, 净含量(g) …), or None if it is no quantity."""
+    data = _data()
+    clean, _ = _clean_name(name)
+    if not clean or any(word in clean for word in data.ignored):
+        return None
+    kind = data.kinds.get(clean)
+    if kind is not None:
+        return kind
+    for sub, kind in data.substrings:
+        if sub in clean:
+            return kind
+    return None
+
+
+# --------------------------------------------------------------------------- sides and views
+
+
+@dataclass(frozen=True, slots=True)
+class _View:
+    """One comparable reading of a quantity: its total, its per-unit measure, or its package count."""
+
+    dimension: str
+    classifier: str | None  # for counts: what is counted
+    low: float
+    high: float
+    resolution: float
+    aspect: str  # plain, total, per_unit
+    open_count: bool = False  # per package, and the number of packages is not stated (250g/袋)
+
+
+@dataclass(frozen=True, slots=True)
+class _Side:
+    """A quantity located in one field of the listing."""
+
+    field: str
+    label: str
+    q: Quantity
+    qualifier: str | None
+    aspect: str
+    group: int = -1  # alternatives in one phrase share a group
+    sentence: int = 0
+    views: tuple[_View, ...] = ()
+
+
+@dataclass(slots=True)
+class _Spec:
+    """A spec-table entry with a quantity."""
+
+    index: int
+    name: str
+    kind: SpecKind
+    sides: tuple[_Side, ...] = ()
+
+
+def _views(q: Quantity, aspect: str) -> tuple[_View, ...]:
+    views: list[_View] = []
+    classifier = q.unit if q.dimension == "count" else None
+    if q.count is not None:
+        views.append(_View(q.dimension, classifier, q.low, q.high, q.resolution * q.count, "total"))
+        if q.per_unit_low is not None and q.per_unit_high is not None:
+            views.append(_View(q.dimension, classifier, q.per_unit_low, q.per_unit_high, q.resolution, "per_unit"))
+        if q.counts:
+            views.append(_View("count", q.counts, q.count, q.count, 0.0, "plain"))
+    else:
+        views.append(_View(q.dimension, classifier, q.low, q.high, q.resolution, aspect, aspect == "per_unit"))
+    return tuple(views)
+
+
+def _aspect(q: Quantity, kind: SpecKind | None = None) -> str:
+    if kind is not None and kind.aspect:
+        return kind.aspect
+    if q.per_unit:
+        return "per_unit"
+    if q.total:
+        return "total"
+    return "plain"
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def _meets(alo: float, ahi: float, ares: float, blo: float, bhi: float, bres: float) -> bool:
+    """Whether two intervals agree within max(1%, half of the last stated digit of either)."""
+    if alo > bhi:
+        gap, ref = alo - bhi, alo
+    elif blo > ahi:
+        gap, ref = blo - ahi, blo
+    else:
+        return True
+    ref = abs(ref)
+    return gap <= max(0.01 * ref, ares / 2, bres / 2) + 1e-9 * ref
+
+
+def _view_meets(a: _View, b: _View) -> bool:
+    if a.dimension != b.dimension:
+        return False
+    if a.dimension == "count" and a.classifier and b.classifier and a.classifier != b.classifier:
+        return False
+    if _meets(a.low, a.high, a.resolution, b.low, b.high, b.resolution):
+        return True
+    # One side per package with no count stated, the other in all: a whole number of packages
+    # reconciles them (250g/袋 against 净含量 1kg).
+    if a.open_count != b.open_count and a.aspect != b.aspect:
+        per, whole = (a, b) if a.open_count else (b, a)
+        if per.low > 0 and math.isfinite(whole.low) and per.low == per.high and whole.low == whole.high:
+            k = round(whole.low / per.low)
+            if 2 <= k <= 1000 and _meets(per.low * k, per.high * k, per.resolution * k, whole.low, whole.high, 0):
+                return True
+    return False
+
+
+def _comparable(a: _View, b: _View) -> bool:
+    if a.dimension != b.dimension:
+        return False
+    if a.dimension == "count" and (not a.classifier or not b.classifier or a.classifier != b.classifier):
+        return False
+    return True
+
+
+def _dims_meet(a: Quantity, b: Quantity) -> bool | None:
+    """L×W×H against L×W×H or one length: True, False, or None (a length that is none of the sides)."""
+    sides_a = sorted(a.dims or (a.low,))
+    sides_b = sorted(b.dims or (b.low,))
+    shorter, longer = (sides_a, sides_b) if len(sides_a) <= len(sides_b) else (sides_b, sides_a)
+    left = list(longer)
+    for s in shorter:
+        hit = next((x for x in left if _meets(s, s, a.resolution, x, x, b.resolution)), None)
+        if hit is None:
+            return None if len(shorter) == 1 else False
+        left.remove(hit)
+    return True
+
+
+def _sides_meet(a: _Side, b: _Side) -> bool:
+    if a.q.dims is not None or b.q.dims is not None:
+        return bool(_dims_meet(a.q, b.q))
+    return any(_view_meets(va, vb) for va in a.views for vb in b.views)
+
+
+# --------------------------------------------------------------------------- the scanner
+
+
+@lru_cache(maxsize=8192)
+def _field_sides(field_name: str, label: str, value: str) -> tuple[_Side, ...]:
+    """The product quantities of one field (cached: SKU names and descriptions repeat across listings)."""
+    sides: list[_Side] = []
+    # 一袋, 一盒 in prose is "a bag", "a box": never read as a count of one.
+    quantities = [q for q in extract_all(value) if q.role == PRODUCT and not _article(q)]
+    if not quantities:
+        return ()
+    choice = any(w in value for w in _CHOICE_WORDS)
+    group = 0
+    prev: Quantity | None = None
+    sentence = 0
+    last_end = 0
+    for q in quantities:
+        sentence += len(_SENTENCE.findall(value, last_end, q.start))
+        last_end = q.start
+        joined = (
+            prev is not None
+            and prev.dimension == q.dimension
+            and _ALTERNATIVE_GAP.fullmatch(value, prev.end, q.start) is not None
+        )
+        if not joined:
+            group += 1
+        aspect = _aspect(q)
+        sides.append(
+            _Side(
+                field=field_name,
+                label=label,
+                q=q,
+                qualifier=q.qualifier,
+                aspect=aspect,
+                group=0 if choice else group,
+                sentence=sentence,
+                views=_views(q, aspect),
+            )
+        )
+        prev = q
+    return tuple(sides)
+
+
+def _article(q: Quantity) -> bool:
+    return q.dimension == "count" and q.count is None and q.low == q.high == 1 and q.text[:1] == "一"
+
+
+@lru_cache(maxsize=4096)
+def _spec_sides(name: str, value: str, kind: SpecKind) -> tuple[_Side, ...]:
+    field_name = f"specs.{name}"
+    label = f"规格表{name}"
+    found = [q for q in extract_all(value) if q.role == PRODUCT and q.dimension in kind.dimensions]
+    if not found:
+        bare = _bare_quantity(name, value, kind)
+        found = [bare] if bare is not None else []
+    sides = []
+    for q in found:
+        aspect = _aspect(q, kind)
+        sides.append(_Side(field_name, label, q, kind.qualifier, aspect, group=0, views=_views(q, aspect)))
+    return tuple(sides)
+
+
+def _bare_quantity(name: str, value: str, kind: SpecKind) -> Quantity | None:
+    """A spec value that is a bare number: the unit comes from the name (净含量(g), 件数)."""
+    m = _BARE_NUMBER.search(normalize(value))
+    if m is None or value[: m.start()].strip() or value[m.end() :].strip():
+        return None
+    _, inner = _clean_name(name)
+    info: UnitInfo | None = None
+    if inner:
+        found = extract_all("1" + inner)
+        if found and found[0].end == 1 + len(inner):
+            info = unit_info(found[0].unit)
+    if info is None and kind.count_unit:
+        info = unit_info(kind.count_unit)
+    if info is None or info.dimension not in kind.dimensions:
+        return None
+    number = float(m.group())
+    decimals = len(m.group().split(".", 1)[1]) if "." in m.group() else 0
+    return Quantity(
+        start=m.start(),
+        end=m.end(),
+        text=value[m.start() : m.end()],
+        low=number * info.factor,
+        high=number * info.factor,
+        unit=info.symbol,
+        dimension=info.dimension,
+        base_unit=info.base_unit,
+        counts=info.symbol if info.dimension == "count" else None,
+        resolution=(10.0**-decimals) * info.factor if decimals else 0.0,
+    )
+
+
+def _text_value(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _listing_fields(listing: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+    for key, label in _TEXT_FIELDS:
+        value = _text_value(listing.get(key))
+        if value is not None:
+            yield key, label, value
+    skus = listing.get("skus")
+    if isinstance(skus, Sequence) and not isinstance(skus, str):
+        for i, sku in enumerate(skus):
+            if isinstance(sku, Mapping):
+                value = _text_value(sku.get("name"))
+                if value is not None:
+                    yield f"skus[{i}].name", f"SKU「{value}」", value
+
+
+def scan_specs(listing: Mapping[str, Any]) -> list[Finding]:
+    """Return the ``spec_mismatch`` findings of one listing (the ``listings[]`` dict of the bundle).
+
+    Each finding points at the quantity in the text (``field``/``start``/``end``/``text``) and carries the
+    spec-table side in ``related``; the message states both values in one unit.
+    """
+    specs_value = listing.get("specs")
+    if not isinstance(specs_value, Mapping) or not specs_value:
+        return []
+    specs: list[_Spec] = []
+    voltages: list[float] = []
+    for index, (name, value) in enumerate(specs_value.items()):
+        if not isinstance(name, str) or not isinstance(value, str | int | float) or isinstance(value, bool):
+            continue
+        kind = spec_kind(name)
+        if kind is None:
+            continue
+        text = value if isinstance(value, str) else str(value)
+        if kind.voltage_only:
+            voltages.extend(q.low for q in extract_all(text) if q.dimension == "voltage" and q.is_point)
+            continue
+        spec = _Spec(index, name, kind, _spec_sides(name, text, kind))
+        if spec.sides:
+            specs.append(spec)
+    if not specs:
+        return []
+
+    # Only quantities that can meet a spec entry: its dimensions, their counterparts (mass and volume,
+    # mAh and Wh), and multipacks when a count is specified.
+    dims = {side.q.dimension for spec in specs for side in spec.sides}
+    if dims & {"mass", "volume"} and any(spec.kind.cross for spec in specs):
+        dims |= {"mass", "volume"}
+    if dims & {"charge", "energy"}:
+        dims |= {"charge", "energy"}
+    counted = "count" in dims
+    text_sides: list[_Side] = []
+    for field_name, label, value in _listing_fields(listing):
+        for side in _field_sides(field_name, label, value):
+            if side.q.dimension in dims or (counted and side.q.count is not None):
+                text_sides.append(side)
+    listing_id = listing.get("id")
+    checker = _Checker(specs, text_sides, voltages, None if listing_id is None else str(listing_id))
+    return checker.run()
+
+
+def _same_family(a: SpecKind, b: SpecKind) -> bool:
+    return a.family == b.family or "any" in (a.family, b.family)
+
+
+class _Checker:
+    """Compares one listing's spec entries with its text; collects findings."""
+
+    def __init__(self, specs: list[_Spec], text_sides: list[_Side], voltages: list[float], listing_id: str | None):
+        self.specs = specs
+        self.text_sides = text_sides
+        self.voltages = voltages
+        self.listing_id = listing_id
+        self.data = _data()
+        self.findings: dict[tuple[str, int, int], Finding] = {}
+        self.by_field: dict[str, list[_Side]] = {}
+        for side in text_sides:
+            self.by_field.setdefault(side.field, []).append(side)
+
+    # ---- which spec entries a side is compared with
+
+    def _effective(self, qualifier: str | None) -> str | None:
+        return None if qualifier is None or qualifier in self.data.plain_qualifiers else qualifier
+
+    def _targets(self, side: _Side, spec: _Spec) -> bool:
+        """Whether ``side`` is compared with ``spec`` for equality."""
+        kind = spec.kind
+        if side.qualifier is not None and side.qualifier == kind.qualifier:
+            return True
+        if kind.qualifier == "gross" or side.qualifier == "gross":
+            return False  # handled by the net/gross relation
+        if self._effective(side.qualifier) is not None:
+            return False
+        if not kind.unqualified:
+            return False
+        if kind.units is not None and side.q.unit not in kind.units:
+            return False
+        return True
+
+    def _relation(self, side: _Side, spec: _Spec) -> str | None:
+        """ "le" when side must not exceed spec (content against 毛重), "ge" for the reverse."""
+        if side.q.dimension not in ("mass", "volume"):
+            return None
+        if spec.kind.qualifier == "gross" and side.qualifier != "gross":
+            if self._effective(side.qualifier) is None:
+                return "le"
+        if side.qualifier == "gross" and spec.kind.qualifier != "gross":
+            if self._effective(spec.kind.qualifier) is None:
+                return "ge"
+        return None
+
+    # ---- the run
+
+    def run(self) -> list[Finding]:
+        for spec in self.specs:
+            dims = {s.q.dimension for s in spec.sides}
+            good = self._good_views(spec)
+            variants = self._sku_variants(spec)
+            for field_name, sides in self._sides_by_field(spec):
+                self._check_field(spec, field_name, sides, dims, good, variants)
+        return sorted(self.findings.values(), key=Finding.sort_key)
+
+    def _sides_by_field(self, spec: _Spec) -> Iterator[tuple[str, list[_Side]]]:
+        yield from self.by_field.items()
+        # Spec against spec, each pair once: a later entry is checked against an earlier one of the
+        # same family (净含量 with 毛重 and 规格, never 洗涤容量 with 重量).
+        for other in self.specs:
+            if other.index > spec.index and _same_family(spec.kind, other.kind):
+                yield f"specs.{other.name}", list(other.sides)
+
+    def _good_views(self, spec: _Spec) -> list[_Side]:
+        """Quantities anywhere on the page that agree with the spec: what else they imply is vouched for."""
+        good: list[_Side] = []
+        for side in self.text_sides:
+            if any(self._targets(side, spec) and _sides_meet(side, s) for s in spec.sides):
+                good.append(side)
+        return good
+
+    def _sku_variants(self, spec: _Spec) -> list[_Side] | None:
+        """SKU quantities when the SKUs offer sizes of which the spec describes one, else None."""
+        skus = [s for s in self.text_sides if s.field.startswith("skus[") and self._targets(s, spec)]
+        if len(skus) < 2:
+            return None
+        distinct: list[_Side] = []
+        for s in skus:
+            if not any(_sides_meet(s, d) for d in distinct):
+                distinct.append(s)
+        if len(distinct) < 2:
+            return None
+        if not any(_sides_meet(s, sp) for s in skus for sp in spec.sides):
+            return None
+        return skus
+
+    def _check_field(
+        self,
+        spec: _Spec,
+        field_name: str,
+        sides: list[_Side],
+        dims: set[str],
+        good: list[_Side],
+        variants: list[_Side] | None,
+    ) -> None:
+        same = [s for s in sides if s.q.dimension in dims]
+        excused_groups: set[int] = set()
+        excused_sentences: set[int] = set()
+        pending: list[tuple[_Side, _Side, str]] = []  # (text side, spec side, rule)
+        for side in same:
+            verdict = self._verdict(side, spec, good, variants)
+            if verdict is None:
+                continue
+            if verdict == "ok":
+                excused_groups.add(side.group)
+                excused_sentences.add(side.sentence)
+                continue
+            pending.append((side, *verdict))
+        for side, spec_side, rule in pending:
+            if side.group in excused_groups:
+                continue  # another alternative of the same phrase agrees
+            if field_name == "description" and side.sentence in excused_sentences:
+                continue  # a long text: the sentence also states the right value
+            self._add(rule, side, spec_side, spec)
+        if not same:
+            self._check_cross(spec, sides, dims)
+
+    def _verdict(
+        self, side: _Side, spec: _Spec, good: list[_Side], variants: list[_Side] | None
+    ) -> str | tuple[_Side, str] | None:
+        """ "ok", (spec side, rule) for a finding, or None when the side is not compared at all."""
+        targeted = self._targets(side, spec)
+        relation = None if targeted else self._relation(side, spec)
+        if not targeted and relation is None:
+            return None
+        # Agreement with any entry of the table (a washing machine's 10kg is its 洗涤容量, not 重量).
+        for other in self.specs:
+            if other is spec or other.kind.qualifier == "gross" or side.field == f"specs.{other.name}":
+                continue
+            if (self._targets(side, other) or self._effective(side.qualifier) is None) and any(
+                _sides_meet(side, s) for s in other.sides
+            ):
+                return "ok"
+        if relation is not None:
+            return self._relation_verdict(side, spec, relation)
+        if any(_sides_meet(side, s) for s in spec.sides):
+            return "ok"
+        if any(_sides_meet(side, g) for g in good if g is not side):
+            return "ok"
+        if variants is not None and (side in variants or any(_sides_meet(side, v) for v in variants)):
+            return "ok"
+        comparable = [s for s in spec.sides if self._is_comparable(side, s)]
+        if not comparable:
+            return None
+        spec_side = comparable[0]
+        if side.q.dims is not None or spec_side.q.dims is not None:
+            scalar = spec_side.q if side.q.dims is not None else side.q
+            if scalar.dims is None and scalar.unit == "inch":
+                return None  # 24寸 luggage, 55寸 screens: a nominal size, not one side of L×W×H
+            if _dims_meet(side.q, spec_side.q) is None:
+                return spec_side, "spec.size_review"
+        if side.q.ambiguous_with is not None or spec_side.q.ambiguous_with is not None:
+            return self._ambiguous_verdict(side, spec_side)
+        return spec_side, f"spec.{side.q.dimension}_mismatch"
+
+    def _is_comparable(self, side: _Side, spec_side: _Side) -> bool:
+        if side.q.dimension != spec_side.q.dimension:
+            return False
+        if side.q.dims is not None or spec_side.q.dims is not None:
+            return True
+        return any(_comparable(a, b) for a in side.views for b in spec_side.views)
+
+    def _relation_verdict(self, side: _Side, spec: _Spec, relation: str) -> str | tuple[_Side, str] | None:
+        for spec_side in spec.sides:
+            if spec_side.q.dimension != side.q.dimension:
+                continue
+            net, gross = (side, spec_side) if relation == "le" else (spec_side, side)
+            if net.q.low <= gross.q.high or _meets(
+                net.q.low, net.q.low, net.q.resolution, gross.q.high, gross.q.high, gross.q.resolution
+            ):
+                return "ok"
+            return spec_side, "spec.net_exceeds_gross"
+        return None
+
+    def _ambiguous_verdict(self, side: _Side, spec_side: _Side) -> str | tuple[_Side, str]:
+        """oz is an ounce or a fluid ounce: quiet if either reading agrees, else ask for review."""
+        for alt in (side, spec_side):
+            q = alt.q
+            if q.ambiguous_with is None:
+                continue
+            other = spec_side if alt is side else side
+            reread = _reread(q, q.ambiguous_with)
+            if reread is not None and other.q.dimension == reread.dimension:
+                views = _views(reread, alt.aspect)
+                if any(_view_meets(a, b) for a in views for b in other.views):
+                    return "ok"
+        return spec_side, "spec.ambiguous_unit"
+
+    def _check_cross(self, spec: _Spec, sides: list[_Side], dims: set[str]) -> None:
+        """A field with no quantity of the spec's dimension: mass against volume, mAh against Wh."""
+        for spec_side in spec.sides:
+            dim = spec_side.q.dimension
+            if dim in ("mass", "volume") and spec.kind.cross:
+                other_dim = "volume" if dim == "mass" else "mass"
+                for side in sides:
+                    if side.q.dimension != other_dim or not self._targets(side, spec):
+                        continue
+                    if side.q.ambiguous_with == dim or spec_side.q.ambiguous_with == other_dim:
+                        verdict = self._ambiguous_verdict(side, spec_side)
+                        if verdict != "ok":
+                            self._add("spec.ambiguous_unit", side, spec_side, spec)
+                        continue
+                    if _plausible_density(side.q, spec_side.q):
+                        self._add("spec.mass_volume_review", side, spec_side, spec)
+            elif dim in ("charge", "energy"):
+                other_dim = "energy" if dim == "charge" else "charge"
+                for side in sides:
+                    if side.q.dimension != other_dim or not self._targets(side, spec):
+                        continue
+                    self._charge_energy(spec, spec_side, side)
+
+    def _charge_energy(self, spec: _Spec, spec_side: _Side, side: _Side) -> None:
+        charge, energy = (spec_side.q, side.q) if spec_side.q.dimension == "charge" else (side.q, spec_side.q)
+        if self.voltages:
+            v_low, v_high, known = min(self.voltages), max(self.voltages), True
+        else:
+            v_low, v_high, known = _CELL_VOLTAGE[0], _CELL_VOLTAGE[1], False
+        # mAh × V / 1000 = Wh
+        lo, hi = charge.low * v_low / 1000, charge.high * v_high / 1000
+        if _meets(lo, hi, charge.resolution * v_high / 1000, energy.low, energy.high, energy.resolution):
+            return
+        self._add(f"spec.{side.q.dimension}_mismatch" if known else "spec.charge_energy_review", side, spec_side, spec)
+
+    # ---- findings
+
+    def _add(self, rule_id: str, side: _Side, spec_side: _Side, spec: _Spec) -> None:
+        rule = self.data.rules[rule_id]
+        # One finding per quantity: the first comparison that fails is the one reported.
+        key = (side.field, side.q.start, side.q.end)
+        if key in self.findings:
+            return
+        message = _message(rule_id, side, spec_side, spec)
+        self.findings[key] = Finding(
+            rule=rule_id,
+            category=Category.SPEC_MISMATCH,
+            severity=rule.severity,
+            field=side.field,
+            start=side.q.start,
+            end=side.q.end,
+            text=side.q.text,
+            message=message,
+            citation=rule.citation,
+            suggestion=_suggestion(rule_id, side.q, spec_side.q),
+            listing_id=self.listing_id,
+            related=Related(field=spec_side.field, text=spec_side.q.text, start=spec_side.q.start, end=spec_side.q.end),
+        )
+
+
+def _reread(q: Quantity, dimension: str) -> Quantity | None:
+    """``q`` read in the other meaning of its unit (oz as fluid ounce)."""
+    alternatives = {("oz", "volume"): "fl oz"}
+    symbol = alternatives.get((q.unit, dimension))
+    own = unit_info(q.unit)
+    info = unit_info(symbol) if symbol else None
+    if info is None or own is None:
+        return None
+    scale = info.factor / own.factor
+    return Quantity(
+        start=q.start,
+        end=q.end,
+        text=q.text,
+        low=q.low * scale,
+        high=q.high * scale,
+        unit=info.symbol,
+        dimension=info.dimension,
+        base_unit=info.base_unit,
+        counts=q.counts,
+        count=q.count,
+        per_unit_low=None if q.per_unit_low is None else q.per_unit_low * scale,
+        per_unit_high=None if q.per_unit_high is None else q.per_unit_high * scale,
+        per_unit=q.per_unit,
+        total=q.total,
+        bound=q.bound,
+        resolution=q.resolution * scale,
+    )
+
+
+def _plausible_density(a: Quantity, b: Quantity) -> bool:
+    mass, volume = (a, b) if a.dimension == "mass" else (b, a)
+    if not (math.isfinite(mass.high) and math.isfinite(volume.high)) or volume.low <= 0:
+        return False
+    density = mass.low / volume.low
+    return _DENSITY[0] <= density <= _DENSITY[1]
+
+
+# --------------------------------------------------------------------------- messages
+
+_DISPLAY_UNITS = {
+    "mass": (("g", 1.0), ("kg", 1000.0)),
+    "volume": (("ml", 1.0), ("L", 1000.0)),
+    "length": (("mm", 1.0), ("cm", 10.0), ("m", 1000.0)),
+    "charge": (("mAh", 1.0),),
+    "energy": (("Wh", 1.0), ("kWh", 1000.0)),
+    "power": (("W", 1.0), ("kW", 1000.0)),
+}
+_ACCEPTED_DISPLAY = {"g", "kg", "ml", "L", "mm", "cm", "m", "inch", "mAh", "Ah", "Wh", "kWh", "W", "kW"}
+
+
+def _display_unit(q: Quantity) -> tuple[str, float]:
+    """The unit both sides of a message are stated in: the spec's own unit when it is a common one."""
+    if q.dimension == "count":
+        return q.unit, 1.0
+    if q.unit in _ACCEPTED_DISPLAY:
+        info = unit_info(q.unit)
+        if info is not None:
+            return ("英寸" if q.unit == "inch" else q.unit), info.factor
+    units = _DISPLAY_UNITS.get(q.dimension, ((q.base_unit, 1.0),))
+    magnitude = q.low if math.isfinite(q.low) and q.low > 0 else q.high
+    chosen = units[0]
+    for symbol, factor in units:
+        if magnitude >= factor:
+            chosen = (symbol, factor)
+    return chosen
+
+
+def _number(x: float) -> str:
+    text = f"{x:.3f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _amount(low: float, high: float, unit: tuple[str, float]) -> str:
+    symbol, factor = unit
+    if math.isinf(high):
+        return f"≥{_number(low / factor)}{symbol}"
+    if low == 0 and high > 0:
+        return f"≤{_number(high / factor)}{symbol}"
+    if low == high:
+        return f"{_number(low / factor)}{symbol}"
+    return f"{_number(low / factor)}-{_number(high / factor)}{symbol}"
+
+
+def _describe(q: Quantity, unit: tuple[str, float]) -> str:
+    """三斤 -> 三斤（1.5kg）; 500g*2袋 -> 500g*2袋（共1kg）; 1kg in kg -> 1kg."""
+    if q.dims is not None:
+        return f"{q.text}（{'×'.join(_number(d / unit[1]) for d in q.dims)}{unit[0]}）"
+    amount = _amount(q.low, q.high, unit)
+    if q.count is not None:
+        return f"{q.text}（共{amount}）"
+    if "".join(normalize(q.text).split()).lower() == amount.lower():
+        return q.text
+    return f"{q.text}（{amount}）"
+
+
+def _message(rule_id: str, side: _Side, spec_side: _Side, spec: _Spec) -> str:
+    unit = _display_unit(spec_side.q)
+    if spec_side.q.dimension != side.q.dimension:
+        spec_text = _describe(spec_side.q, unit)
+        text = _describe(side.q, _display_unit(side.q))
+    else:
+        spec_text, text = _describe(spec_side.q, unit), _describe(side.q, unit)
+    where = side.label if not side.field.startswith("specs.") else f"规格表{side.field[6:]}"
+    head = f"规格表{spec.name} {spec_text}，{where}写 {text}"
+    tails = {
+        "spec.net_exceeds_gross": "净含量大于毛重，至少有一处有误",
+        "spec.mass_volume_review": "重量与体积无法直接比较（缺少密度），请核对",
+        "spec.charge_energy_review": "未标注电压，无法换算 mAh 与 Wh，请核对",
+        "spec.ambiguous_unit": "单位含义不明（如 oz 可指重量盎司或液量盎司），请核对",
+        "spec.size_review": "该长度不是规格表尺寸中的任何一边，请核对",
+    }
+    return f"{head}，{tails.get(rule_id, '两者不一致')}"
+
+
+def _suggestion(rule_id: str, q: Quantity, spec_q: Quantity) -> str | None:
+    """The spec's value in the unit the text uses (三斤 against 1kg -> 2斤)."""
+    if not rule_id.endswith("_mismatch") or q.count is not None or q.dims is not None or spec_q.dims is not None:
+        return None
+    if not spec_q.is_point or not math.isfinite(spec_q.low) or q.dimension != spec_q.dimension:
+        return None
+    info = unit_info(q.unit)
+    if info is None:
+        return None
+    symbol = q.unit if q.unit != "inch" else "英寸"
+    return f"{_number(spec_q.low / info.factor)}{symbol}"

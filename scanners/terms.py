@@ -1,0 +1,438 @@
+"""The wording lexicon: terms, citations and word classes loaded from ``scanners/lexicon/*.toml``.
+
+The lexicon is data, not code. A term file holds ``[[group]]`` tables; every term of a group shares the
+group's rule id, category, severity, citation key, message, suggestion and context rules unless the term
+overrides them (see ``docs/scanners.md`` for the format). ``citations.toml`` holds the one table of legal
+citations that terms refer to by key, so an article number or a penalty changes in one place.
+``context.toml`` holds the word classes that context rules consult (what may follow 第一, which nouns
+name a service rather than the goods, ...).
+
+Terms are compiled into a :class:`Matcher`: one Aho-Corasick automaton (pyahocorasick) over normalised
+keys, built once per process for the built-in lexicon and once per distinct set of shop terms.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import itertools
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+
+from scanners.findings import Category, Severity
+from scanners.normalize import LEXICON_DIR, normalize_term, pinyin_table, soft_filler_class
+
+#: Listing kinds the rules distinguish (see ``kinds.toml``).
+KINDS = frozenset({"food", "health_food", "cosmetics", "drug", "medical_device", "other", "unknown"})
+PLATFORMS = frozenset({"tmall", "taobao", "pdd", "jd", "douyin"})
+
+
+class Role(enum.StrEnum):
+    TERM = "term"  # reported when its context rules keep it
+    CUE = "cue"  # never reported alone; context rules look for it near a term (reward words near 好评)
+    GUARD = "guard"  # an ordinary word that swallows a term's first or last character (积极 + 致力)
+    ALLOW = "allow"  # a shop's or listing's own name: a term inside it is not reported
+
+
+class Via(enum.StrEnum):
+    """How a key spells its term."""
+
+    TERM = "term"
+    VARIANT = "variant"  # a listed sound-alike or look-alike spelling (醉佳)
+    PINYIN = "pinyin"  # all or part of the term spelt in pinyin (zuijia, zui佳)
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A legal basis, referred to from term files by ``key``."""
+
+    key: str
+    text: str
+    penalty: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Term:
+    """One lexicon entry with every inherited group setting resolved."""
+
+    text: str
+    rule: str
+    category: Category
+    severity: Severity
+    citation: str
+    message: str
+    suggestion: str
+    contexts: tuple[str, ...] = ()
+    role: Role = Role.TERM
+    cue_class: str = ""
+    kinds: frozenset[str] | None = None
+    exclude_kinds: frozenset[str] = frozenset()
+    platforms: frozenset[str] | None = None
+    presale_only: bool = False
+    citation_by_kind: Mapping[str, str] = field(default_factory=dict)
+    severity_by_kind: Mapping[str, Severity] = field(default_factory=dict)
+    source: str = ""
+
+    def applies(self, kind: str, platform: str | None, presale: bool) -> bool:
+        """Whether the term is checked on a listing of this kind, platform and presale state."""
+        if self.presale_only and not presale:
+            return False
+        if self.platforms is not None and platform not in self.platforms:
+            return False
+        if kind in self.exclude_kinds:
+            return False
+        return self.kinds is None or kind in self.kinds
+
+    def citation_key(self, kind: str) -> str:
+        return self.citation_by_kind.get(kind, self.citation)
+
+    def severity_for(self, kind: str) -> Severity:
+        return self.severity_by_kind.get(kind, self.severity)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Key:
+    """One automaton key: a normalised spelling of a term."""
+
+    key: str
+    term: Term
+    via: Via
+    # Keys that begin or end with a Latin letter or digit must not continue a Latin word or a number
+    # ("piano1" is no "no1", "第12" is no "第1").
+    latin_start: bool
+    latin_end: bool
+    digit_start: bool
+    digit_end: bool
+
+
+def _alnum_flags(key: str) -> tuple[bool, bool, bool, bool]:
+    first, last = key[0], key[-1]
+    return (
+        first.isascii() and first.isalpha(),
+        last.isascii() and last.isalpha(),
+        first.isascii() and first.isdigit(),
+        last.isascii() and last.isdigit(),
+    )
+
+
+class Matcher:
+    """An Aho-Corasick automaton over normalised keys, with the evasion pre-filter for those keys.
+
+    ``payload(i)`` gives the :class:`Key` objects stored under the automaton value ``i``.
+    """
+
+    def __init__(self, keys: Iterable[Key]) -> None:
+        by_key: dict[str, list[Key]] = {}
+        for k in keys:
+            if k.key:
+                by_key.setdefault(k.key, []).append(k)
+        self.payloads: list[tuple[Key, ...]] = []
+        automaton = ahocorasick.Automaton()
+        # Evasion puts filler between two characters of one key. The pre-filter finds "character that
+        # begins such a pair + soft filler"; only then is the text squeezed and matched again.
+        pairs: dict[str, set[str]] = {}
+        for i, (key, ks) in enumerate(sorted(by_key.items())):
+            self.payloads.append(tuple(ks))
+            automaton.add_word(key, (i, len(key)))
+            if any(k.term.role in (Role.TERM, Role.ALLOW) for k in ks):
+                for a, b in itertools.pairwise(key):
+                    pairs.setdefault(a, set()).add(b)
+        if by_key:
+            automaton.make_automaton()
+        self.automaton = automaton
+        self.empty = not by_key
+        self.pairs: dict[str, frozenset[str]] = {a: frozenset(bs) for a, bs in pairs.items()}
+        firsts = "".join(re.escape(a) for a in sorted(pairs))
+        self.prefilter: re.Pattern[str] | None = (
+            re.compile(f"[{firsts}][{soft_filler_class()}]{{1,4}}") if firsts else None
+        )
+
+    def may_be_split(self, folded: str) -> bool:
+        """True when some key may occur in ``folded`` with soft filler between two of its characters."""
+        if self.prefilter is None:
+            return False
+        pairs = self.pairs
+        n = len(folded)
+        for m in self.prefilter.finditer(folded):
+            end = m.end()
+            if end < n and folded[end] in pairs[folded[m.start()]]:
+                return True
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The compiled built-in lexicon."""
+
+    terms: tuple[Term, ...]
+    citations: Mapping[str, Citation]
+    words: Mapping[str, tuple[str, ...]]
+    patterns: Mapping[str, re.Pattern[str]]
+    kind_keywords: Mapping[str, tuple[str, ...]]
+    kind_nouns: Mapping[str, tuple[str, ...]]
+    matcher: Matcher
+
+    def citation_text(self, key: str) -> str:
+        """The citation text for ``key``; an unknown key is taken as literal text (shop terms)."""
+        c = self.citations.get(key)
+        return c.text if c is not None else key
+
+    def word_class(self, name: str) -> tuple[str, ...]:
+        """The normalised words of one class of ``context.toml``, longest first."""
+        return self.words[name]
+
+
+class LexiconError(ValueError):
+    """A lexicon file is malformed; the message names the file and the entry."""
+
+
+_GROUP_KEYS = {
+    "rule",
+    "category",
+    "severity",
+    "citation",
+    "citation_by_kind",
+    "severity_by_kind",
+    "message",
+    "suggestion",
+    "context",
+    "pinyin",
+    "digits",
+    "kinds",
+    "exclude_kinds",
+    "platforms",
+    "presale_only",
+    "role",
+    "cue_class",
+    "terms",
+    "note",
+}
+_TERM_KEYS = {
+    "term",
+    "severity",
+    "suggestion",
+    "message",
+    "context",
+    "pinyin",
+    "digits",
+    "variants",
+    "kinds",
+    "exclude_kinds",
+    "platforms",
+    "citation",
+    "rule",
+}
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LexiconError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def _kind_set(value: Any, where: str) -> frozenset[str]:
+    kinds = frozenset(_str_list(value, where))
+    unknown = kinds - KINDS
+    if unknown:
+        raise LexiconError(f"{where}: unknown listing kinds {sorted(unknown)}")
+    return kinds
+
+
+def _pinyin_keys(text: str) -> list[str]:
+    """Keys that spell some or all characters of ``text`` in pinyin (zui佳, 最jia, zuijia)."""
+    table = pinyin_table()
+    options: list[tuple[str, ...]] = []
+    for ch in text:
+        spellings = table.get(ch, ())
+        options.append((ch, *spellings))
+    if all(len(o) == 1 for o in options):
+        return []
+    if len(text) > 5:  # mixed spellings of long terms are not seen in practice; keep the full pinyin only
+        full = [o[1] if len(o) > 1 else o[0] for o in options]
+        return ["".join(full)]
+    return ["".join(p) for p in itertools.product(*options) if "".join(p) != text]
+
+
+_DIGITS = {"一": "1"}
+
+
+def _digit_keys(text: str) -> list[str]:
+    """第一 -> 第1: the numeral one written as a digit."""
+    if "一" not in text:
+        return []
+    return [text.replace("一", "1")]
+
+
+def _build_terms(path: Path, citations: Mapping[str, Citation]) -> list[tuple[Term, list[tuple[str, Via]]]]:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    out: list[tuple[Term, list[tuple[str, Via]]]] = []
+    for gi, group in enumerate(data.get("group", [])):
+        where = f"{path.name} group {gi + 1}"
+        extra = set(group) - _GROUP_KEYS
+        if extra:
+            raise LexiconError(f"{where}: unknown keys {sorted(extra)}")
+        role = Role(group.get("role", "term"))
+        try:
+            category = Category(group.get("category", "extreme_wording"))
+            severity = Severity(group.get("severity", "error"))
+        except ValueError as exc:
+            raise LexiconError(f"{where}: {exc}") from exc
+        citation = group.get("citation", "")
+        if role is Role.TERM and citation not in citations:
+            raise LexiconError(f"{where}: citation key {citation!r} is not in citations.toml")
+        by_kind = dict(group.get("citation_by_kind", {}))
+        for k, v in by_kind.items():
+            if k not in KINDS or v not in citations:
+                raise LexiconError(f"{where}: citation_by_kind {k!r} -> {v!r}")
+        sev_by_kind = {k: Severity(v) for k, v in group.get("severity_by_kind", {}).items()}
+        if set(sev_by_kind) - KINDS:
+            raise LexiconError(f"{where}: severity_by_kind names unknown kinds")
+        platforms = group.get("platforms")
+        if platforms is not None and set(_str_list(platforms, where)) - PLATFORMS:
+            raise LexiconError(f"{where}: unknown platforms {platforms}")
+        for ti, raw in enumerate(group.get("terms", [])):
+            spec: dict[str, Any] = {"term": raw} if isinstance(raw, str) else dict(raw)
+            twhere = f"{where} term {ti + 1} ({spec.get('term')!r})"
+            if set(spec) - _TERM_KEYS:
+                raise LexiconError(f"{twhere}: unknown keys {sorted(set(spec) - _TERM_KEYS)}")
+            text = spec["term"]
+            if not isinstance(text, str) or not normalize_term(text):
+                raise LexiconError(f"{twhere}: empty term")
+            t_citation = spec.get("citation", citation)
+            if role is Role.TERM and t_citation not in citations:
+                raise LexiconError(f"{twhere}: citation key {t_citation!r} is not in citations.toml")
+            t_platforms = spec.get("platforms", platforms)
+            term = Term(
+                text=text,
+                rule=spec.get("rule", group.get("rule", "")),
+                category=category,
+                severity=Severity(spec.get("severity", severity)),
+                citation=t_citation,
+                message=spec.get("message", group.get("message", "")),
+                suggestion=spec.get("suggestion", group.get("suggestion", "")),
+                contexts=_str_list(spec.get("context", group.get("context", [])), twhere),
+                role=role,
+                cue_class=group.get("cue_class", ""),
+                kinds=(
+                    _kind_set(spec["kinds"], twhere)
+                    if "kinds" in spec
+                    else _kind_set(group["kinds"], where)
+                    if "kinds" in group
+                    else None
+                ),
+                exclude_kinds=_kind_set(spec.get("exclude_kinds", group.get("exclude_kinds", [])), twhere),
+                platforms=frozenset(t_platforms) if t_platforms is not None else None,
+                presale_only=bool(group.get("presale_only", False)),
+                citation_by_kind=by_kind,
+                severity_by_kind=sev_by_kind,
+                source=path.name,
+            )
+            if role is Role.TERM and (not term.rule or not term.message):
+                raise LexiconError(f"{twhere}: a reported term needs a rule id and a message")
+            spellings: list[tuple[str, Via]] = [(text, Via.TERM)]
+            spellings += [(v, Via.VARIANT) for v in _str_list(spec.get("variants", []), twhere)]
+            if spec.get("pinyin", group.get("pinyin", False)):
+                spellings += [(p, Via.PINYIN) for p in _pinyin_keys(normalize_term(text))]
+            if spec.get("digits", group.get("digits", False)):
+                spellings += [(d, Via.VARIANT) for d in _digit_keys(normalize_term(text))]
+            out.append((term, spellings))
+    return out
+
+
+def make_keys(term: Term, spellings: Sequence[tuple[str, Via]]) -> list[Key]:
+    """The automaton keys of one term."""
+    keys: list[Key] = []
+    seen: set[str] = set()
+    for spelling, via in spellings:
+        key = normalize_term(spelling)
+        if not key or key in seen:
+            continue
+        seen.add(key)
+        keys.append(Key(key, term, via, *_alnum_flags(key)))
+    return keys
+
+
+def _load_citations(path: Path) -> dict[str, Citation]:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    out: dict[str, Citation] = {}
+    for key, entry in data.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("text"), str):
+            raise LexiconError(f"{path.name}: [{key}] needs a text")
+        out[key] = Citation(key, entry["text"], entry.get("penalty", ""), entry.get("note", ""))
+    return out
+
+
+def _load_words(path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, re.Pattern[str]]]:
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    words: dict[str, tuple[str, ...]] = {}
+    for name, values in data.get("words", {}).items():
+        normalised = {normalize_term(v) for v in _str_list(values, f"{path.name} words.{name}")}
+        normalised.discard("")
+        # Longest first, so that a prefix test reports the longest word that matches.
+        words[name] = tuple(sorted(normalised, key=lambda w: (-len(w), w)))
+    patterns: dict[str, re.Pattern[str]] = {}
+    for name, values in data.get("patterns", {}).items():
+        try:
+            patterns[name] = re.compile("|".join(f"(?:{v})" for v in _str_list(values, name)))
+        except re.error as exc:
+            raise LexiconError(f"{path.name} patterns.{name}: {exc}") from exc
+    # Every word class is also available as one alternation, for "does this window contain any of them".
+    for name, ws in words.items():
+        patterns.setdefault(name, re.compile("|".join(re.escape(w) for w in ws) or "(?!)"))
+    return words, patterns
+
+
+def _load_kinds(path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """``[category]``: words of a category string per kind; ``[infer]``: product nouns per kind."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    tables: list[dict[str, tuple[str, ...]]] = []
+    for section in ("category", "infer"):
+        out: dict[str, tuple[str, ...]] = {}
+        for kind, values in data.get(section, {}).items():
+            if kind not in KINDS:
+                raise LexiconError(f"{path.name} [{section}]: unknown kind {kind!r}")
+            out[kind] = tuple(w for w in (normalize_term(v) for v in _str_list(values, kind)) if w)
+        tables.append(out)
+    return tables[0], tables[1]
+
+
+TERM_FILES = ("extreme.toml", "medical.toml", "review.toml", "price.toml", "presale.toml")
+
+
+def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
+    """Load and compile the lexicon in ``directory`` (the built-in one by default)."""
+    citations = _load_citations(directory / "citations.toml")
+    words, patterns = _load_words(directory / "context.toml")
+    kind_keywords, kind_nouns = _load_kinds(directory / "kinds.toml")
+    terms: list[Term] = []
+    keys: list[Key] = []
+    for name in TERM_FILES:
+        for term, spellings in _build_terms(directory / name, citations):
+            terms.append(term)
+            keys.extend(make_keys(term, spellings))
+    return Lexicon(
+        terms=tuple(terms),
+        citations=citations,
+        words=words,
+        patterns=patterns,
+        kind_keywords=kind_keywords,
+        kind_nouns=kind_nouns,
+        matcher=Matcher(keys),
+    )
+
+
+@functools.cache
+def default_lexicon() -> Lexicon:
+    """The built-in lexicon, loaded and compiled once per process."""
+    return load_lexicon()

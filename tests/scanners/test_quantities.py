@@ -1,0 +1,149 @@
+"""Quantity extraction: a labelled table (cases/quantities.toml), properties, and the libraries' quirks."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scanners.quantities import Quantity, base_unit, extract_all, extract_quantities, normalize, unit_info
+
+CASES_FILE = Path(__file__).parent / "cases" / "quantities.toml"
+CASES: list[dict[str, Any]] = tomllib.loads(CASES_FILE.read_text(encoding="utf-8"))["case"]
+
+
+def _span(text: str, expected: dict[str, Any], after: int) -> tuple[int, int]:
+    start = text.index(expected["text"], after)
+    return start, start + len(expected["text"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["text"] for c in CASES])
+def test_extraction_table(case: dict[str, Any]) -> None:
+    text = case["text"]
+    found = extract_quantities(text)
+    if case.get("none"):
+        assert found == [], [q.text for q in found]
+        return
+    expected = case["expect"]
+    assert [q.text for q in found] == [e["text"] for e in expected]
+    after = 0
+    for q, e in zip(found, expected, strict=True):
+        start, end = _span(text, e, after)
+        after = end
+        assert (q.start, q.end) == (start, end)
+        assert text[q.start : q.end] == q.text
+        low, high = (e["value"], e["value"]) if "value" in e else (e.get("low"), e.get("high"))
+        if low is not None:
+            assert q.low == pytest.approx(low, rel=1e-5)
+        if high is not None:
+            assert q.high == pytest.approx(high, rel=1e-5)
+        if "per_unit" in e:
+            assert q.per_unit_low == pytest.approx(e["per_unit"])
+        for key in ("unit", "dimension", "counts", "count", "bound", "role", "qualifier"):
+            if key in e:
+                assert getattr(q, key) == e[key], key
+
+
+def test_table_is_large_enough() -> None:
+    assert len(CASES) >= 100
+
+
+def test_base_units() -> None:
+    assert [base_unit(d) for d in ("mass", "volume", "length", "charge", "energy", "power")] == [
+        "g",
+        "ml",
+        "mm",
+        "mAh",
+        "Wh",
+        "W",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("symbol", "factor"),
+    [
+        ("斤", 500),
+        ("两", 50),
+        ("台斤", 600),
+        ("lb", 453.59237),
+        ("oz", 28.349523125),
+        ("fl oz", 29.5735295625),
+        ("inch", 25.4),
+        ("尺", 1000 / 3),
+        ("Ah", 1000),
+        ("kW", 1000),
+        ("kWh", 1000),
+    ],
+)
+def test_factors_come_from_pint(symbol: str, factor: float) -> None:
+    info = unit_info(symbol)
+    assert info is not None
+    assert info.factor == pytest.approx(factor, rel=1e-12)
+
+
+def test_normalize_keeps_length() -> None:
+    text = "１．５ｋｇ×２袋～３袋，两斤〇两"
+    assert len(normalize(text)) == len(text)
+    assert normalize("１．５ｋｇ") == "1.5kg"
+
+
+def test_voltage_and_storage_are_recognised_but_not_returned() -> None:
+    text = "3.7V 256G"
+    assert [q.dimension for q in extract_all(text)] == ["voltage", "data"]
+    assert extract_quantities(text) == []
+
+
+def test_results_are_frozen_quantities() -> None:
+    (q,) = extract_quantities("500g")
+    assert isinstance(q, Quantity)
+    assert q.is_point and q.value == 500
+    with pytest.raises(AttributeError):
+        q.low = 1  # type: ignore[misc]
+
+
+def test_chinese2digits_quirk_is_corrected() -> None:
+    """chinese2digits reads the colloquial 一千二 as 1002; the extractor says 1200."""
+    chinese2digits = pytest.importorskip("chinese2digits")
+    assert chinese2digits.chineseToDigits("一千二") == "1002"
+    (q,) = extract_quantities("一千二毫安")
+    assert q.low == 1200
+
+
+def test_cn2an_reads_the_unit_liang_as_a_digit() -> None:
+    """Why cn2an is not used: it turns the unit in 三两 into the digit two (32)."""
+    cn2an = pytest.importorskip("cn2an")
+    assert cn2an.transform("三两", "cn2an") == "32"
+    (q,) = extract_quantities("三两")
+    assert (q.low, q.unit) == (150, "两")
+
+
+def test_bad_input_is_no_quantity() -> None:
+    assert extract_quantities("") == []
+    assert extract_quantities(None) == []  # type: ignore[arg-type]
+    assert extract_quantities("9" * 400 + "kg") == []
+
+
+_ALPHABET = st.sampled_from(
+    list(
+        "0123456789０１２３４５６７８９.,-~～*×xX/+ 　约起左右以上内不少于共每袋盒支片包抽件只粒两斤半"
+        "一二三四五六七八九十百千万亿零点kgKGmlLcmM寸英尺米克升毫安时WwVvGgozlbfl磅台赠送净毛重额定电芯屏"
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(_ALPHABET, max_size=40) | st.text(max_size=40))
+def test_arbitrary_text_never_crashes_and_spans_map_back(text: str) -> None:
+    previous_end = 0
+    for q in extract_all(text):
+        assert text[q.start : q.end] == q.text
+        assert 0 <= q.start < q.end <= len(text)
+        assert q.start >= previous_end  # in order, never overlapping
+        previous_end = q.end
+        assert q.low <= q.high
+        assert not math.isnan(q.low) and not math.isnan(q.high)

@@ -1,0 +1,40 @@
+"""The labelled table: every case's expected findings, and nothing else at error or warning severity."""
+
+from __future__ import annotations
+
+import pytest
+
+from scanners import Severity, scan_text
+from tests.scanners.wording_cases import Case, find_nth, load_cases
+
+CASES = load_cases()
+
+
+def test_the_table_is_large_and_covers_every_category() -> None:
+    assert len(CASES) >= 300
+    rules = {e.rule.split(".")[0] for c in CASES for e in c.expected}
+    assert {"extreme", "medical", "review", "price", "presale"} <= rules
+    assert sum(1 for c in CASES if not c.expected) >= 100
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case(case: Case) -> None:
+    findings = scan_text(case.text, "description", category=case.category, presale=case.presale)
+    for f in findings:
+        assert case.text[f.start : f.end] == f.text
+    remaining = [f for f in findings]
+    for exp in case.expected:
+        start = find_nth(case.text, exp.text, exp.occurrence)
+        assert start >= 0, f"bad case: {exp.text!r} not in text"
+        match = [
+            f
+            for f in remaining
+            if f.rule == exp.rule
+            and f.start == start
+            and f.end == start + len(exp.text)
+            and (f.severity == exp.severity if exp.severity else f.severity != Severity.INFO)
+        ]
+        assert match, f"expected {exp} in {[(f.rule, f.text, f.start, f.severity.value) for f in findings]}"
+        remaining.remove(match[0])
+    unexpected = [(f.rule, f.text, f.start, f.severity.value) for f in remaining if f.severity != Severity.INFO]
+    assert not unexpected, f"unexpected findings {unexpected}"
