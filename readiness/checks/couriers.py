@@ -1,0 +1,226 @@
+"""Courier mix: concentration, region coverage, peak-day capacity, interception.
+
+- Concentration over planned shares s_i: top share > ``couriers.top_share_max`` (0.7) or
+  HHI = Σ(100·s_i)² > ``couriers.hhi_max`` (5000) is a warning (a single point of failure).
+- Every destination region with orders (share > 0) needs ``couriers.min_per_region`` (2) couriers: one is a
+  warning, none an error (those orders cannot ship).
+- Peak-day parcels = ceil(expected_orders × ``peak_day_share`` × ``parcels_per_order``); committed daily
+  capacity (Σ daily_capacity) must be ≥ ``capacity_factor`` (1.2) × peak-day parcels, else an error. When
+  the total is enough, a courier whose planned parcels (share × peak) exceed its own capacity is a warning.
+- Couriers that cannot intercept parcels are noted (info; warning above ``no_intercept_warn_share``).
+Exposure of a capacity shortfall: parcels beyond capacity on the peak day × late-shipment compensation at
+the forecast-weighted average price, as a range from 0 (the backlog may clear within the ship window).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from readiness.checks.exposure import average_price, late_compensation, money_text
+from readiness.checks.phases import courier_deadline
+from readiness.checks.results import CUSTOMER_SERVICE, LOGISTICS, CheckContext, CheckResult, Issue
+
+NAME = "couriers"
+
+
+def hhi(shares: list[float]) -> float:
+    """Herfindahl–Hirschman index of shares given as fractions: Σ(100·s)², 0–10000."""
+    # Shares arrive as binary floats; their shortest decimal text (repr) is what the shop typed, so exact
+    # fractions of it keep the boundaries exact (0.7 → 70² = 4900, not 4899.999…).
+    return float(sum((100 * Fraction(repr(s))) ** 2 for s in shares))
+
+
+def peak_day_parcels(expected_orders: int, peak_day_share: float, parcels_per_order: float) -> int:
+    """Parcels on the busiest shipping day, derived from the promotion's expected orders."""
+    return math.ceil(expected_orders * Fraction(str(peak_day_share)) * Fraction(str(parcels_per_order)))
+
+
+def check(ctx: CheckContext) -> CheckResult:
+    """The shop's courier plan for the promotion."""
+    rules = ctx.rules
+    deadline = courier_deadline(ctx.promotion, rules)
+    couriers = list(ctx.couriers)
+    common: dict[str, Any] = {"check": NAME, "owner": LOGISTICS, "deadline": deadline}
+    if not couriers:
+        issue = Issue(
+            rule="couriers.none_planned",
+            severity="error",
+            message="本次活动没有快递计划。",
+            remediation="确定合作快递、各自的计划占比、日揽收能力和覆盖地区。",
+            evidence={"expected_orders": ctx.promotion.expected_orders},
+            **common,
+        )
+        return CheckResult(check=NAME, issues=(issue,), examined=0, notes=("no couriers planned",))
+
+    issues: list[Issue] = []
+    issues.extend(_concentration(ctx, couriers, common))
+    issues.extend(_regions(ctx, couriers, common))
+    issues.extend(_capacity(ctx, couriers, common))
+    issues.extend(_interception(ctx, couriers))
+    return CheckResult(check=NAME, issues=tuple(issues), examined=len(couriers))
+
+
+def _concentration(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) -> list[Issue]:
+    rules = ctx.rules
+    shares = {c.code: c.planned_share for c in couriers}
+    top = max(couriers, key=lambda c: c.planned_share)
+    top_max = Fraction(str(rules.number("couriers.top_share_max")))
+    index = hhi(list(shares.values()))
+    hhi_max = rules.number("couriers.hhi_max")
+    evidence = {"shares": shares, "top_share": top.planned_share, "hhi": index}
+    issues = []
+    if Fraction(str(top.planned_share)) > top_max:
+        issues.append(
+            Issue(
+                rule="couriers.top_share",
+                severity="warning",
+                message=(
+                    f"{top.name or top.code} 计划承担 {top.planned_share:.0%} 的包裹，超过 {float(top_max):.0%}："
+                    "单一快递爆仓或停运时大部分订单无法发出。"
+                ),
+                remediation=f"把部分包裹分配给其他快递，使最大占比不超过 {float(top_max):.0%}。",
+                evidence=evidence | {"top_share_max": float(top_max), "courier": top.code},
+                field=f"couriers[{top.code}]",
+                **common,
+            )
+        )
+    if index > hhi_max:
+        issues.append(
+            Issue(
+                rule="couriers.hhi",
+                severity="warning",
+                message=f"快递集中度 HHI = {index:g}，超过 {hhi_max:g}：包裹过于集中在少数快递。",
+                remediation="增加合作快递或平衡各家占比，降低集中度。",
+                evidence=evidence | {"hhi_max": hhi_max},
+                field="couriers",
+                **common,
+            )
+        )
+    return issues
+
+
+def _regions(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) -> list[Issue]:
+    minimum = ctx.rules.integer("couriers.min_per_region")
+    destinations = {region: share for region, share in ctx.promotion.destinations.items() if share > 0}
+    serving = {region: [c.code for c in couriers if region in c.regions] for region in destinations}
+    covered = sum(share for region, share in destinations.items() if serving[region])
+    redundant = sum(share for region, share in destinations.items() if len(serving[region]) >= minimum)
+    summary = {"covered_share": round(covered, 4), "redundant_share": round(redundant, 4)}
+    issues = []
+    for region, share in sorted(destinations.items(), key=lambda item: -item[1]):
+        codes = serving[region]
+        if len(codes) >= minimum:
+            continue
+        uncovered = not codes
+        issues.append(
+            Issue(
+                rule="couriers.region_uncovered" if uncovered else "couriers.region_few_couriers",
+                severity="error" if uncovered else "warning",
+                message=(
+                    f"收货地区 {region}（订单占比 {share:.0%}）没有任何快递覆盖。"
+                    if uncovered
+                    else f"收货地区 {region}（订单占比 {share:.0%}）只有 {len(codes)} 家快递覆盖"
+                    f"（{'、'.join(codes)}），至少需要 {minimum} 家。"
+                ),
+                remediation=f"为 {region} 增加覆盖该地区的快递，至少 {minimum} 家，避免单一快递停发时无法送达。",
+                evidence={"region": region, "share": share, "couriers": codes, "min_per_region": minimum} | summary,
+                field=f"destinations.{region}",
+                **common,
+            )
+        )
+    return issues
+
+
+def _capacity(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) -> list[Issue]:
+    rules = ctx.rules
+    orders = ctx.promotion.expected_orders
+    if orders <= 0:
+        return []
+    peak = peak_day_parcels(orders, rules.number("couriers.peak_day_share"), rules.number("couriers.parcels_per_order"))
+    factor = Fraction(str(rules.number("couriers.capacity_factor")))
+    committed = sum(c.daily_capacity for c in couriers)
+    required = math.ceil(factor * peak)
+    per_courier = {
+        c.code: {
+            "planned": math.ceil(Fraction(str(c.planned_share)) * peak),
+            "capacity": c.daily_capacity,
+        }
+        for c in couriers
+    }
+    overloaded = {code: v for code, v in per_courier.items() if v["planned"] > v["capacity"]}
+    evidence: dict[str, Any] = {
+        "expected_orders": orders,
+        "peak_day_share": rules.number("couriers.peak_day_share"),
+        "parcels_per_order": rules.number("couriers.parcels_per_order"),
+        "peak_day_parcels": peak,
+        "capacity_factor": float(factor),
+        "required_capacity": required,
+        "committed_capacity": committed,
+        "ratio": round(committed / peak, 3) if peak else None,
+        "per_courier": per_courier,
+    }
+    if committed < factor * peak:
+        backlog = max(0, peak - committed)
+        price = average_price(sku for listing in ctx.listings for sku in listing.skus)
+        exposure = late_compensation(price, rules) * backlog if price is not None and backlog else None
+        if exposure is not None:
+            evidence |= {"peak_day_backlog": backlog, "average_price": money_text(price)}
+        over = "；".join(f"{code} 计划 {v['planned']}/天，能力 {v['capacity']}/天" for code, v in overloaded.items())
+        return [
+            Issue(
+                rule="couriers.capacity_short",
+                severity="error",
+                message=(
+                    f"快递承诺日揽收能力合计 {committed}，"
+                    f"低于高峰日包裹量 {peak} 的 {float(factor):g} 倍（{required}）。"
+                    + (f" 超出能力的快递：{over}。" if over else "")
+                ),
+                remediation=f"与快递确认高峰日揽收能力，合计至少 {required} 单/天；或增加快递、提前分批发货。",
+                evidence=evidence,
+                exposure_min=Decimal("0.00") if exposure is not None else None,
+                exposure_max=exposure,
+                field="couriers",
+                **common,
+            )
+        ]
+    return [
+        Issue(
+            rule="couriers.courier_over_capacity",
+            severity="warning",
+            message=f"{code} 高峰日计划 {v['planned']} 个包裹，超过其日揽收能力 {v['capacity']}。",
+            remediation=f"调整 {code} 的计划占比，或与其确认可提升的揽收能力。",
+            evidence=evidence | {"courier": code},
+            field=f"couriers[{code}]",
+            **common,
+        )
+        for code, v in overloaded.items()
+    ]
+
+
+def _interception(ctx: CheckContext, couriers: list[Any]) -> list[Issue]:
+    warn_share = Fraction(str(ctx.rules.number("couriers.no_intercept_warn_share")))
+    issues = []
+    for courier in couriers:
+        if courier.supports_intercept or courier.planned_share <= 0:
+            continue
+        severe = Fraction(str(courier.planned_share)) > warn_share
+        issues.append(
+            Issue(
+                check=NAME,
+                rule="couriers.no_intercept",
+                severity="warning" if severe else "info",
+                message=(
+                    f"{courier.name or courier.code}（计划占比 {courier.planned_share:.0%}）不支持拦截包裹："
+                    "买家发货后退款时无法截回。"
+                ),
+                remediation="对该快递的包裹预设“发货后仅退款/极速退款”处理方案，并提醒买家签收时验货。",
+                owner=CUSTOMER_SERVICE,
+                evidence={"courier": courier.code, "planned_share": courier.planned_share},
+                deadline=courier_deadline(ctx.promotion, ctx.rules),
+                field=f"couriers[{courier.code}]",
+            )
+        )
+    return issues

@@ -1,0 +1,131 @@
+"""Stock coverage per SKU.
+
+coverage = (on hand + inbound arriving before sale_start) / (forecast units + safety stock)
+
+fail below ``stock.fail_below`` (0.9), warn below ``stock.warn_below`` (1.0), warn (overstock) above
+``stock.overstock_above`` (2.0). Inbound that arrives at or after sale_start does not count: it cannot be
+sold in the sale. Safety stock a SKU does not give is ``stock.safety_stock_share`` of its forecast.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+from readiness.bundle import ListingData, SkuData
+from readiness.checks.exposure import money_text, stockout_compensation
+from readiness.checks.phases import iso, stock_deadline
+from readiness.checks.results import OPERATIONS, WAREHOUSE, CheckContext, CheckResult, Issue, SeverityName
+
+NAME = "stock"
+
+
+def safety_stock(sku: SkuData, share: float) -> tuple[int, bool]:
+    """(safety stock, derived?) — the SKU's own figure, or a share of its forecast rounded up."""
+    if sku.safety_stock is not None:
+        return sku.safety_stock, False
+    return math.ceil(sku.forecast_units * Fraction(str(share))), True
+
+
+def check(ctx: CheckContext) -> CheckResult:
+    """Coverage of every SKU against its forecast plus safety stock."""
+    issues: list[Issue] = []
+    examined = 0
+    for listing in ctx.listings:
+        for sku in listing.skus:
+            issue = _sku_issue(ctx, listing, sku)
+            examined += 1
+            if issue is not None:
+                issues.append(issue)
+    return CheckResult(
+        check=NAME,
+        issues=tuple(issues),
+        examined=examined,
+        listing_ids=tuple(listing.id for listing in ctx.listings),
+    )
+
+
+def _sku_issue(ctx: CheckContext, listing: ListingData, sku: SkuData) -> Issue | None:
+    rules = ctx.rules
+    sale_start = ctx.promotion.sale_start
+    counted = sum(item.units for item in sku.inbound if item.arrives < sale_start)
+    late = [item for item in sku.inbound if item.arrives >= sale_start]
+    safety, derived = safety_stock(sku, rules.number("stock.safety_stock_share"))
+    demand = sku.forecast_units + safety
+    if demand == 0:
+        return None  # nothing forecast: nothing to cover
+    available = sku.stock + counted
+    coverage = Fraction(available, demand)
+    fail_below = Fraction(str(rules.number("stock.fail_below")))
+    warn_below = Fraction(str(rules.number("stock.warn_below")))
+    overstock_above = Fraction(str(rules.number("stock.overstock_above")))
+
+    evidence: dict[str, Any] = {
+        "coverage": round(float(coverage), 3),
+        "on_hand": sku.stock,
+        "inbound_counted": counted,
+        "forecast_units": sku.forecast_units,
+        "safety_stock": safety,
+        "safety_stock_derived": derived,
+        "required": demand,
+        "fail_below": float(fail_below),
+        "warn_below": float(warn_below),
+    }
+    if late:
+        evidence["inbound_after_sale_start"] = [
+            {"units": item.units, "arrives": iso(item.arrives)} for item in sorted(late, key=lambda i: i.arrives)
+        ]
+    late_note = ""
+    if late:
+        late_units = sum(item.units for item in late)
+        late_note = f"（另有 {late_units} 件在途库存在开售后才到货，不计入）"
+
+    if coverage < warn_below:
+        severity: SeverityName = "error" if coverage < fail_below else "warning"
+        short_min = max(0, sku.forecast_units - available)
+        short_max = max(0, demand - available)
+        per_order = stockout_compensation(sku.price, rules)
+        evidence |= {
+            "shortfall_units": short_max,
+            "compensation_per_order": money_text(per_order),
+        }
+        return Issue(
+            check=NAME,
+            rule="stock.coverage_low" if severity == "error" else "stock.coverage_tight",
+            severity=severity,
+            message=(
+                f"SKU {sku.code} 库存覆盖率 {float(coverage):.2f}：可售 {available} 件"
+                f"（现货 {sku.stock} + 开售前到货 {counted}），需求 {demand} 件"
+                f"（预测 {sku.forecast_units} + 安全库存 {safety}）{late_note}。"
+            ),
+            remediation=(
+                f"补货至少 {short_max} 件，并确保在开售前 {rules.integer('deadlines.stock_days_before_sale')} "
+                "天入库；无法补足时下调活动备货预测或限购，避免超卖缺货赔付。"
+            ),
+            owner=WAREHOUSE,
+            evidence=evidence,
+            deadline=stock_deadline(ctx.promotion, rules),
+            exposure_min=per_order * short_min if short_max else None,
+            exposure_max=per_order * short_max if short_max else None,
+            listing_id=listing.id,
+            sku=sku.code,
+        )
+    if coverage > overstock_above:
+        evidence["overstock_above"] = float(overstock_above)
+        return Issue(
+            check=NAME,
+            rule="stock.overstock",
+            severity="warning",
+            message=(
+                f"SKU {sku.code} 库存覆盖率 {float(coverage):.2f}，超过 {float(overstock_above):g} 倍需求："
+                f"可售 {available} 件，需求 {demand} 件，活动后可能积压。"
+            ),
+            remediation="核对销量预测；确属备货过多时调拨或暂停在途补货，释放资金和库容。",
+            owner=OPERATIONS,
+            evidence=evidence,
+            deadline=stock_deadline(ctx.promotion, rules),
+            listing_id=listing.id,
+            sku=sku.code,
+        )
+    return None
