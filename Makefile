@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .PHONY: install run migrate demo serve test lint bench-import worker browser clean
 
 install: $(STAMP)
@@ -22,6 +24,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py scan --shop mingcha-tmall --promotion d11-2026
 
 run: demo
 	@echo ""
@@ -29,7 +32,11 @@ run: demo
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download ever).
+browser:
+	test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+
+test: install browser
 	$(BIN)/python -m pytest
 
 lint: install

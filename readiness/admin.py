@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 
 from readiness import models
+from readiness.rulepacks import RulePackError, validate_overrides
 
 
 class MembershipInline(admin.TabularInline):
@@ -150,8 +154,25 @@ class WaiverAdmin(admin.ModelAdmin):
     raw_id_fields = ["listing"]
 
 
+class ShopRuleOverrideForm(forms.ModelForm):
+    class Meta:
+        model = models.ShopRuleOverride
+        fields = ["shop", "key", "value", "note"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        shop, key = data.get("shop"), data.get("key")
+        if shop is not None and key:
+            try:
+                validate_overrides(shop.platform, {key: data.get("value")})
+            except RulePackError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
 @admin.register(models.ShopRuleOverride)
 class ShopRuleOverrideAdmin(admin.ModelAdmin):
+    form = ShopRuleOverrideForm
     list_display = ["shop", "key", "value", "note", "updated_at"]
     list_filter = ["shop"]
     search_fields = ["key", "shop__code"]

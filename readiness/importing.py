@@ -12,17 +12,15 @@ operation). SQLite caps a statement at 999 parameters in Django 5.2, so Django s
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-from psycopg import sql
 
 from readiness import bundle as b
+from readiness.bulkwrite import insert_rows
 from readiness.models import (
     CourierPlan,
     Gift,
@@ -163,37 +161,6 @@ def _courier_values(data: b.CourierData) -> dict[str, Any]:
     }
 
 
-def _insert(model: type[Any], fields: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert plain rows in one statement per table.
-
-    On PostgreSQL this is ``COPY … FROM STDIN`` (psycopg 3): one round trip whatever the size, and no model
-    instance per row, which is what makes 100k SKUs with their price history import in seconds. Elsewhere it is
-    ``bulk_create``.
-    """
-    if not rows:
-        return
-    meta = model._meta
-    if connection.vendor != "postgresql":
-        attnames = [meta.get_field(name).attname for name in fields]
-        model.objects.bulk_create(model(**dict(zip(attnames, row, strict=True))) for row in rows)
-        return
-    columns = [meta.get_field(name).column for name in fields]
-    json_columns = {i for i, name in enumerate(fields) if meta.get_field(name).get_internal_type() == "JSONField"}
-    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(meta.db_table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    with connection.cursor() as cursor:
-        # Go through Django's debug wrapper when it is active, so query counts in tests include the COPY.
-        logged = cursor.debug_sql(f"COPY {meta.db_table} ({len(rows)} rows)") if hasattr(cursor, "debug_sql") else None
-        with logged or contextlib.nullcontext(), cursor.cursor.copy(statement) as copy:
-            for row in rows:
-                if json_columns:
-                    row = tuple(
-                        json.dumps(v, ensure_ascii=False) if i in json_columns else v for i, v in enumerate(row)
-                    )
-                copy.write_row(row)
-
-
 def _upsert_one(model: type[Any], lookup: dict[str, Any], values: dict[str, Any], fields: list[str]) -> Any:
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -298,7 +265,7 @@ def _import_listings(shop: Shop, listings: list[b.ListingData], now: Any) -> tup
             counts.updated += 1
         else:
             counts.unchanged += 1
-    _insert(Listing, ["shop", "listing_id", *LISTING_FIELDS, "created_at", "updated_at"], create)
+    insert_rows(Listing, ["shop", "listing_id", *LISTING_FIELDS, "created_at", "updated_at"], create)
     Listing.objects.bulk_update(update, [*LISTING_FIELDS, "archived_at", "updated_at"])
     wanted = {data.id for data in listings}
     gone = [row[0] for key, row in existing.items() if key not in wanted and row[2] is None]
@@ -343,7 +310,7 @@ def _import_skus(
                 counts.updated += 1
             else:
                 counts.unchanged += 1
-    _insert(Sku, ["listing", "code", *SKU_FIELDS], create)
+    insert_rows(Sku, ["listing", "code", *SKU_FIELDS], create)
     Sku.objects.bulk_update(update, [*SKU_FIELDS, "archived_at"])
     gone = [row[0] for row in existing.values() if row[3] is None]
     if gone:
@@ -401,7 +368,7 @@ def _replace_children(
     had_rows = [parents[key] for key in stale if have[key]]
     if had_rows:
         model.objects.filter(**{f"{column}__in": had_rows}).delete()
-    _insert(model, [parent_field, *fields], [(parents[key], *row) for key in stale for row in wanted.get(key, [])])
+    insert_rows(model, [parent_field, *fields], [(parents[key], *row) for key in stale for row in wanted.get(key, [])])
 
 
 def _import_price_history(shop: Shop, skus: dict[tuple[str, str], int], listings: list[b.ListingData]) -> None:
@@ -425,7 +392,7 @@ def _import_price_history(shop: Shop, skus: dict[tuple[str, str], int], listings
                     create.append((skus[key], point.date, point.lowest_price))
                 elif found[1] != point.lowest_price:
                     update.append(PriceHistory(pk=found[0], lowest_price=point.lowest_price))
-    _insert(PriceHistory, ["sku", "date", "lowest_price"], create)
+    insert_rows(PriceHistory, ["sku", "date", "lowest_price"], create)
     PriceHistory.objects.bulk_update(update, ["lowest_price"])
 
 

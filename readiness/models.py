@@ -280,7 +280,6 @@ class ScanRun(models.Model):
     promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="scan_runs")
     status = models.CharField(_("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.PENDING)
     chunks_total = models.PositiveIntegerField(default=0)
-    chunks_done = models.PositiveIntegerField(default=0)
     listings_total = models.PositiveIntegerField(default=0)
     score = models.PositiveSmallIntegerField(_("得分"), null=True, blank=True)
     grade = models.CharField(_("等级"), max_length=1, blank=True)
@@ -438,8 +437,11 @@ class ScanChunk(models.Model):
     run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()
     listing_count = models.PositiveIntegerField(default=0)
+    listing_pks = models.JSONField(default=list, blank=True)  # the listings this chunk scans
     done_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    # What each check examined in this chunk ({check: {examined, listing_ids, notes}}), for scoring at the end.
+    checks = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["run", "index"]
@@ -512,3 +514,55 @@ class ListingRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.listing.listing_id} @ {self.changed_at:%Y-%m-%d %H:%M} by {self.changed_by}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    IMPORTING = "importing", _("导入中")
+    SCANNING = "scanning", _("扫描中")
+    COMPLETE = "complete", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ImportJob(models.Model):
+    """A bundle accepted for import: validated when it arrived, imported and scanned by a worker.
+
+    The payload is kept in the database (not on a local disk) so that a worker on another machine can read it;
+    it is cleared once the import has run.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, null=True, blank=True, related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    source = models.CharField(max_length=16, default="bundle")  # bundle, xlsx, csv
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    payload = models.BinaryField(blank=True, default=b"")
+    summary = models.TextField(blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    promotion = models.ForeignKey(Promotion, on_delete=models.SET_NULL, null=True, blank=True)
+    run = models.ForeignKey(ScanRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="import_jobs")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("导入任务")
+        verbose_name_plural = _("导入任务")
+
+    def __str__(self) -> str:
+        return f"import #{self.pk} ({self.source}) {self.status}"
+
+
+class ImportMapping(models.Model):
+    """A shop's spreadsheet column mapping (column header → bundle field), remembered between uploads."""
+
+    shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="import_mapping")
+    mapping = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("表格列映射")
+        verbose_name_plural = _("表格列映射")
+
+    def __str__(self) -> str:
+        return f"{self.shop.code}: {len(self.mapping)} columns"

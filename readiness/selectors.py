@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -16,10 +17,15 @@ from readiness.models import (
     PriceHistory,
     Promotion,
     Rebate,
+    RunStatus,
+    ScanRun,
     ServicePlan,
     Shop,
     Sku,
 )
+from readiness.report import WaiverInfo, build_report
+from readiness.rulepacks import load_rule_pack
+from readiness.scoring import score
 
 
 def shops_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Shop]:
@@ -180,3 +186,35 @@ def readiness_input(*, promotion: Promotion, listing_pks: list[int] | None = Non
         service=service,
         listings=listings,
     )
+
+
+def latest_run(*, promotion: Promotion) -> ScanRun | None:
+    """The newest complete scan run of a promotion, or None."""
+    return (
+        ScanRun.objects.filter(promotion=promotion, status=RunStatus.COMPLETE)
+        .select_related("shop", "promotion")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def readiness_report(*, run: ScanRun) -> dict[str, Any]:
+    """The readiness report of interfaces.md §3 for a finished run, with the waivers in force now."""
+    from readiness import services
+
+    rules = load_rule_pack(run.shop.platform, run.overrides)
+    waivers = services.active_waivers(shop=run.shop)
+    results = services.run_results(run)
+    result_score = score(results, waivers.keys(), rules)
+    return build_report(
+        results,
+        result_score,
+        shop=run.shop.code,
+        promotion=run.promotion.code,
+        rules=rules,
+        waivers={
+            fp: WaiverInfo(by=w.created_by.get_username(), reason=w.reason, at=w.created_at, expires=w.expires_at)
+            for fp, w in waivers.items()
+        },
+        computed_at=run.finished_at or run.created_at,
+    ) | {"run": run.pk}

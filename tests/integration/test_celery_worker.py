@@ -1,14 +1,21 @@
 """Celery against a real Redis broker and a real `celery worker` process (started by .ci/run).
 
-Skipped unless CELERY_BROKER_URL is set, because there is then no broker to talk to; .ci/run sets it and
-starts the worker.
+Skipped unless CELERY_BROKER_URL is set, because there is then no broker to talk to; .ci/run sets it, starts
+the worker (with READINESS_CRASH_ONCE pointing at a file, for the worker-loss test) and fails if any of these
+tests is skipped.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
+
+from tests.factories import bundle_dict
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -24,4 +31,73 @@ def test_ping_round_trip_through_real_worker() -> None:
     assert settings.CELERY_TASK_ALWAYS_EAGER is False
     result = ping.delay("ready-for-d11")
     assert result.get(timeout=30) == "ready-for-d11"
-    assert result.successful()
+
+
+def _import(listings: int) -> Any:
+    from readiness.bundle import parse_bundle
+    from readiness.importing import bundle_import
+
+    data = bundle_dict(listings=listings)
+    data["shop"]["code"] = f"worker-{time.monotonic_ns()}"
+    return bundle_import(parsed=parse_bundle(json.dumps(data, ensure_ascii=False))).promotion
+
+
+def _wait(run_id: int, timeout: float = 120) -> Any:
+    from readiness.models import RunStatus, ScanRun
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        run = ScanRun.objects.get(pk=run_id)
+        if run.status in (RunStatus.COMPLETE, RunStatus.FAILED):
+            return run
+        time.sleep(0.3)
+    raise AssertionError(f"run {run_id} did not finish in {timeout} s")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scan_runs_in_chunks_on_real_workers() -> None:
+    from readiness import services
+    from readiness.models import RunStatus
+
+    promotion = _import(listings=12)
+    run = services.scan_run_start(promotion=promotion, chunk_size=4)
+    assert run.chunks_total == 3
+    run = _wait(run.pk)
+    assert run.status == RunStatus.COMPLETE, run.error
+    assert run.chunks.filter(done_at__isnull=False).count() == 3
+    assert run.check_results.count() == 10
+    assert run.score is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_mid_chunk_never_leaves_a_complete_run_with_missing_findings() -> None:
+    """The worker process dies inside a chunk's transaction (os._exit). With acks_late the chunk is delivered
+    again, the half-written transaction was rolled back, and the run completes once with each finding once."""
+    from readiness import services
+    from readiness.models import RunStatus
+
+    crash_file = os.environ.get("READINESS_CRASH_ONCE")
+    assert crash_file, ".ci/run starts the worker with READINESS_CRASH_ONCE set"
+
+    promotion = _import(listings=9)
+    reference = services.scan_run_sync(promotion=promotion)  # the same scan, in-process, for comparison
+    expected = sorted(reference.findings.values_list("fingerprint", flat=True))
+
+    Path(crash_file).write_text("crash the next chunk")
+    run = services.scan_run_start(promotion=promotion, chunk_size=3)
+    # While the killed chunk waits for redelivery the run must not claim to be complete.
+    seen = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        run.refresh_from_db()
+        done = run.chunks.filter(done_at__isnull=False).count()
+        seen.append((run.status, done))
+        if run.status == RunStatus.COMPLETE:
+            break
+        time.sleep(0.2)
+    assert run.status == RunStatus.COMPLETE, (run.error, seen[-5:])
+    assert not Path(crash_file).exists(), "the crash hook did not fire"
+    assert all(done == run.chunks_total for status, done in seen if status == RunStatus.COMPLETE)
+    assert max(run.chunks.values_list("attempts", flat=True)) >= 2, "no chunk was delivered twice"
+    assert sorted(run.findings.values_list("fingerprint", flat=True)) == expected
+    assert run.score == reference.score

@@ -28,3 +28,21 @@ def test_login_page_renders_in_chinese(client: Client) -> None:
     UserFactory(username="ops")
     body = client.get("/accounts/login/").content.decode()
     assert "登录" in body
+
+
+def test_admin_refuses_unknown_rule_override_key(client: Client) -> None:
+    from readiness.models import ShopRuleOverride
+
+    admin = UserFactory(username="root", is_staff=True, is_superuser=True)
+    shop = ShopFactory()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/readiness/shopruleoverride/add/", {"shop": shop.pk, "key": "stock.fail_belo", "value": "0.8"}
+    )
+    assert response.status_code == 200 and "stock.fail_belo" in response.content.decode()
+    assert not ShopRuleOverride.objects.exists()
+    response = client.post(
+        "/admin/readiness/shopruleoverride/add/", {"shop": shop.pk, "key": "stock.fail_below", "value": "0.8"}
+    )
+    assert response.status_code == 302
+    assert ShopRuleOverride.objects.get().value == 0.8

@@ -48,11 +48,11 @@ def test_import_creates_everything(bundle: dict[str, Any]) -> None:
     shop = models.Shop.objects.get(code="acme-tmall")
     promotion = shop.promotions.get(code="d11-2026")
     assert promotion.couriers.count() == 2
-    assert promotion.service.cs_agents == 12
+    assert promotion.service.cs_agents == 25
     sku = models.Sku.objects.get(code="L100-0")
     assert str(sku.price) == "59.90"
     assert sku.inbound.get().units == 500
-    assert sku.price_history.get().date.isoformat() == "2026-11-01"
+    assert [p.date.day for p in sku.price_history.all()] == [3, 4, 5, 6, 7, 8, 9]
     assert models.Gift.objects.filter(listing__shop=shop).count() == 3
 
 

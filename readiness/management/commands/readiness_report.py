@@ -1,0 +1,30 @@
+"""python manage.py readiness_report --shop CODE --promotion CODE [--format json|table] (interfaces.md §3)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from readiness import selectors, services
+from readiness.management.commands.scan import find_promotion
+from readiness.report import render_table
+
+
+class Command(BaseCommand):
+    help = "Print the readiness report of the latest scan (running one if there is none)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--shop", required=True)
+        parser.add_argument("--promotion", required=True)
+        parser.add_argument("--format", choices=["json", "table"], default="json")
+
+    def handle(self, *args: Any, shop: str, promotion: str, format: str, **options: Any) -> None:
+        promo = find_promotion(shop, promotion)
+        run = selectors.latest_run(promotion=promo) or services.scan_run_sync(promotion=promo)
+        report = selectors.readiness_report(run=run)
+        if format == "json":
+            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(render_table(report))

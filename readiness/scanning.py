@@ -1,0 +1,50 @@
+"""The only module that imports ``scanners``: plain listing data in, scanner findings out.
+
+The scanners take the ``listings[]`` objects of the bundle (interfaces.md §2) as plain dicts, so a listing
+from the database goes through the same path as a listing from a file or the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import scanners
+from readiness import bundle
+
+
+def listing_payload(listing: bundle.ListingData) -> dict[str, Any]:
+    """A listing as the scanners read it (the bundle's ``listings[]`` object, without stock and prices)."""
+    presale = listing.presale
+    return {
+        "id": listing.id,
+        "category": listing.category,
+        "title": listing.title,
+        "subtitle": listing.subtitle,
+        "description": listing.description,
+        "specs": dict(listing.specs),
+        "presale": {
+            "enabled": presale.enabled,
+            "ship_by": presale.ship_by.isoformat() if presale.ship_by else None,
+            "label": presale.label,
+        }
+        if presale is not None
+        else None,
+        "gifts": [{"name": g.name, "described_on_page": g.described_on_page} for g in listing.gifts],
+        "rebates": [{"kind": r.kind, "text": r.text} for r in listing.rebates],
+        "skus": [{"code": sku.code, "name": sku.name} for sku in listing.skus],
+    }
+
+
+def scanner_options(
+    *, platform: str | None, allow: Iterable[str] = (), extra_terms: Sequence[Mapping[str, Any]] = ()
+) -> scanners.ScanOptions:
+    """Scanner options from a shop's platform and its own lexicon entries (``ShopTerm`` rows as dicts)."""
+    return scanners.ScanOptions.from_mapping(
+        {"platform": platform, "allow": sorted(set(allow)), "extra_terms": [dict(term) for term in extra_terms]}
+    )
+
+
+def scan(listings: Iterable[bundle.ListingData], options: scanners.ScanOptions) -> dict[str, list[scanners.Finding]]:
+    """Every scanner over every listing: listing id → findings."""
+    return {listing.id: scanners.scan_listing(listing_payload(listing), options) for listing in listings}
