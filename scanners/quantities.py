@@ -9,9 +9,10 @@ How it works, and why so:
 
 * The text is first normalised with a one-to-one character table (full-width digits and letters, dashes,
   traditional numerals), so offsets in the normalised text are offsets in the original text.
-* One compiled regular expression finds every *atom*, a number followed by a unit. The units, their
-  spellings and their pint expressions live in ``data/units.toml``; pint is asked once, lazily, for the
-  factor of every unit into its dimension's base unit, and the hot path only multiplies floats.
+* One compiled regular expression, tried where a run of numeral characters begins, finds every *atom*: a
+  number followed by a unit. The units, their spellings and their pint expressions live in
+  ``data/units.toml``; pint is asked once, lazily, for the factor of every unit into its dimension's base
+  unit, and the hot path only multiplies floats.
 * Chinese numerals are located by the regular expression (so spans stay exact) and converted by
   ``chinese2digits``, after the two fixes it needs: the colloquial 一千二 (1200, not 1002) and the word 两,
   which is the numeral two before a unit (两斤, 两袋) and the unit liang after a number (三两 = 150 g).
@@ -32,12 +33,18 @@ from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
-import chinese2digits  # type: ignore[import-untyped]
+import chinese2digits
 
 __all__ = [
+    "CONDITION",
+    "GIFT",
+    "OTHER",
+    "PRODUCT",
+    "REFERENCE",
     "Quantity",
     "UnitInfo",
     "base_unit",
+    "extract_all",
     "extract_quantities",
     "normalize",
     "unit_info",
@@ -243,17 +250,15 @@ class _Tables:
     by_symbol: dict[str, UnitInfo]
     base_units: dict[str, str]
     atom: re.Pattern[str]
-    classifier: str  # regex alternation of count classifiers
     after_compound_half: re.Pattern[str]
     after_liang: re.Pattern[str]
     after_decimetre_digit: re.Pattern[str]
     after_per: re.Pattern[str]
     after_times: re.Pattern[str]
     after_suffix: re.Pattern[str]
-    after_pack_suffix: re.Pattern[str]
     gap_range: re.Pattern[str]
     gap_times: re.Pattern[str]
-    gap_alt_unit: re.Pattern[str]
+    gap_tolerance: re.Pattern[str]
     before_range: _Ending
     before_times: _Ending
     before_dims: _Ending
@@ -272,7 +277,6 @@ class _Tables:
     role_pattern: re.Pattern[str]  # one named group per role
     role_chars: frozenset[str]  # every character of every role word
     not_roles: re.Pattern[str]
-    role_window: int
     network_g: re.Pattern[str]
     storage_g: re.Pattern[str]
     unit_first: frozenset[str]  # characters a unit can begin with
@@ -371,7 +375,6 @@ def _tables() -> _Tables:
         by_symbol=by_symbol,
         base_units={name: row["base"] for name, row in dims.items()},
         atom=atom,
-        classifier=classifier,
         after_compound_half=re.compile(r"半(?![价年天月个小份])"),
         after_liang=re.compile(rf"(?P<n>[0-9]|[{_NUMERAL_DIGITS}两])两"),
         after_decimetre_digit=re.compile(
@@ -383,10 +386,9 @@ def _tables() -> _Tables:
             rf"(?![0-9.])[ \t]?(?P<cls>{classifier})?"
         ),
         after_suffix=re.compile(rf"[ \t]?(?P<w>{suffix_alt})"),
-        after_pack_suffix=re.compile(_alt(pack["pack_suffix"])),
         gap_range=re.compile(rf"[ \t]*(?:{_alt(interval['range_between'])})[ \t]*"),
+        gap_tolerance=re.compile(r"[ \t]*(?:±|\+/-|\+-)[ \t]*"),
         gap_times=re.compile(rf"[ \t]*(?:{_alt(pack['pack_suffix'])})?[ \t]*(?:{times})[ \t]*"),
-        gap_alt_unit=re.compile(r"[ \t]*[(（][ \t]*"),
         before_range=_ending(
             rf"(?:(?P<arabic>{_ARABIC})(?P<mult>{_MULT})?|(?P<cn>{_CN}))"
             rf"[ \t]*(?:{_alt(interval['range_between'])})[ \t]*$",
@@ -414,7 +416,6 @@ def _tables() -> _Tables:
         role_pattern=role_pattern,
         role_chars=frozenset("".join(role["gift"] + role["nutrient"] + role["condition"] + role["other"])),
         not_roles=re.compile(_alt(role["not_roles"])),
-        role_window=window,
         # 5G手机 is a network generation, not five grams.
         network_g=re.compile(r"[ \t]?(?:手机|网络|全网通|双模|信号|路由|通信|芯片|套餐|流量|卡|CPE|cpe)"),
         # 256G, 8G+256G, 16G内存 are storage.
@@ -675,7 +676,6 @@ class _Draft:
     total: bool = False
     bound: str = "exact"
     dims: tuple[float, ...] | None = None
-    role: str = PRODUCT
 
 
 def _draft(atom: _Atom) -> _Draft:
@@ -765,6 +765,11 @@ def _join(norm: str, atoms: list[_Atom], i: int) -> tuple[_Draft | None, int]:
             d.high, d.end, d.bound = high, nxt.end, "range"
             d.resolution = max(d.resolution, nxt.resolution * nxt.unit.factor)
             return d, 2
+    if tables.gap_tolerance.fullmatch(norm, d.end, nxt.start) and next_dim == dim and not atom.glued_x:
+        # 1.5kg±0.1kg: a stated tolerance widens the interval.
+        spread = nxt.high * nxt.unit.factor
+        d.low, d.high, d.end, d.bound = max(0.0, d.low - spread), d.high + spread, nxt.end, "range"
+        return d, 2
     if not tables.gap_times.fullmatch(norm, d.end, nxt.start):
         return (None if atom.glued_x else d), 1
     if _is_pack_pair(atom, nxt):
@@ -994,7 +999,6 @@ def _qualifier(norm: str, d: _Draft) -> str | None:
 
 
 def _to_quantity(original: str, norm: str, d: _Draft) -> Quantity:
-    role = _role(norm, d) if d.role == PRODUCT else d.role
     return Quantity(
         start=d.start,
         end=d.end,
@@ -1013,10 +1017,13 @@ def _to_quantity(original: str, norm: str, d: _Draft) -> Quantity:
         bound=d.bound,
         resolution=d.resolution,
         qualifier=_qualifier(norm, d),
-        role=role,
+        role=_role(norm, d),
         ambiguous_with=d.unit.ambiguous_with,
         dims=d.dims,
     )
+
+
+_AUXILIARY = frozenset({"voltage", "data"})
 
 
 @lru_cache(maxsize=8192)
@@ -1047,6 +1054,3 @@ def extract_quantities(text: str) -> list[Quantity]:
     if not isinstance(text, str) or not text:
         return []
     return [q for q in _extract(text) if q.dimension not in _AUXILIARY and q.role != OTHER]
-
-
-_AUXILIARY = frozenset({"voltage", "data"})

@@ -625,6 +625,14 @@ class _Checker:
                     return "ok"
         return spec_side, "spec.ambiguous_unit"
 
+    def _explained(self, side: _Side, spec: _Spec) -> bool:
+        """Whether another entry of the table states this quantity (a kettle's 1.7L is its 容量, which the
+        重量 entry has nothing to say about)."""
+        return any(
+            other is not spec and side.field != f"specs.{other.name}" and any(_sides_meet(side, s) for s in other.sides)
+            for other in self.specs
+        )
+
     def _check_cross(self, spec: _Spec, sides: list[_Side], dims: set[str]) -> None:
         """A field with no quantity of the spec's dimension: mass against volume, mAh against Wh."""
         for spec_side in spec.sides:
@@ -632,7 +640,7 @@ class _Checker:
             if dim in ("mass", "volume") and spec.kind.cross:
                 other_dim = "volume" if dim == "mass" else "mass"
                 for side in sides:
-                    if side.q.dimension != other_dim or not self._targets(side, spec):
+                    if side.q.dimension != other_dim or not self._targets(side, spec) or self._explained(side, spec):
                         continue
                     if side.q.ambiguous_with == dim or spec_side.q.ambiguous_with == other_dim:
                         verdict = self._ambiguous_verdict(side, spec_side)
@@ -644,7 +652,7 @@ class _Checker:
             elif dim in ("charge", "energy"):
                 other_dim = "energy" if dim == "charge" else "charge"
                 for side in sides:
-                    if side.q.dimension != other_dim or not self._targets(side, spec):
+                    if side.q.dimension != other_dim or not self._targets(side, spec) or self._explained(side, spec):
                         continue
                     self._charge_energy(spec, spec_side, side)
 
