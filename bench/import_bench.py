@@ -25,54 +25,62 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/readiness_bench"
 
 
-def synthetic_bundle(n: int, seed: int = 11) -> dict[str, Any]:
+def synthetic_bundle(n: int, seed: int = 11, problem_rate: float = 0.05) -> dict[str, Any]:
+    """A shop of ``n`` listings × 5 SKUs that looks like a real one: most listings are in order, and about
+    ``problem_rate`` of them carry one planted problem (low stock, a price raised before the sale, extreme
+    wording, a spec that contradicts the title), so scans and reports handle realistic volumes of issues."""
     rng = random.Random(seed)
     teas = ["西湖龙井", "正山小种", "普洱熟茶", "安溪铁观音", "福鼎白茶", "茉莉花茶", "大红袍", "碧螺春"]
     listings = []
     for i in range(n):
         lid = f"B{i:06d}"
+        problem = rng.choice(["stock", "price", "wording", "spec"]) if rng.random() < problem_rate else None
         skus = []
         for j in range(5):
             grams = (j + 1) * 100
+            price = rng.randint(30, 500)
+            forecast = rng.randint(100, 3000)
+            safety = forecast // 10
+            stock = int((forecast + safety) * rng.uniform(1.1, 1.8))
+            if problem == "stock" and j == 0:
+                stock = (forecast + safety) // 2
+            history = [price + 10] * 7
+            if problem == "price" and j == 0:
+                history = [price - 20] * 3 + [price + 30] * 4
             skus.append(
                 {
                     "code": f"{lid}-{j}",
                     "name": f"{grams}g 罐装",
-                    "price": f"{rng.randint(30, 500)}.{rng.randint(0, 99):02d}",
-                    "list_price": f"{rng.randint(500, 900)}.00",
+                    "price": f"{price}.00",
+                    "list_price": f"{price + 10}.00",
                     "list_price_basis": None,
-                    "stock": rng.randint(0, 5000),
-                    "inbound": [{"units": rng.randint(100, 1000), "arrives": f"2026-11-{rng.randint(1, 12):02d}"}],
-                    "forecast_units": rng.randint(100, 3000),
-                    "safety_stock": rng.randint(10, 200),
+                    "stock": stock,
+                    "inbound": [{"units": forecast // 10, "arrives": "2026-11-05"}],
+                    "forecast_units": forecast,
+                    "safety_stock": safety,
                     "price_history": [
-                        {"date": f"2026-11-{day:02d}", "lowest_price": f"{rng.randint(30, 500)}.00"}
-                        for day in range(3, 10)
+                        {"date": f"2026-11-{day:02d}", "lowest_price": f"{low}.00"}
+                        for day, low in zip(range(3, 10), history, strict=True)
                     ],
                 }
             )
         tea = rng.choice(teas)
+        grams = (i % 5 + 1) * 100
+        title = f"{tea} {grams}g 2026新茶 茶园直发"
+        if problem == "wording":
+            title = f"{tea} 顶级 {grams}g 2026新茶 全网最低价"
+        if problem == "spec":
+            title = f"{tea} {grams * 3}g 2026新茶 茶园直发"
         listings.append(
             {
                 "id": lid,
                 "category": "tea",
-                "title": f"{tea} {(i % 5 + 1) * 100}g 2026新茶 第{i}号",
+                "title": title,
                 "subtitle": "产地直发",
                 "description": f"{tea}，茶汤清亮，回甘持久。开封后请密封冷藏保存。" * 3,
-                "specs": {"净含量": f"{(i % 5 + 1) * 100}g", "保质期": "18个月", "产地": "浙江杭州"},
-                "presale": {"enabled": i % 10 == 0, "ship_by": "2026-11-15" if i % 10 == 0 else None, "label": ""},
-                "gifts": [
-                    {
-                        "name": "茶针",
-                        "sku_code": "G1",
-                        "stock": 500,
-                        "per_order": 1,
-                        "first_n": None,
-                        "described_on_page": True,
-                    }
-                ]
-                if i % 4 == 0
-                else [],
+                "specs": {"净含量": f"{grams}g", "保质期": "18个月", "产地": "浙江杭州"},
+                "presale": None,
+                "gifts": [],
                 "rebates": [{"kind": "coupon", "text": "满199减20", "official_activity_id": None}]
                 if i % 3 == 0
                 else [],
@@ -96,7 +104,7 @@ def synthetic_bundle(n: int, seed: int = 11) -> dict[str, Any]:
             {
                 "code": "zto",
                 "name": "中通快递",
-                "planned_share": 0.6,
+                "planned_share": 0.5,
                 "daily_capacity": n * 5,
                 "regions": ["华东", "华南", "华北"],
                 "supports_intercept": True,
@@ -104,7 +112,7 @@ def synthetic_bundle(n: int, seed: int = 11) -> dict[str, Any]:
             {
                 "code": "sf",
                 "name": "顺丰速运",
-                "planned_share": 0.4,
+                "planned_share": 0.5,
                 "daily_capacity": n * 3,
                 "regions": ["华东", "华南", "华北"],
                 "supports_intercept": True,

@@ -16,7 +16,7 @@ import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from readiness import bundle as b
@@ -161,6 +161,19 @@ def _courier_values(data: b.CourierData) -> dict[str, Any]:
     }
 
 
+# After a large first import the planner's statistics say the tables are empty, and the scan that follows
+# would join with nested loops over seconds; refresh them (ANALYZE samples, it costs well under a second).
+ANALYZE_AFTER_ROWS = 1000
+
+
+def _analyze() -> None:
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (Listing, Sku, InboundShipment, PriceHistory, Gift, Rebate)]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
+
+
 def _upsert_one(model: type[Any], lookup: dict[str, Any], values: dict[str, Any], fields: list[str]) -> Any:
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -223,6 +236,8 @@ def bundle_import(*, parsed: b.ParsedBundle) -> ImportSummary:
         _rebate_rows(data.listings),
         ("kind", "text", "official_activity_id"),
     )
+    if listing_counts.created + sku_counts.created >= ANALYZE_AFTER_ROWS:
+        _analyze()
     return ImportSummary(
         shop=shop, promotion=promotion, listings=listing_counts, skus=sku_counts, warnings=parsed.warnings
     )

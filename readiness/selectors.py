@@ -64,7 +64,7 @@ def readiness_input(*, promotion: Promotion, listing_pks: list[int] | None = Non
     )
     scope = {"listing__shop": shop, "listing__archived_at__isnull": True}
     if listing_pks is not None:
-        scope = {"listing_id__in": listing_pks, "listing__archived_at__isnull": True}
+        scope = {"listing_id__in": listing_pks}  # a chunk's listings are active ones already
     sku_rows = list(
         Sku.objects.filter(**scope, archived_at__isnull=True)
         .order_by("listing_id", "position")
