@@ -202,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.path == "-":
             return run_scan(sys.stdin, sys.stdout, sys.stderr, fmt=args.format, options=options, color=color)
         try:
-            stream = open(args.path, encoding="utf-8")  # noqa: SIM115 - closed below
+            stream = open(args.path, encoding="utf-8")
         except OSError as exc:
             sys.stderr.write(f"error: cannot read {args.path}: {exc.strerror}\n")
             return EXIT_USAGE

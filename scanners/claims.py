@@ -6,8 +6,19 @@ import re
 
 from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, Hit, Outcome, context_rule
 from scanners.findings import Severity
+from scanners.normalize import separator_pattern
 
 _DIGIT = re.compile(r"[0-9]")
+
+
+def _adjacent(first: Hit, second: Hit, gap: int = 1) -> bool:
+    """``second`` follows ``first`` within ``gap`` characters in the same sentence."""
+    if not 0 <= second.start - first.end <= gap:
+        return False
+    return _SENTENCE_END.search(first.doc.text, first.end, second.start) is None
+
+
+_SENTENCE_END = separator_pattern(SENTENCE)
 
 
 def negated(hit: Hit, negators: str, window: int = 8) -> bool:
@@ -40,6 +51,59 @@ def medical(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+CLAIMED = Outcome(
+    severity=Severity.ERROR,
+    rule="medical.disease_claim",
+    message="“{text}”声称对疾病或症状有治疗、缓解或预防作用，非药品、医疗器械的商品不得宣传",
+)
+
+
+@context_rule("disease_mention")
+def disease_mention(hit: Hit) -> Outcome | None:
+    """A disease or symptom named in selling text: a warning; with an effect verb before it a claim.
+
+    Named right after a reported treatment claim ("治疗失眠") it is part of that claim, reported once.
+    """
+    for other in hit.doc.hits:
+        if other is not hit and other.term.category is hit.term.category and _adjacent(other, hit):
+            return None
+    if medical(hit) is None:
+        return None
+    if hit.ends_with(hit.before(2, SOFT), "content_modifiers"):
+        return None  # "低胆固醇配方", "无糖": a nutrient content, not a disease
+    if hit.search(hit.before(8, CLAUSE) + "|" + hit.after(10, CLAUSE), "disease_advice"):
+        return None  # "感冒期间请多喝水": a caution
+    verb = hit.search(hit.before(6, CLAUSE), "effect_verbs")
+    if verb is not None:
+        start = hit.before_positions(6, CLAUSE)[verb.start()]
+        return Outcome(CLAIMED.severity, CLAIMED.rule, CLAIMED.message, None, None, start, hit.end)
+    return KEEP
+
+
+@context_rule("weight_number")
+def weight_number(hit: Hit) -> Outcome | None:
+    """瘦/减/掉 + an amount of body weight ("轻松瘦20斤", "一个月掉10斤") claims weight loss."""
+    tail = hit.after(6, SOFT)
+    m = _WEIGHT_AMOUNT.match(tail)
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), SOFT))
+
+
+_WEIGHT_AMOUNT = re.compile(r"(?:了|掉|下|去)?(?:[0-9]+|[一二两三四五六七八九十几]+)(?:多|来)?(?:斤|公斤|kg|磅)")
+
+
+@context_rule("fake_comparison")
+def fake_comparison(hit: Hit) -> Outcome | None:
+    """ "不要998，只要98": an invented reference price."""
+    if not _DIGIT.match(hit.after(2, SOFT)):
+        return None
+    _, after = hit.sentence()
+    if hit.search(after, "current_price") is None:
+        return None
+    return KEEP
+
+
 # -- review inducement -----------------------------------------------------------------------------------
 
 
@@ -48,21 +112,26 @@ def _review(hit: Hit, stop: int) -> Outcome | None:
         return None
     if hit.starts_with(hit.after(3, SOFT), "review_not_request"):
         return None  # 好评如潮, 好评率: describes reviews, asks for none
+    if hit.search(hit.after(12, CLAUSE), "review_withdrawn"):
+        return None  # "评价有礼活动已结束"
+    window = hit.before(16, SENTENCE) + hit.after(24, SENTENCE)
+    if hit.lexicon.patterns["reward_chars"].search(window) is None:
+        return None  # no reward word anywhere near: the common "感谢您的好评"
     before = hit.before_positions(16, stop)
     after = hit.after_positions(18, stop)
     lo = before[0] if before else hit.start
     hi = after[-1] + 1 if after else hit.end
-    if stop < SENTENCE:
+    far = hit.after_positions(24, SENTENCE) if stop < SENTENCE else []
+    hi_sentence = max(hi, far[-1] + 1) if far else hi
+    cues = hit.cues("reward", lo, hi_sentence)
+    if hi_sentence > hi:
         # A reward that opens the next clause still answers the request: "评价满15字带3张图，返2元".
-        far = hit.after_positions(24, SENTENCE)
-        if far and far[-1] + 1 > hi:
-            hi_sentence = far[-1] + 1
-            for cue in hit.cues("reward"):
-                if hi <= cue.start < hi_sentence and _clause_initial(cue):
-                    hi = max(hi, cue.end)
-                    break
+        for cue in cues:
+            if hi <= cue.start and _clause_initial(cue):
+                hi = max(hi, cue.end)
+                break
     best: Hit | None = None
-    for cue in hit.cues("reward"):
+    for cue in cues:
         if cue.start >= lo and cue.end <= hi and not (hit.start <= cue.start and cue.end <= hit.end):
             # The nearest reward; of two starting at the same place the longer (返现 over 返).
             key = (abs(cue.start - hit.start), -(cue.end - cue.start))
@@ -73,18 +142,18 @@ def _review(hit: Hit, stop: int) -> Outcome | None:
     return Outcome(start=min(hit.start, best.start), end=max(hit.end, best.end))
 
 
-_CLAUSE_OPENERS = frozenset("即可就立再还都也将会")
-
-
 def _clause_initial(cue: Hit) -> bool:
-    """The cue opens its clause, after at most two linking characters ("，即返", "，可领")."""
-    lead = cue.before(3, CLAUSE)
-    return len(lead) <= 2 and all(c in _CLAUSE_OPENERS for c in lead)
+    """The cue opens its clause, after at most a linking word ("，即返", "，可以领取", "，马上送")."""
+    lead = cue.before(4, CLAUSE)
+    return not lead or lead in cue.lexicon.words["clause_openers"]
 
 
 @context_rule("review")
 def review(hit: Hit) -> Outcome | None:
-    """好评/评价 + a reward (返现, 红包, 送, 有礼...) in the same clause."""
+    """好评/评价 + a reward (返现, 红包, 送, 有礼...) in the same clause; a request ("给个好评，…立减10元")
+    reaches the whole sentence."""
+    if hit.ends_with(hit.before(3, SOFT), "review_request"):
+        return _review(hit, SENTENCE)
     return _review(hit, CLAUSE)
 
 
@@ -122,8 +191,8 @@ def price_reference(hit: Hit) -> Outcome | None:
     if hit.search(window, "price_basis"):
         return None  # the basis is stated ("原价为前7日最低成交价")
     tail = hit.after(8, SENTENCE)
-    if not (_DIGIT.search(tail) or hit.search(window, "current_price")):
-        return None  # "恢复原价" without an amount or a comparison is no price comparison
+    if not (_DIGIT.search(tail) or (hit.search(window, "current_price") and _DIGIT.search(window))):
+        return None  # "日常价与活动价以页面为准": no amount, no price comparison
     if hit.listing.list_price_basis:
         return Outcome(
             severity=Severity.INFO,
@@ -145,14 +214,26 @@ def price_fraud(hit: Hit) -> Outcome | None:
 
 @context_rule("presale_vague")
 def presale_vague(hit: Hit) -> Outcome | None:
-    """尽快发货/陆续发货 on a presale listing; with an explicit date in the same sentence it is a warning."""
+    """尽快发货/陆续发货 on a presale listing, unless the same sentence gives the time ("11月18日前陆续发出")."""
     before, after = hit.sentence()
     if hit.search(before + "|" + after, "explicit_ship"):
-        return Outcome(
-            severity=Severity.WARNING,
-            message="“{text}”是模糊的发货承诺；同一句已写明发货时间，建议删去模糊说法，只保留明确日期",
-        )
+        return None
     return KEEP
+
+
+@context_rule("relative_price")
+def relative_price(hit: Hit) -> Outcome | None:
+    """ "比平时便宜一百": a comparison with a reference price."""
+    m = _CHEAPER.search(hit.after(12, CLAUSE))
+    if m is None:
+        return None  # "比平时更划算": no amount, no price comparison to check
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+# A cheaper-than wording with an amount: "便宜一百", "低了50元", "省一半", "便宜3折".
+_CHEAPER = re.compile(
+    r"(?:便宜|低|省|少|降)了?(?:[0-9]+|[一二两三四五六七八九十百千几半]+)(?:多|来)?(?:元|块|折|成|倍|%)?"
+)
 
 
 @context_rule("presale_stock")
@@ -161,6 +242,88 @@ def presale_stock(hit: Hit) -> Outcome | None:
     b = hit.before(5, CLAUSE)
     if b and hit.ends_with(b, "instock_negators"):
         return None
+    a = hit.after(1, CLAUSE)
+    if (b and b[-1] in "与和及或跟") or (a and a in "与和及或跟、/"):
+        return None  # "预售款与现货分开拍": names the two kinds of goods, promises nothing
     if hit.starts_with(hit.after(5, CLAUSE), "instock_gone"):
         return None
     return KEEP
+
+
+@context_rule("presale_fast")
+def presale_fast(hit: Hit) -> Outcome | None:
+    """ "48小时内发货" on a presale is fine when it counts from the final payment or the goods' arrival."""
+    before, _ = hit.sentence()
+    if hit.search(before[-16:], "presale_start_points"):
+        return None
+    return KEEP
+
+
+@context_rule("cosmetic_effect")
+def cosmetic_effect(hit: Hit) -> Outcome | None:
+    """A skin concern (黑眼圈, 皱纹, 色斑) with an effect verb before it ("消除黑眼圈") is an efficacy claim."""
+    verb = hit.search(hit.before(4, CLAUSE), "cosmetic_verbs")
+    if verb is None:
+        return None
+    start = hit.before_positions(4, CLAUSE)[verb.start()]
+    return Outcome(start=start, end=hit.end)
+
+
+@context_rule("presale_order")
+def presale_order(hit: Hit) -> Outcome | None:
+    """按(付款)顺序: a vague ship time unless the sentence gives one; next to 陆续发货 it is reported once."""
+    before, after = hit.sentence()
+    if hit.search(before + "|" + after, "explicit_ship"):
+        return None
+    for other in hit.doc.hits:
+        if other is not hit and other.term.category is hit.term.category and _adjacent(hit, other, gap=2):
+            return None
+    return KEEP
+
+
+@context_rule("presale_ship")
+def presale_ship(hit: Hit) -> Outcome | None:
+    """A ship verb qualified by a vague marker ("陆续安排寄出", "有货再发") with no explicit time given."""
+    before, after = hit.sentence()
+    if hit.search(before + "|" + after, "explicit_ship"):
+        return None
+    for other in hit.doc.hits:  # a listed phrase already covers it ("尽快发货")
+        if other is not hit and other.term.category is hit.term.category and other.start <= hit.start < other.end:
+            return None
+    near = hit.before(8, CLAUSE)
+    m = hit.search(near, "vague_ship_markers")
+    if m is not None:
+        start = hit.before_positions(8, CLAUSE)[m.start()]
+        return Outcome(start=start, end=hit.end)
+    tail = hit.after(14, CLAUSE)
+    m = hit.search(tail, "vague_ship_after")
+    if m is not None:  # "发货时间视工厂排产情况而定"
+        return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return None
+
+
+@context_rule("health_effect")
+def health_effect(hit: Hit) -> Outcome | None:
+    """A body function with a boosting verb before it ("提高记忆力", "改善睡眠质量") is a health claim."""
+    verb = hit.search(hit.before(4, CLAUSE), "boost_verbs")
+    if verb is None:
+        return None
+    if negated(hit, "negators", window=8):
+        return None
+    start = hit.before_positions(4, CLAUSE)[verb.start()]
+    return Outcome(start=start, end=hit.end)
+
+
+@context_rule("price_rise")
+def price_rise(hit: Hit) -> Outcome | None:
+    """涨价/恢复原价 announced as imminent ("卖完涨价", "明天恢复原价") to hurry buyers."""
+    if negated(hit, "negators", window=4):
+        return None  # "不涨价", "绝不提价"
+    if hit.term.norm == "恢复原价":
+        return KEEP
+    near = hit.before(8, CLAUSE)
+    m = hit.search(near, "price_rise_markers")
+    if m is None:
+        return None
+    start = hit.before_positions(8, CLAUSE)[m.start()]
+    return Outcome(start=start, end=hit.end)

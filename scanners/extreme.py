@@ -24,13 +24,17 @@ import re
 
 from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, Hit, Outcome, context_rule
 from scanners.findings import Severity
-from scanners.normalize import filler_levels, normalize_term
+from scanners.normalize import filler_levels, strip_filler
 from scanners.terms import Via
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DIGIT = re.compile(r"[0-9]")
-_CUT = re.compile(r"[。.!?;\n,，]")
+_CUT_CHARS = frozenset("。.!?;\n,，！？；…")
 _LEVELS = filler_levels()
+# A national, industry or local standard named anywhere in the listing backs its grade words.
+_STANDARD = re.compile(
+    r"gb/?t?\s*\d|国标|国家标准|行业标准|地方标准|团体标准|执行标准|产品标准号|(?:sb|ny|qb|lb|gh)/t\s*\d"
+)
 _IDENTIFIER = re.compile(r"码|号|标识|编码|id|uid|sn")
 
 AWARD = Outcome(
@@ -55,14 +59,19 @@ def named(hit: Hit) -> bool:
     after = hit.raw_after(2)
     if "®" in after or "™" in after or "©" in after:
         return True
-    before = _CUT.split(hit.raw_before(12))[-1]
+    before = hit.raw_before(12)
+    for i in range(len(before) - 1, -1, -1):
+        if before[i] in _CUT_CHARS:
+            before = before[i + 1 :]
+            break
     if "《" in before and "》" not in before:
         return True  # the title of a work: 《第一炉香》
     # "型号 TOP-1", "型号：TOP-1": a model word right before; "品牌：最生活": a label with a colon or quote.
     stripped = before.rstrip(" \t:：\"“”'‘’「『【[(（")
-    if hit.ends_with(normalize_term(stripped), "name_markers"):
+    bare = strip_filler(stripped)
+    if hit.ends_with(bare, "name_markers"):
         return True
-    if stripped != before.rstrip(" \t") and hit.ends_with(normalize_term(stripped), "name_labels"):
+    if stripped != before.rstrip(" \t") and hit.ends_with(bare, "name_labels"):
         return True
     tail = hit.after(3, SOFT)
     return bool(tail and hit.starts_with(tail, "name_suffixes"))
@@ -84,12 +93,17 @@ def about_service(hit: Hit, tail: str) -> bool:
     return bool(hit.ends_with(hit.before(4, SOFT), "service_nouns"))
 
 
+def _ranked_against_others(hit: Hit) -> bool:
+    before = hit.before(12, CLAUSE) + strip_filler(hit.text)
+    return bool(hit.search(before, "unlimited_scope") or hit.search(before, "ranking_domain"))
+
+
 def self_comparison(hit: Hit) -> bool:
     """A comparison within the shop's or brand's own range ("本店最大的一款", "本系列最轻")."""
     before = hit.before(20, CLAUSE)
     if not hit.search(before, "self_markers"):
         return False
-    return not hit.search(before + normalize_term(hit.text), "unlimited_scope")
+    return not hit.search(before + strip_filler(hit.text), "unlimited_scope")
 
 
 def award(hit: Hit) -> bool:
@@ -113,8 +127,13 @@ def limited(hit: Hit) -> bool:
 
 
 def common(hit: Hit, tail: str, *, ranking: bool = False) -> Outcome | None:
-    """Exemptions shared by every extreme term: names, goals, service, awards, limited claims."""
-    if named(hit) or goal(hit) or about_service(hit, tail):
+    """Exemptions shared by every extreme term: names, goals, service, awards, limited claims.
+
+    A service is exempt as a priority ("服务第一"), not when it is ranked against others ("业界第一的售后").
+    """
+    if named(hit) or goal(hit):
+        return None
+    if about_service(hit, tail) and not _ranked_against_others(hit):
         return None
     if award(hit):
         return AWARD
@@ -165,6 +184,8 @@ def _zui_limit(hit: Hit, adj: str, tail: str, before: str) -> bool:
         return True  # 最大承重, 最高温度: the name of a limit, even without its number
     if hit.starts_with(tail, "param_nouns") and _DIGIT.search(tail[:10]):
         return True  # 最长续航12小时
+    if hit.starts_with(adj, "extent_adj") and _DIGIT.search(tail[:8]):
+        return True  # 最低充值金额为10元: an extent stated with its number
     return bool(hit.ends_with(before, "param_nouns") and _DIGIT.search(tail[:8]))
 
 
@@ -180,26 +201,20 @@ def _clean_after_zui(hit: Hit, cont: str) -> bool:
 @context_rule("zui")
 def zui(hit: Hit) -> Outcome | None:
     """最 + evaluation; "史上最"/"全网最" + evaluation. What follows 最 decides."""
-    text = hit.doc.text
-    canonical = normalize_term(hit.term.text)
+    canonical = hit.term.norm
     zui_at = canonical.find("最")
-    ext: list[int] = []
-    # The content characters from the one after 最 on (for 最佳: 佳…; for the key 最: whatever follows).
+    # What follows 最: the rest of the key (最佳 -> 佳), then the text after the hit.
     n_key_after = len(canonical) - zui_at - 1
-    if n_key_after > 0:
-        inside = [i for i in range(hit.start, hit.end) if text[i] not in _LEVELS]
-        cont_pos = inside[zui_at + 1 :] + hit.after_positions(8, CLAUSE)
-    else:
-        cont_pos = hit.after_positions(8)
-    cont = "".join(text[i] for i in cont_pos)
+    generic = n_key_after == 0
+    cont = (canonical[zui_at + 1 :] + hit.after(8, CLAUSE)) if not generic else hit.after(8)
     if not cont or _clean_after_zui(hit, cont):
         return None
-    skip = hit.starts_with(cont, "zui_transparent") if n_key_after == 0 else None
+    skip = hit.starts_with(cont, "zui_transparent") if generic else None
     n_skip = len(skip) if skip else 0
     rest = cont[n_skip:]
     if not rest or _clean_after_zui(hit, rest):
         return None
-    if n_key_after > 0:
+    if not generic:
         adj = canonical[zui_at + 1 :]
     else:
         found = hit.starts_with(rest, "zui_error_adj") or hit.starts_with(rest, "zui_warning_adj")
@@ -208,22 +223,26 @@ def zui(hit: Hit) -> Outcome | None:
                 return None  # 最 before a number or a Latin word that is no listed evaluation
             found = rest[0]
         adj = found
-        ext = cont_pos[: n_skip + len(adj)]
     tail = cont[n_skip + len(adj) :]
     before = hit.before(12, CLAUSE)
-
-    if named(hit) or goal(hit):
-        return None
-    if self_comparison(hit):
-        return None
-    if about_service(hit, tail):
-        return None
     if _zui_advice(hit, adj, tail, before) or _zui_limit(hit, adj, tail, before):
         return None
     t = tail[1:] if tail.startswith("的") else tail
     if hit.starts_with(adj, "self_desc_adj") and hit.starts_with(t, "self_desc_nouns"):
         return None  # 最大的特点是…: describes a feature of the goods, compares with nothing
-    widen = hit.extend_to(ext)
+    if hit.starts_with(adj, "extent_adj") and hit.starts_with(t, "range_nouns") and not _ranked_against_others(hit):
+        return None  # 最小的一款只有手掌大: a size within the shop's own range
+    if tail.startswith("的是") or (adj in ("让人", "令人") and "的是" in tail[:6]):
+        return None  # "最让人惊喜的是它的续航": introduces a feature, ranks nothing
+    if tail.startswith("的") and (
+        hit.starts_with(tail[1:], "people_nouns") or hit.starts_with(tail[1:], "abstract_nouns")
+    ):
+        return None  # "最好的朋友", "对我们最大的鼓励": a person or a feeling, not the goods
+    if (about_service(hit, tail) and not _ranked_against_others(hit)) or goal(hit) or self_comparison(hit):
+        return None
+    if named(hit):
+        return None
+    widen = hit.extend_to(hit.after_positions(n_skip + len(adj))) if generic else KEEP
     if award(hit):
         return _with_span(AWARD, widen)
     if limited(hit):
@@ -252,28 +271,24 @@ _ORDINAL_HEADS = ("第一", "第1", "首个")
 @context_rule("first")
 def first(hit: Hit) -> Outcome | None:
     """第一 and its spellings: an ordinal unless it ranks the goods."""
-    canonical = normalize_term(hit.term.text)
-    latin = hit.key.latin_start or canonical.startswith(("no", "top", "number", "#"))
-    before = hit.before(12, CLAUSE)
-    ranked = bool(hit.search(before, "ranking_domain"))
-    if named(hit):
-        return None
-    if latin and _model_spelling(hit) and not ranked:
-        return None
+    canonical = hit.term.norm
     head = next((h for h in _ORDINAL_HEADS if canonical.startswith(h)), None)
+    after = hit.after(6)
     if head is not None:
         # What follows 第一 decides: the rest of the key (第一名 -> 名) and then the text after the hit.
-        tail = canonical[len(head) :] + hit.after(6)
+        tail = canonical[len(head) :] + after
         if tail[:1] and tail[0] in "百千万十零两":
             return None  # 第一百零八: a larger ordinal
         claim_noun = hit.starts_with(tail, "first_claim_nouns")
+        if not claim_noun and hit.starts_with(tail, "ordinal_strong"):
+            return None
+        before = hit.before(12, CLAUSE)
+        ranked = bool(hit.search(before, "ranking_domain"))
         if not claim_noun:
-            if hit.starts_with(tail, "ordinal_strong"):
-                return None
             weak = hit.starts_with(tail, "ordinal_weak")
             if weak == "名":
                 rest = tail[1:]
-                if hit.starts_with(rest, "buyer_words") or hit.starts_with(rest, "ordinal_strong"):
+                if hit.search(rest[:5], "buyer_words") or hit.starts_with(rest, "ordinal_strong"):
                     return None
             elif weak and not ranked:
                 return None
@@ -282,9 +297,16 @@ def first(hit: Hit) -> Outcome | None:
         if "第二" in hit.after(16, SENTENCE) or "第二" in hit.before(16, SENTENCE):
             return None  # 友谊第一，比赛第二
     else:
-        tail = hit.after(6)
+        tail = after
         if canonical.endswith(_ORDINAL_HEADS) and hit.starts_with(tail, "ordinal_strong"):
             return None  # 销量第一次突破百万: "for the first time"
+        before = hit.before(12, CLAUSE)
+        ranked = bool(hit.search(before, "ranking_domain"))
+        latin = hit.key.latin_start or canonical.startswith(("no", "top", "number", "#"))
+        if latin and _model_spelling(hit) and not ranked:
+            return None
+    if named(hit):
+        return None
     return common(hit, tail, ranking=True)
 
 
@@ -312,6 +334,14 @@ def ranking(hit: Hit) -> Outcome | None:
     return common(hit, hit.after(10, CLAUSE), ranking=True)
 
 
+@context_rule("ranked_only")
+def ranked_only(hit: Hit) -> Outcome | None:
+    """冠军 ranks the goods only after a ranking domain ("品类冠军", "行业冠军"); "冠军联名款" names a person."""
+    if hit.search(hit.before(8, CLAUSE), "ranking_domain"):
+        return KEEP
+    return None
+
+
 @context_rule("national")
 def national(hit: Hit) -> Outcome | None:
     """国家级/世界级: a conferred title (国家级高新技术企业, 国家级非遗传承人) is information, not a claim."""
@@ -323,11 +353,8 @@ def national(hit: Hit) -> Outcome | None:
 
 @context_rule("grade")
 def grade(hit: Hit) -> Outcome | None:
-    """特级/特等/优级: a grade of a standard; backed when the listing names the standard."""
-    if hit.listing.mentions_standard:
-        return None
-    before, after = hit.sentence()
-    if hit.search(before + after, "standard_words"):
+    """特级/特等/优级: a grade of a standard; backed when the listing names the standard (GB/T …)."""
+    if _STANDARD.search(hit.doc.text):
         return None
     return KEEP
 
@@ -382,12 +409,14 @@ def percent(hit: Hit) -> Outcome | None:
     """100%: a composition (100%纯棉, 棉含量100%) or a service promise is fine; 100%有效 is not."""
     tail = hit.after(6, SOFT)
     before = hit.before(6, CLAUSE)
-    if hit.starts_with(tail, "percent_material") or hit.ends_with(before, "percent_material_before"):
+    claim_word = hit.starts_with(tail, "percent_claim")
+    material = hit.starts_with(tail, "percent_material")
+    if claim_word and (material is None or len(claim_word) >= len(material)):
+        return KEEP  # 100%有效, 百分之百纯天然 (a claim beats the material word 纯 inside it)
+    if material or hit.ends_with(before, "percent_material_before"):
         return None
     if hit.starts_with(tail, "percent_service"):
         return None
-    if hit.starts_with(tail, "percent_claim"):
-        return KEEP
     return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
 
 
@@ -395,8 +424,9 @@ def percent(hit: Hit) -> Outcome | None:
 def ceiling(hit: Hit) -> Outcome | None:
     """天花板 in the slang sense ("行业天花板", "颜值天花板"), not the ceiling of a room."""
     before = hit.before(6, SOFT)
-    if hit.ends_with(before, "ceiling_domains") or before.endswith("界"):
-        return common(hit, hit.after(6, CLAUSE))
+    after = hit.after(3, SOFT)
+    if hit.ends_with(before, "ceiling_domains") or before.endswith("界") or after.startswith("级"):
+        return common(hit, hit.after(6, CLAUSE))  # "天花板级别的口感" too
     return None
 
 
@@ -414,3 +444,26 @@ def soundalike(hit: Hit) -> Outcome | None:
 def is_filler(ch: str) -> bool:
     """Whether ``ch`` is filler (for tests and diagnostics)."""
     return ch in filler_levels()
+
+
+@context_rule("disparage")
+def disparage(hit: Hit) -> Outcome | None:
+    """秒杀/碾压/完胜 + a comparison target (所有同价位, 一切, 同行, 竞品, 大牌): a disparaging comparison."""
+    tail = hit.after(8, CLAUSE)
+    m = hit.search(tail[:6], "comparison_targets")
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+@context_rule("no_better")
+def no_better(hit: Hit) -> Outcome | None:
+    """ "没有比这更好的了": a comparison with everything else, when 更 + an evaluation follows."""
+    tail = hit.after(12, CLAUSE)
+    m = _NO_BETTER.search(tail)
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_NO_BETTER = re.compile(r"更(?:好|优|强|棒|便宜|实惠|划算|专业|安全|舒适|耐用|值|美|香|甜|正宗|先进)")

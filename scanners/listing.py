@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
 from scanners.context import ListingContext
 from scanners.findings import Finding
-from scanners.normalize import fold, normalize_term
+from scanners.normalize import normalize_term
 from scanners.options import ScanOptions
-from scanners.terms import default_lexicon
 from scanners.wording import scan_fields
 
 # Spec names whose values are the product's own names: a term inside them is a name, not a claim, and the
@@ -38,57 +38,9 @@ NAME_SPECS = frozenset(
     )
 )
 
-# A national, industry or local standard named anywhere in the listing backs grade words (特级, 一级).
-_STANDARD = re.compile(r"gb/?t?\s*\d|gb\d|国标|国家标准|行业标准|地方标准|执行标准|产品标准号|sb/t|ny/t|qb/t")
-
-
-def _kind_from_text(texts: Iterable[str], category: str | None) -> str:
-    lexicon = default_lexicon()
-    if category:
-        # The longest category word found decides ("茶具" is a tea set, not tea).
-        cat = normalize_term(category)
-        found, found_len = "", 0
-        for kind, words in lexicon.kind_keywords.items():
-            for w in words:
-                if len(w) > found_len and w in cat:
-                    found, found_len = kind, len(w)
-        if found:
-            return found
-    # No usable category: infer from the product nouns of the text itself (面霜 -> cosmetics, 茶 -> food);
-    # the noun that comes first wins, since titles name the product early.
-    joined = normalize_term(" ".join(t for t in texts if t)[:400])
-    best, best_pos = "unknown", len(joined) + 1
-    for kind, nouns in lexicon.kind_nouns.items():
-        for noun in nouns:
-            p = joined.find(noun)
-            if 0 <= p < best_pos:
-                best, best_pos = kind, p
-    if best == "unknown" and category:
-        return "other"
-    return best
-
-
-def listing_context(
-    *,
-    category: str | None,
-    texts: Iterable[str],
-    presale: bool = False,
-    platform: str | None = None,
-    list_price_basis: bool = False,
-) -> ListingContext:
-    """What the rules need to know about a listing (its kind is inferred from the text without category)."""
-    texts = tuple(texts)
-    return ListingContext(
-        kind=_kind_from_text(texts, category),
-        presale=presale,
-        platform=platform,
-        mentions_standard=any(_STANDARD.search(fold(t)) for t in texts if t),
-        list_price_basis=list_price_basis,
-    )
-
 
 def _text(value: Any) -> str | None:
-    if isinstance(value, str):
+    if type(value) is str:
         return value
     if isinstance(value, bool) or value is None:
         return None
@@ -100,36 +52,42 @@ def _text(value: Any) -> str | None:
 def listing_fields(listing: Mapping[str, Any]) -> list[tuple[str, str]]:
     """The ``(field, value)`` pairs of a listing that the wording scanner reads, in output order."""
     fields: list[tuple[str, str]] = []
+    get = listing.get
     for name in ("title", "subtitle", "description"):
-        v = _text(listing.get(name))
-        if v:
+        v = get(name)
+        if v and type(v) is str:
             fields.append((name, v))
-    specs = listing.get("specs")
-    if isinstance(specs, Mapping):
+    specs = get("specs")
+    if specs and (type(specs) is dict or isinstance(specs, Mapping)):
         for k, v in specs.items():
-            s = _text(v)
+            s = v if type(v) is str else _text(v)
             if s:
-                fields.append((f"specs.{k}", s))
-    skus = listing.get("skus")
-    if isinstance(skus, list):
+                fields.append(("specs." + str(k), s))
+    skus = get("skus")
+    if skus and type(skus) is list:
         for i, sku in enumerate(skus):
-            if isinstance(sku, Mapping):
-                s = _text(sku.get("name"))
-                if s:
+            if type(sku) is dict or isinstance(sku, Mapping):
+                s = sku.get("name")
+                if s and type(s) is str:
                     fields.append((f"skus[{i}].name", s))
-    presale = listing.get("presale")
-    if isinstance(presale, Mapping):
-        s = _text(presale.get("label"))
-        if s:
+    presale = get("presale")
+    if presale and (type(presale) is dict or isinstance(presale, Mapping)):
+        s = presale.get("label")
+        if s and type(s) is str:
             fields.append(("presale.label", s))
-    gifts = listing.get("gifts")
-    if isinstance(gifts, list):
+    gifts = get("gifts")
+    if gifts and type(gifts) is list:
         for i, gift in enumerate(gifts):
-            if isinstance(gift, Mapping):
-                s = _text(gift.get("name"))
-                if s:
+            if type(gift) is dict or isinstance(gift, Mapping):
+                s = gift.get("name")
+                if s and type(s) is str:
                     fields.append((f"gifts[{i}].name", s))
     return fields
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_name_spec(name: str) -> bool:
+    return normalize_term(name) in NAME_SPECS
 
 
 def listing_names(listing: Mapping[str, Any]) -> list[str]:
@@ -140,7 +98,7 @@ def listing_names(listing: Mapping[str, Any]) -> list[str]:
     out: list[str] = []
     for k, v in specs.items():
         s = _text(v)
-        if s and isinstance(k, str) and normalize_term(k) in NAME_SPECS:
+        if s and isinstance(k, str) and _is_name_spec(k):
             # "极米 XGIMI" or "TOP-1/TOP-2": every part is a name.
             out.extend(p for p in re.split(r"[/、,，;；|]", s) if normalize_term(p))
     return out
@@ -156,9 +114,8 @@ def scan_listing_wording(listing: Mapping[str, Any], options: ScanOptions | None
     skus = listing.get("skus")
     basis = isinstance(skus, list) and any(isinstance(s, Mapping) and bool(s.get("list_price_basis")) for s in skus)
     category = listing.get("category")
-    ctx = listing_context(
-        category=category if isinstance(category, str) else None,
-        texts=[v for name, v in fields if name in ("title", "subtitle", "description") or name.startswith("specs.")],
+    ctx = ListingContext(
+        category=category if isinstance(category, str) and category else None,
         presale=presale_on,
         platform=options.platform if options else None,
         list_price_basis=basis,
@@ -168,7 +125,7 @@ def scan_listing_wording(listing: Mapping[str, Any], options: ScanOptions | None
         fields,
         ctx,
         options=options,
-        allow=listing_names(listing),
+        allow=lambda: listing_names(listing),  # only looked at when a candidate needs it
         listing_id=str(lid) if lid is not None else None,
     )
 

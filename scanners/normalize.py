@@ -51,13 +51,18 @@ _SOFT_OVERRIDE = frozenset(".")
 
 # Code point ranges examined when building the tables: the BMP, mathematical alphanumerics (used to
 # dodge filters: "𝐓𝐎𝐏"), enclosed alphanumerics, emoji and tag characters.
-_RANGES = ((0x0000, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1FB00), (0xE0000, 0xE0080), (0xE0100, 0xE01F0))
+_RANGES = ((0x0000, 0x10000), (0x1D400, 0x1D800), (0x1F000, 0x1FC00), (0xE0000, 0xE0080), (0xE0100, 0xE01F0))
+# Astral filler is matched by whole blocks (emoji and symbols, tags, variation selectors): a character class
+# with hundreds of astral ranges defeats the regex engine's bitmap and makes every search ~15x slower.
+_ASTRAL_FILLER = ((0x1F000, 0x1FC00, SOFT), (0xE0000, 0xE0080, INVISIBLE), (0xE0100, 0xE01F0, INVISIBLE))
+_ASTRAL_CLASS = "".join(f"{chr(lo)}-{chr(hi - 1)}" for lo, hi, _ in _ASTRAL_FILLER)
 
 
 @dataclass(frozen=True, slots=True)
 class _Tables:
     fold_map: dict[int, str]
     needs_fold: re.Pattern[str]
+    needs_fold_lower: re.Pattern[str]
     level: dict[str, int]
     filler_run: re.Pattern[str]
     soft_class: str
@@ -160,20 +165,34 @@ def _tables() -> _Tables:
             ch = chr(code)
             folded = fold_char(ch)
             lvl = _filler_level(folded)
-            if lvl is not None:
+            if lvl is not None and code < 0x10000:
                 # The stronger of the two readings: "。" stays a sentence end although it has no ASCII form.
                 own = _filler_level(ch)
                 level[ch] = lvl if own is None else max(lvl, own)
                 continue
             if folded != ch:
                 fold_map[code] = folded
-    soft = [c for c, lv in level.items() if lv <= SOFT]
+    for lo, hi, lvl in _ASTRAL_FILLER:
+        for code in range(lo, hi):
+            if code not in fold_map:
+                level[chr(code)] = lvl
+    bmp_level = [c for c in level if ord(c) < 0x10000]
+    soft = [c for c in bmp_level if level[c] <= SOFT]
     return _Tables(
         fold_map=fold_map,
-        needs_fold=re.compile("[" + _class([chr(c) for c in fold_map]) + "]+"),
+        # BMP characters exactly, astral ones by a superset range (the translation leaves others as they are).
+        needs_fold=re.compile("[" + _class([chr(c) for c in fold_map if c < 0x10000]) + "\U00010000-\U0010ffff]+"),
+        # What may still need folding once str.lower has run.
+        needs_fold_lower=re.compile(
+            "["
+            + _class(
+                [chr(c) for c in fold_map if c < 0x10000 and len(chr(c).lower()) == 1 and chr(c).lower() == chr(c)]
+            )
+            + "\U00010000-\U0010ffff]"
+        ),
         level=level,
-        filler_run=re.compile("[" + _class(list(level)) + "]+"),
-        soft_class=_class(soft),
+        filler_run=re.compile("[" + _class(bmp_level) + _ASTRAL_CLASS + "]+"),
+        soft_class=_class(soft) + _ASTRAL_CLASS,
         pinyin=pinyin,
     )
 
@@ -185,15 +204,54 @@ def fold(text: str) -> str:
     Filler is left in place (see :func:`squeeze`).
     """
     tables = _tables()
-    if tables.needs_fold.search(text) is None:
-        return text  # the common case: plain simplified Chinese with lower-case or no Latin letters
+    # Upper-case Latin letters are the usual reason to fold ("USB", "XL"): str.lower runs at C speed and
+    # only what else needs folding (traditional characters, full-width forms, look-alikes) goes through
+    # the table.
+    low = text.lower()
+    if len(low) != len(text):  # a few characters lower-case to two ("İ"): translate one by one instead
+        low = text
+    if tables.needs_fold_lower.search(low) is None:
+        return low
     table = tables.fold_map
-    return tables.needs_fold.sub(lambda m: m.group().translate(table), text)
+    return tables.needs_fold.sub(lambda m: m.group().translate(table), low)
 
 
 def filler_levels() -> dict[str, int]:
     """The filler characters and their separator level (0-3). Characters not in it are content."""
     return _tables().level
+
+
+@functools.cache
+def separator_pattern(level: int) -> re.Pattern[str]:
+    """Filler characters of separator level ``level`` or higher."""
+    lv = _tables().level
+    bmp = [c for c, x in lv.items() if x >= level and ord(c) < 0x10000]
+    astral = "".join(f"{chr(lo)}-{chr(hi - 1)}" for lo, hi, x in _ASTRAL_FILLER if x >= level)
+    return re.compile("[" + _class(bmp) + astral + "]" if bmp or astral else "(?!)")
+
+
+@functools.cache
+def filler_below_pattern(level: int) -> re.Pattern[str]:
+    """Runs of filler characters below separator level ``level`` (what a reader skips)."""
+    lv = _tables().level
+    bmp = [c for c, x in lv.items() if x < level and ord(c) < 0x10000]
+    astral = "".join(f"{chr(lo)}-{chr(hi - 1)}" for lo, hi, x in _ASTRAL_FILLER if x < level)
+    return re.compile("[" + _class(bmp) + astral + "]+" if bmp or astral else "(?!)")
+
+
+@functools.cache
+def nonspace_filler_pattern() -> re.Pattern[str]:
+    """Any filler character other than the ASCII space."""
+    lv = _tables().level
+    bmp = [c for c in lv if ord(c) < 0x10000 and c != " "]
+    return re.compile("[" + _class(bmp) + _ASTRAL_CLASS + "]")
+
+
+def strip_filler(text: str) -> str:
+    """``text`` without any filler (already folded text; offsets are not kept)."""
+    if nonspace_filler_pattern().search(text) is None:
+        return text.replace(" ", "")
+    return _tables().filler_run.sub("", text)
 
 
 def soft_filler_class() -> str:

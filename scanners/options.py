@@ -84,11 +84,15 @@ class ScanOptions:
             term = raw.get("term")
             if not isinstance(term, str) or not normalize_term(term):
                 raise ValueError(f"{path}.term: expected a non-empty string")
-            try:
-                category = Category(raw.get("category", Category.EXTREME_WORDING))
-                severity = Severity(raw.get("severity", Severity.ERROR))
-            except ValueError as exc:
-                raise ValueError(f"{path}: {exc}") from exc
+            cat_raw = raw.get("category", Category.EXTREME_WORDING)
+            if cat_raw not in {c.value for c in Category}:
+                raise ValueError(
+                    f"{path}.category: unknown category {cat_raw!r} (one of {[c.value for c in Category]})"
+                )
+            sev_raw = raw.get("severity", Severity.ERROR)
+            if sev_raw not in {s.value for s in Severity}:
+                raise ValueError(f"{path}.severity: unknown severity {sev_raw!r} (error, warning or info)")
+            category, severity = Category(cat_raw), Severity(sev_raw)
             extras.append(
                 ExtraTerm(
                     term=term,

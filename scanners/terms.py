@@ -79,6 +79,12 @@ class Term:
     citation_by_kind: Mapping[str, str] = field(default_factory=dict)
     severity_by_kind: Mapping[str, Severity] = field(default_factory=dict)
     source: str = ""
+    #: The normalised form of ``text`` (folded, no filler), which context rules reason about.
+    norm: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.norm:
+            object.__setattr__(self, "norm", normalize_term(self.text))
 
     def applies(self, kind: str, platform: str | None, presale: bool) -> bool:
         """Whether the term is checked on a listing of this kind, platform and presale state."""
@@ -125,7 +131,11 @@ def _alnum_flags(key: str) -> tuple[bool, bool, bool, bool]:
 class Matcher:
     """An Aho-Corasick automaton over normalised keys, with the evasion pre-filter for those keys.
 
-    ``payload(i)`` gives the :class:`Key` objects stored under the automaton value ``i``.
+    The automaton runs over the UTF-8 bytes of the text (seen as Latin-1 characters), not over the
+    characters: pyahocorasick scans a node's children linearly, and the root of a lexicon of Chinese terms
+    has hundreds of children (one per first character) but only about twenty distinct first bytes. UTF-8
+    is self-synchronising, so a byte match is always a character match; offsets are mapped back to
+    characters only for the (few) hits.
     """
 
     def __init__(self, keys: Iterable[Key]) -> None:
@@ -135,39 +145,64 @@ class Matcher:
                 by_key.setdefault(k.key, []).append(k)
         self.payloads: list[tuple[Key, ...]] = []
         automaton = ahocorasick.Automaton()
-        # Evasion puts filler between two characters of one key. The pre-filter finds "character that
-        # begins such a pair + soft filler"; only then is the text squeezed and matched again.
+        # Evasion puts filler between two characters of one key. The pre-filter looks at each run of soft
+        # filler and asks whether the characters on either side are adjacent in some key.
         pairs: dict[str, set[str]] = {}
         for i, (key, ks) in enumerate(sorted(by_key.items())):
             self.payloads.append(tuple(ks))
-            automaton.add_word(key, (i, len(key)))
-            if any(k.term.role in (Role.TERM, Role.ALLOW) for k in ks):
-                for a, b in itertools.pairwise(key):
-                    pairs.setdefault(a, set()).add(b)
+            raw = key.encode("utf-8", "surrogatepass")
+            automaton.add_word(raw.decode("latin-1"), (i, len(key), len(raw)))
+            for a, b in itertools.pairwise(key):
+                pairs.setdefault(a, set()).add(b)
         if by_key:
             automaton.make_automaton()
         self.automaton = automaton
         self.empty = not by_key
         self.pairs: dict[str, frozenset[str]] = {a: frozenset(bs) for a, bs in pairs.items()}
-        firsts = "".join(re.escape(a) for a in sorted(pairs))
-        self.prefilter: re.Pattern[str] | None = (
-            re.compile(f"[{firsts}][{soft_filler_class()}]{{1,4}}") if firsts else None
-        )
+        # Soft filler with a pair's first character before it and some pair's second character after it;
+        # the exact pair is checked in Python for the (rare) runs this finds.
+        seconds = "".join(sorted({re.escape(b) for bs in pairs.values() for b in bs}))
+        self._soft_run = re.compile(f"[{soft_filler_class()}]{{1,4}}(?=[{seconds}])") if pairs else None
+
+    def find(self, text: str) -> list[tuple[int, int, int]]:
+        """``(start, end, payload index)`` in character offsets of every key occurrence in ``text``."""
+        if self.empty:
+            return []
+        raw = text.encode("utf-8", "surrogatepass")
+        hits = list(self.automaton.iter(raw.decode("latin-1")))
+        if not hits:
+            return []
+        if len(raw) == len(text):  # ASCII: bytes are characters
+            return [(end - nb + 1, end - nb + 1 + n, i) for end, (i, n, nb) in hits]
+        # Map byte offsets to character offsets incrementally, in order of start.
+        starts = sorted({end - nb + 1 for end, (_, _, nb) in hits})
+        char_of: dict[int, int] = {}
+        last_b, last_c = 0, 0
+        for b in starts:
+            last_c += len(raw[last_b:b].decode("utf-8", "surrogatepass"))
+            last_b = b
+            char_of[b] = last_c
+        out: list[tuple[int, int, int]] = []
+        for end, (i, n, nb) in hits:
+            c = char_of[end - nb + 1]
+            out.append((c, c + n, i))
+        return out
 
     def may_be_split(self, folded: str) -> bool:
         """True when some key may occur in ``folded`` with soft filler between two of its characters."""
-        if self.prefilter is None:
+        if self._soft_run is None:
             return False
         pairs = self.pairs
-        n = len(folded)
-        for m in self.prefilter.finditer(folded):
-            end = m.end()
-            if end < n and folded[end] in pairs[folded[m.start()]]:
-                return True
+        for m in self._soft_run.finditer(folded):
+            s = m.start()
+            if s:
+                follow = pairs.get(folded[s - 1])
+                if follow is not None and folded[m.end()] in follow:
+                    return True
         return False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Lexicon:
     """The compiled built-in lexicon."""
 
@@ -177,7 +212,42 @@ class Lexicon:
     patterns: Mapping[str, re.Pattern[str]]
     kind_keywords: Mapping[str, tuple[str, ...]]
     kind_nouns: Mapping[str, tuple[str, ...]]
+    #: Every reported term (for tools; scanning uses :meth:`matcher_for`).
     matcher: Matcher
+    #: Cues (run only when a rule asks for them).
+    cue_matcher: Matcher
+    #: Guard words that may cut across a key, by key: ``{key: ((guard, offset, probe, probe_char), ...)}``:
+    #: the key starts ``offset`` characters into the guard (negative: the guard starts inside the key), and
+    #: ``probe_char`` is the guard's character at ``probe`` relative to the key start - one just outside
+    #: the key, compared first to reject most candidates with one character test.
+    guards_by_key: Mapping[str, tuple[tuple[str, int, int, str], ...]]
+    #: Word classes by first and by last character, longest words first (fast prefix/suffix tests).
+    prefix_index: Mapping[str, Mapping[str, tuple[str, ...]]]
+    suffix_index: Mapping[str, Mapping[str, tuple[str, ...]]]
+    #: Product nouns that reveal the listing kind, as an automaton (payload: the kind).
+    kind_matcher: Matcher
+    term_keys: tuple[Key, ...] = ()
+    _by_state: dict[tuple[str, bool], Matcher] = field(default_factory=dict)
+
+    def matcher_for(self, kind: str, presale: bool) -> Matcher:
+        """The automaton of the terms that can apply to a listing of this kind and presale state.
+
+        Presale wording and kind-specific terms (cosmetics efficacy, food functions) stay out of the
+        automaton of listings they cannot apply to, so ordinary words among them (发货, 睡眠) cost nothing
+        there. Built on first use, once per (kind, presale).
+        """
+        got = self._by_state.get((kind, presale))
+        if got is None:
+            keys = [
+                k
+                for k in self.term_keys
+                if (presale or not k.term.presale_only)
+                and kind not in k.term.exclude_kinds
+                and (k.term.kinds is None or kind in k.term.kinds)
+            ]
+            got = Matcher(keys)
+            self._by_state[(kind, presale)] = got
+        return got
 
     def citation_text(self, key: str) -> str:
         """The citation text for ``key``; an unknown key is taken as literal text (shop terms)."""
@@ -417,10 +487,31 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
     kind_keywords, kind_nouns = _load_kinds(directory / "kinds.toml")
     terms: list[Term] = []
     keys: list[Key] = []
+    cue_keys: list[Key] = []
+    guards: set[str] = set()
     for name in TERM_FILES:
         for term, spellings in _build_terms(directory / name, citations):
             terms.append(term)
-            keys.extend(make_keys(term, spellings))
+            ks = make_keys(term, spellings)
+            if term.role is Role.CUE:
+                cue_keys.extend(ks)
+            elif term.role is Role.GUARD:
+                guards.update(k.key for k in ks)
+            else:
+                keys.extend(ks)
+    kind_keys: list[Key] = []
+    for kind, nouns in kind_nouns.items():
+        marker = Term(
+            text=kind,
+            rule="",
+            category=Category.EXTREME_WORDING,
+            severity=Severity.INFO,
+            citation="",
+            message="",
+            suggestion="",
+            role=Role.GUARD,
+        )
+        kind_keys.extend(make_keys(marker, [(n, Via.TERM) for n in nouns]))
     return Lexicon(
         terms=tuple(terms),
         citations=citations,
@@ -429,7 +520,50 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
         kind_keywords=kind_keywords,
         kind_nouns=kind_nouns,
         matcher=Matcher(keys),
+        cue_matcher=Matcher(cue_keys),
+        guards_by_key=guards_for_keys([k.key for k in keys + cue_keys], sorted(guards)),
+        prefix_index={name: _index(ws, 0) for name, ws in words.items()},
+        suffix_index={name: _index(ws, -1) for name, ws in words.items()},
+        kind_matcher=Matcher(kind_keys),
+        term_keys=tuple(keys),
     )
+
+
+def guards_for_keys(keys: Iterable[str], guards: Sequence[str]) -> dict[str, tuple[tuple[str, int, int, str], ...]]:
+    """For each key, the guards that overlap it without lying inside it, with their relative offset.
+
+    A guard ``g`` at offset ``off`` (the key starts ``off`` characters into ``g``; negative when the guard
+    starts inside the key) blocks the key where the text there spells ``g``.
+    """
+    by_char: dict[str, list[tuple[str, int]]] = {}
+    for g in guards:
+        for i, ch in enumerate(g):
+            by_char.setdefault(ch, []).append((g, i))
+    out: dict[str, tuple[tuple[str, int, int, str], ...]] = {}
+    for key in set(keys):
+        found: set[tuple[str, int, int, str]] = set()
+        for pos in {0, len(key) - 1}:
+            for g, i in by_char.get(key[pos], ()):
+                off = i - pos  # the key starts `off` characters after the guard starts
+                gs, ge = -off, -off + len(g)  # guard span relative to the key start
+                inside = gs >= 0 and ge <= len(key)
+                overlaps = gs < len(key) and ge > 0
+                if overlaps and not inside and (gs < 0 or ge > len(key)):
+                    # The guard's characters that fall inside the key must agree with the key.
+                    lo, hi = max(gs, 0), min(ge, len(key))
+                    if g[lo - gs : hi - gs] == key[lo:hi]:
+                        probe = -1 if gs < 0 else len(key)
+                        found.add((g, off, probe, g[probe - gs]))
+        if found:
+            out[key] = tuple(sorted(found))
+    return out
+
+
+def _index(words: tuple[str, ...], at: int) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for w in words:  # already longest first
+        out.setdefault(w[at], []).append(w)
+    return {ch: tuple(ws) for ch, ws in out.items()}
 
 
 @functools.cache

@@ -1,68 +1,64 @@
 """The wording scanner: lexicon matching, context rules, findings with exact original offsets.
 
-Pipeline for one text (or several fields of one listing joined by line breaks, scanned in one pass):
+Pipeline for one text (or all fields of one listing joined by line breaks, scanned in one pass):
 
 1. :func:`scanners.normalize.fold` (length-preserving, so offsets are shared with the original);
-2. one Aho-Corasick pass over the folded text - or, only when the evasion pre-filter sees a character of a
-   key followed by soft filler, over the *squeezed* text (filler deleted) with a map back;
-3. candidate checks that need no context: Latin/digit word boundaries, no sentence break inside a term,
+2. one Aho-Corasick pass over the folded text - or, only when the evasion pre-filter sees two characters
+   of one key on either side of soft filler, over the *squeezed* text (filler deleted) with a map back;
+3. candidate checks that need no context: Latin/digit word boundaries, no clause break inside a term,
    the listing's kind/platform/presale state, allow-listed names and guard words;
 4. a longer candidate swallows the shorter ones inside it (全网最低价 over 最低价 over 最);
 5. the term's context rules (exemptions of the SAMR guide, negation, pairing, ...);
 6. overlapping findings: the more severe, then the longer, wins.
+
+Steps 3-6 run only for texts with candidates; most texts stop after step 2.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # Importing the rule modules registers their context rules.
 from scanners import claims as _claims  # noqa: F401
 from scanners import extreme as _extreme  # noqa: F401
-from scanners.context import Doc, Hit, ListingContext, Outcome, rules
-from scanners.findings import Finding, Severity
-from scanners.normalize import SOFT, filler_levels, fold, normalize_term, squeeze
+from scanners.context import KEEP, READ_LIMIT, Doc, Hit, ListingContext, Outcome, guarded, resolve_kind, rules
+from scanners.findings import Finding
+from scanners.normalize import SENTENCE, SOFT, filler_levels, fold, normalize_term, separator_pattern, squeeze
 from scanners.options import ScanOptions, allow_matcher, extra_matcher
-from scanners.terms import Key, Lexicon, Matcher, Role, default_lexicon
-
-
-def _validate_contexts(lexicon: Lexicon) -> None:
-    known = rules()
-    for term in lexicon.terms:
-        for name in term.contexts:
-            if name not in known:
-                raise ValueError(f"{term.source}: term {term.text!r} names unknown context rule {name!r}")
-
+from scanners.terms import Key, Lexicon, Matcher, default_lexicon
 
 _validated: set[int] = set()
 
 
 def _lexicon() -> Lexicon:
+    """The built-in lexicon, checked once that every context rule it names exists."""
     lexicon = default_lexicon()
     if id(lexicon) not in _validated:
-        _validate_contexts(lexicon)
+        known = rules()
+        for term in lexicon.terms:
+            for name in term.contexts:
+                if name not in known:
+                    raise ValueError(f"{term.source}: term {term.text!r} names unknown context rule {name!r}")
         _validated.add(id(lexicon))
     return lexicon
 
 
-def _matches(matcher: Matcher, folded: str) -> list[tuple[int, int, Key]]:
-    """``(start, end, key)`` in original offsets for every key occurrence."""
+def find_keys(matcher: Matcher, folded: str) -> list[tuple[int, int, Key]]:
+    """``(start, end, key)`` in original offsets for every occurrence of a key of ``matcher``."""
     if matcher.empty:
         return []
-    out: list[tuple[int, int, Key]] = []
     payloads = matcher.payloads
+    out: list[tuple[int, int, Key]] = []
     if matcher.may_be_split(folded):
         sq = squeeze(folded)
-        for end_idx, (i, length) in matcher.automaton.iter(sq.text):
-            start, end = sq.span(end_idx - length + 1, end_idx + 1)
-            for k in payloads[i]:
-                out.append((start, end, k))
+        for s, e, i in matcher.find(sq.text):
+            start, end = sq.span(s, e)
+            out.extend((start, end, k) for k in payloads[i])
     else:
-        for end_idx, (i, length) in matcher.automaton.iter(folded):
-            for k in payloads[i]:
-                out.append((end_idx - length + 1, end_idx + 1, k))
+        for s, e, i in matcher.find(folded):
+            out.extend((s, e, k) for k in payloads[i])
     return out
 
 
@@ -100,32 +96,35 @@ def _well_formed(folded: str, start: int, end: int, key: Key) -> bool:
     return not (key.digit_end and after and _is_ascii_digit(after))
 
 
-def _blocked(hit: Hit, shields: Sequence[Hit]) -> bool:
-    """A term inside an allowed name, or cut across by an ordinary word (guard), is no term."""
-    for s in shields:
-        if s.start <= hit.start and hit.end <= s.end and (s.end - s.start) > (hit.end - hit.start):
-            return True
-        if s.term.role is Role.GUARD and (
-            (s.start < hit.start < s.end < hit.end) or (hit.start < s.start < hit.end < s.end)
-        ):
-            return True
-        if s.term.role is Role.ALLOW and s.start <= hit.start and hit.end <= s.end:
-            return True
-    return False
+def _allowed_spans(folded: str, options: ScanOptions | None, names: Sequence[str]) -> list[tuple[int, int]]:
+    """Spans of the shop's and the listing's own names (brands, models, trademarks)."""
+    spans: list[tuple[int, int]] = []
+    if options is not None and options.allow:
+        spans.extend((s, e) for s, e, _ in find_keys(allow_matcher(options.allow), folded))
+    for name in names:
+        key = fold(name)
+        if not normalize_term(key):
+            continue
+        pos = folded.find(key)
+        while pos >= 0:
+            spans.append((pos, pos + len(key)))
+            pos = folded.find(key, pos + 1)
+    return spans
 
 
 def _drop_contained(cands: list[Hit]) -> list[Hit]:
     """Keep only candidates not strictly inside a longer one (the longer spelling decides)."""
+    if len(cands) < 2:
+        return cands
     cands.sort(key=lambda h: (h.start, -(h.end - h.start)))
     kept: list[Hit] = []
+    reach: Hit | None = None  # the kept candidate that reaches furthest right
     for h in cands:
-        inside = False
-        for k in kept:
-            if k.start <= h.start and h.end <= k.end and (k.end - k.start) > (h.end - h.start):
-                inside = True
-                break
-        if not inside:
-            kept.append(h)
+        if reach is not None and h.end <= reach.end and (reach.end - reach.start) > (h.end - h.start):
+            continue
+        kept.append(h)
+        if reach is None or h.end > reach.end:
+            reach = h
     return kept
 
 
@@ -147,106 +146,88 @@ def _render(template: str, text: str, hit: Hit, lexicon: Lexicon, citation_key: 
     )
 
 
-def scan_fields(
-    fields: Sequence[tuple[str, str]],
-    listing: ListingContext,
-    *,
-    options: ScanOptions | None = None,
-    allow: Sequence[str] = (),
-    listing_id: str | None = None,
-) -> list[Finding]:
-    """Scan several fields of one listing in one pass; findings carry offsets into each field's value.
+# Context verdicts, memoised by what the rules can see. Listing pages are templated - the same after-sale
+# footer, the same shipping paragraph on every listing of a shop - so the same phrase in the same sentence
+# is judged once. No rule reads past a sentence end (every read stops at level SENTENCE or lower) nor
+# further than context.READ_LIMIT characters, so the key is the hit's sentence (bounded by both) and the
+# listing state the rules consult. Not used with
+# allow-listed names or shop terms (they change neighbouring hits). Bounded: 16k entries of under 1 kB.
+_MEMO: dict[tuple[object, ...], tuple[Outcome, int, int] | None] = {}
+_MEMO_MAX = 16384
+_DOC_WIDE = frozenset({"grade"})  # rules that look at the whole text, never memoised
+_SENTENCE_END = separator_pattern(SENTENCE)
 
-    ``allow`` adds names known from the listing itself (its brand and model) to the shop's allow-list.
-    """
-    values = [v for _, v in fields]
-    starts: list[int] = []
-    pos = 0
-    for v in values:
-        starts.append(pos)
-        pos += len(v) + 1
-    original = "\n".join(values)
-    if not original:
-        return []
-    folded = fold(original)
-    lexicon = _lexicon()
-    found = _matches(lexicon.matcher, folded)
-    if options is not None and options.extra_terms:
-        found += _matches(extra_matcher(options.extra_terms), folded)
-    if not any(k.term.role is Role.TERM for _, _, k in found):
-        return []  # the common case: nothing to judge
 
-    allowed = set(options.allow) if options is not None else set()
-    allowed.update(a for a in allow if a)
-    if allowed:
-        found += _matches(allow_matcher(frozenset(a for a in allowed if normalize_term(a))), folded)
+def _sentence_window(hit: Hit) -> tuple[int, int]:
+    text = hit.doc.text
+    lo = max(0, hit.start - READ_LIMIT)
+    back = text[lo : hit.start][::-1]
+    m = _SENTENCE_END.search(back)
+    start = hit.start - m.start() - 1 if m is not None else lo
+    hi = min(len(text), hit.end + READ_LIMIT)
+    m = _SENTENCE_END.search(text, hit.end, hi)
+    end = m.end() if m is not None else hi
+    return start, end
 
-    doc = Doc(original=original, text=folded, listing=listing, lexicon=lexicon)
-    cands: list[Hit] = []
-    cues: list[Hit] = []
-    shields: list[Hit] = []
-    for start, end, key in found:
-        if not _well_formed(folded, start, end, key):
-            continue
-        hit = Hit(doc, start, end, key)
-        role = key.term.role
-        if role is Role.TERM:
-            if key.term.applies(listing.kind, listing.platform, listing.presale):
-                cands.append(hit)
-        elif role is Role.CUE:
-            cues.append(hit)
-        else:
-            shields.append(hit)
-    cands = [h for h in cands if not _blocked(h, shields)]
-    doc.hits.extend(c for c in cues if not _blocked(c, shields))
-    cands = _drop_contained(cands)
-    doc.hits.extend(cands)
 
-    registry = rules()
-    raws: list[_Raw] = []
-    for hit in cands:
-        outcome: Outcome | None = Outcome()
-        for name in hit.term.contexts:
-            verdict = registry[name](hit)
-            if verdict is None:
-                outcome = None
-                break
-            outcome = _merge(outcome, verdict)
-        if outcome is None:
-            continue
-        start = hit.start if outcome.start is None else outcome.start
-        end = hit.end if outcome.end is None else outcome.end
-        raws.append(_Raw(start, end, hit, outcome))
-
-    findings: list[Finding] = []
-    for raw in _resolve_overlaps(raws, listing.kind):
-        fi = bisect_right(starts, raw.start) - 1
-        fstart = starts[fi]
-        start, end = raw.start - fstart, raw.end - fstart
-        value = values[fi]
-        if end > len(value):  # defensive: spans never cross a field, whose separator is a sentence end
-            continue
-        term, out = raw.hit.term, raw.outcome
-        citation_key = out.citation or term.citation_key(listing.kind)
-        text = value[start:end]
-        severity = out.severity or term.severity_for(listing.kind)
-        findings.append(
-            Finding(
-                rule=out.rule or term.rule,
-                category=term.category,
-                severity=severity,
-                field=fields[fi][0],
-                start=start,
-                end=end,
-                text=text,
-                message=_render(out.message or term.message, text, raw.hit, lexicon, citation_key),
-                citation=lexicon.citation_text(citation_key),
-                suggestion=(out.suggestion if out.suggestion is not None else term.suggestion) or None,
-                listing_id=listing_id,
-            )
+def _judge(hit: Hit, cacheable: bool) -> Outcome | None:
+    """Run the hit's context rules (memoised; see above); ``None`` drops the candidate."""
+    term = hit.term
+    if cacheable and not _DOC_WIDE.intersection(term.contexts):
+        listing = hit.doc.listing
+        ws, we = _sentence_window(hit)
+        key = (
+            hit.key,
+            hit.doc.text[ws:we],
+            hit.start - ws,
+            hit.end - hit.start,
+            listing.kind,
+            listing.presale,
+            listing.platform,
+            listing.list_price_basis,
         )
-    findings.sort(key=Finding.sort_key)
-    return findings
+        if key in _MEMO:
+            cached = _MEMO[key]
+            if cached is None:
+                return None
+            return _shift(cached[0], hit.start, cached[1], cached[2])
+        outcome = _run_rules(hit)
+        if len(_MEMO) >= _MEMO_MAX:
+            _MEMO.clear()
+        if outcome is None:
+            _MEMO[key] = None
+        else:
+            rel_start = (outcome.start - hit.start) if outcome.start is not None else 0
+            rel_end = (outcome.end - hit.start) if outcome.end is not None else hit.end - hit.start
+            _MEMO[key] = (outcome, rel_start, rel_end)
+        return outcome
+    return _run_rules(hit)
+
+
+def _shift(outcome: Outcome, start: int, rel_start: int, rel_end: int) -> Outcome:
+    if outcome.start is None and outcome.end is None:
+        return outcome
+    return Outcome(
+        outcome.severity,
+        outcome.rule,
+        outcome.message,
+        outcome.suggestion,
+        outcome.citation,
+        start + rel_start,
+        start + rel_end,
+    )
+
+
+def _run_rules(hit: Hit) -> Outcome | None:
+    registry = rules()
+    outcome: Outcome = KEEP
+    for name in hit.term.contexts:
+        verdict = registry[name](hit)
+        if verdict is None:
+            return None
+        if verdict is not KEEP:
+            outcome = verdict if outcome is KEEP else _merge(outcome, verdict)
+    return outcome
 
 
 def _merge(a: Outcome, b: Outcome) -> Outcome:
@@ -275,6 +256,101 @@ def _resolve_overlaps(raws: list[_Raw], kind: str) -> list[_Raw]:
     return kept
 
 
+def scan_fields(
+    fields: Sequence[tuple[str, str]],
+    listing: ListingContext,
+    *,
+    options: ScanOptions | None = None,
+    allow: Sequence[str] | Callable[[], Sequence[str]] = (),
+    listing_id: str | None = None,
+) -> list[Finding]:
+    """Scan several fields of one listing in one pass; findings carry offsets into each field's value.
+
+    ``allow`` adds names known from the listing itself (its brand and model) to the shop's allow-list; a
+    callable is called only when some candidate needs the names.
+    """
+    values = [v for _, v in fields]
+    original = "\n".join(values)
+    if not original:
+        return []
+    folded = fold(original)
+    lexicon = _lexicon()
+    if listing.kind is None:
+        listing = ListingContext(
+            category=listing.category,
+            kind=resolve_kind(listing.category, folded, lexicon),
+            presale=listing.presale,
+            platform=listing.platform,
+            list_price_basis=listing.list_price_basis,
+        )
+    kind = listing.kind or "unknown"
+    found = find_keys(lexicon.matcher_for(kind, listing.presale), folded)
+    if options is not None and options.extra_terms:
+        found += find_keys(extra_matcher(options.extra_terms), folded)
+    if not found:
+        return []  # the common case: nothing to judge
+    doc = Doc(original=original, text=folded, listing=listing, lexicon=lexicon)
+    cands: list[Hit] = []
+    for start, end, key in found:
+        if key.term.applies(kind, listing.platform, listing.presale) and _well_formed(folded, start, end, key):
+            cands.append(Hit(doc, start, end, key))
+    if not cands:
+        return []
+    cands = [h for h in cands if not guarded(h)]
+    names = allow() if callable(allow) else allow
+    allowed = _allowed_spans(folded, options, names) if (names or (options and options.allow)) else []
+    if allowed:
+        cands = [h for h in cands if not any(s <= h.start and h.end <= e for s, e in allowed)]
+    cands = _drop_contained(cands)
+    doc.hits.extend(cands)
+
+    raws: list[_Raw] = []
+    cacheable = not allowed and not (options is not None and options.extra_terms)
+    for hit in cands:
+        outcome = _judge(hit, cacheable)
+        if outcome is None:
+            continue
+        start = hit.start if outcome.start is None else outcome.start
+        end = hit.end if outcome.end is None else outcome.end
+        raws.append(_Raw(start, end, hit, outcome))
+    if not raws:
+        return []
+
+    starts: list[int] = []
+    pos = 0
+    for v in values:
+        starts.append(pos)
+        pos += len(v) + 1
+    findings: list[Finding] = []
+    for raw in _resolve_overlaps(raws, kind):
+        fi = bisect_right(starts, raw.start) - 1
+        fstart = starts[fi]
+        start, end = raw.start - fstart, raw.end - fstart
+        value = values[fi]
+        if end > len(value):  # defensive: spans never cross a field, whose separator is a sentence end
+            continue
+        term, out = raw.hit.term, raw.outcome
+        citation_key = out.citation or term.citation_key(kind)
+        text = value[start:end]
+        findings.append(
+            Finding(
+                rule=out.rule or term.rule,
+                category=term.category,
+                severity=out.severity or term.severity_for(kind),
+                field=fields[fi][0],
+                start=start,
+                end=end,
+                text=text,
+                message=_render(out.message or term.message, text, raw.hit, lexicon, citation_key),
+                citation=lexicon.citation_text(citation_key),
+                suggestion=(out.suggestion if out.suggestion is not None else term.suggestion) or None,
+                listing_id=listing_id,
+            )
+        )
+    findings.sort(key=Finding.sort_key)
+    return findings
+
+
 def scan_text(
     text: str,
     field: str = "text",
@@ -290,20 +366,5 @@ def scan_text(
     omitted); ``presale`` turns on the presale wording rules (vague ship promises, 现货). Findings are
     sorted by start; ``text[f.start:f.end] == f.text`` for each.
     """
-    from scanners.listing import listing_context  # here, to keep the module graph acyclic
-
-    ctx = listing_context(
-        category=category,
-        texts=(text,),
-        presale=presale,
-        platform=options.platform if options else None,
-    )
+    ctx = ListingContext(category=category, presale=presale, platform=options.platform if options else None)
     return scan_fields([(field, text)], ctx, options=options, listing_id=listing_id)
-
-
-def severity_counts(findings: Sequence[Finding]) -> Mapping[Severity, int]:
-    """How many findings there are of each severity."""
-    counts = dict.fromkeys(Severity, 0)
-    for f in findings:
-        counts[f.severity] += 1
-    return counts

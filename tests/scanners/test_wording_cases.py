@@ -38,3 +38,23 @@ def test_case(case: Case) -> None:
         remaining.remove(match[0])
     unexpected = [(f.rule, f.text, f.start, f.severity.value) for f in remaining if f.severity != Severity.INFO]
     assert not unexpected, f"unexpected findings {unexpected}"
+
+
+def test_memoised_verdicts_match_fresh_ones() -> None:
+    """Verdicts are memoised by surrounding text; a second pass and a cold pass must agree."""
+    from scanners import wording
+
+    def run() -> list[list[tuple[str, int, int, str]]]:
+        return [
+            [
+                (f.rule, f.start, f.end, f.severity.value)
+                for f in scan_text(c.text, category=c.category, presale=c.presale)
+            ]
+            for c in CASES
+        ]
+
+    warm = run()
+    again = run()
+    wording._MEMO.clear()
+    cold = run()
+    assert warm == again == cold

@@ -1,0 +1,73 @@
+"""The lexicon is data: terms, citations and word classes load, validate and drive the findings."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from scanners import LexiconError, default_lexicon, load_lexicon, scan_text
+from scanners.context import rules
+from scanners.normalize import LEXICON_DIR
+from scanners.terms import Role
+
+
+def test_several_hundred_terms_across_every_category() -> None:
+    lexicon = default_lexicon()
+    reported = [t for t in lexicon.terms if t.role is Role.TERM]
+    assert len(reported) >= 600
+    by_category = Counter(str(t.category) for t in reported)
+    assert set(by_category) == {"extreme_wording", "medical_claim", "review_inducement", "price_claim", "presale_label"}
+    assert all(n >= 20 for n in by_category.values()), by_category
+
+
+def test_every_term_has_a_known_citation_a_message_and_known_context_rules() -> None:
+    lexicon = default_lexicon()
+    known = rules()
+    for t in lexicon.terms:
+        if t.role is not Role.TERM:
+            continue
+        assert t.citation in lexicon.citations, t
+        assert t.message and t.rule, t
+        assert all(c in known for c in t.contexts), t
+        for key in t.citation_by_kind.values():
+            assert key in lexicon.citations
+
+
+def test_the_automaton_is_built_once_per_process() -> None:
+    assert default_lexicon() is default_lexicon()
+    assert default_lexicon().matcher is default_lexicon().matcher
+
+
+def test_a_citation_is_changed_in_data_without_code(tmp_path: Path) -> None:
+    copy = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, copy)
+    path = copy / "citations.toml"
+    text = path.read_text(encoding="utf-8").replace(
+        'text = "网络反不正当竞争暂行规定 第九条(五)"', 'text = "反不正当竞争法（2025修订）第十条"'
+    )
+    path.write_text(text, encoding="utf-8")
+    lexicon = load_lexicon(copy)
+    assert lexicon.citation_text("unfair_competition_online_9_5") == "反不正当竞争法（2025修订）第十条"
+    # The built-in lexicon is untouched.
+    (f,) = scan_text("好评返现")
+    assert f.citation == "网络反不正当竞争暂行规定 第九条(五)"
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (('citation = "ad_law_9_3"', 'citation = "no_such_key"'), "no_such_key"),
+        (('context = ["zui"]', 'context = ["zui"]\nbogus = 1'), "unknown keys"),
+        (('severity = "error"', 'severity = "fatal"'), "fatal"),
+    ],
+)
+def test_malformed_term_files_are_rejected_with_the_place(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
+    copy = tmp_path / "lexicon"
+    shutil.copytree(LEXICON_DIR, copy)
+    path = copy / "extreme.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
+    with pytest.raises(LexiconError, match=message):
+        load_lexicon(copy)

@@ -1,0 +1,29 @@
+"""The second labelled set: at least 95% of violations flagged and 95% of clean texts left clean."""
+
+from __future__ import annotations
+
+import tomllib
+
+from scanners import Severity, scan_text
+from tests.scanners.wording_cases import CASES_FILE
+
+BINARY = CASES_FILE.with_name("wording_binary.toml")
+
+
+def test_recall_and_clean_rate_on_the_second_set() -> None:
+    with BINARY.open("rb") as fh:
+        cases = tomllib.load(fh)["case"]
+    assert len(cases) >= 300
+    flagged = {
+        i: any(
+            f.severity is not Severity.INFO
+            for f in scan_text(c["t"], category=c.get("cat"), presale=c.get("presale", False))
+        )
+        for i, c in enumerate(cases)
+    }
+    violations = [i for i, c in enumerate(cases) if c["v"]]
+    clean = [i for i, c in enumerate(cases) if not c["v"]]
+    recall = sum(flagged[i] for i in violations) / len(violations)
+    clean_rate = sum(not flagged[i] for i in clean) / len(clean)
+    assert recall >= 0.95, recall
+    assert clean_rate >= 0.95, clean_rate
