@@ -1,7 +1,30 @@
-from django.urls import path
+from django.urls import include, path
 
-from readiness.web import views
+from readiness.web import dashboard, editor, imports, views
+
+# Listing ids come from shops' back offices: <path:> keeps an id with a slash addressable. Actions on a listing
+# come before its page so that "…/edit" is never read as part of an id.
+scoped = [
+    path("", dashboard.dashboard, name="dashboard"),
+    path("scan", dashboard.rescan, name="rescan"),
+    path("runs/<int:run>/progress", dashboard.run_progress, name="run-progress"),
+    path("issues/", dashboard.issue_list, name="issues"),
+    path("issues.<str:fmt>", dashboard.export_issues, name="issues-export"),
+    path("listings/", editor.queue, name="queue"),
+    path("listings/<path:listing_id>/edit", editor.listing_edit, name="listing-edit"),
+    path("listings/<path:listing_id>/apply", editor.listing_apply, name="listing-apply"),
+    path("listings/<path:listing_id>/", editor.listing_page, name="listing"),
+    path("findings/<int:finding>/waive", editor.finding_waive, name="finding-waive"),
+    path("waivers/<int:waiver>/lift", editor.waiver_lift, name="waiver-lift"),
+    path("imports/", imports.import_page, name="imports"),
+    path("imports/columns", imports.import_columns, name="import-columns"),
+    path("imports/<int:job>/", imports.import_job, name="import-job"),
+    path("imports/<int:job>/progress", imports.import_progress, name="import-progress"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("go/", views.switch, name="switch"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("shops/<slug:shop>/promotions/<slug:promotion>/", include(scoped)),
 ]

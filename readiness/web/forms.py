@@ -1,0 +1,81 @@
+"""Forms of the web pages: they check the shape of the input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from readiness import catalogue
+
+
+class WaiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("豁免理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("说明为什么可以接受这个问题（例如：已取得证明材料）。"),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("有效期至（可选）"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def clean_expires_at(self) -> Any:
+        value = self.cleaned_data.get("expires_at")
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError(_("有效期必须晚于现在。"))
+        return value
+
+
+class EditForm(forms.Form):
+    """One field of a listing: title, subtitle, description or ``specs.<name>``."""
+
+    field = forms.CharField(max_length=120)
+    value = forms.CharField(required=False, strip=False, max_length=100_000)
+
+    def clean_field(self) -> str:
+        name = self.cleaned_data["field"]
+        if name in ("title", "subtitle", "description") or (name.startswith("specs.") and len(name) > len("specs.")):
+            return name
+        raise forms.ValidationError(_("这个字段不能在这里修改。"))
+
+
+class ApplyForm(forms.Form):
+    finding = forms.IntegerField(min_value=1)
+    choice = forms.IntegerField(min_value=0, required=False, initial=0)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("文件"),
+        help_text=_("JSON 备战数据包，或从平台后台导出的商品表格（.xlsx / .csv）。"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,.xlsx,.csv,application/json,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.BUNDLE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("文件太大（最大 %(limit)d MB）。") % {"limit": settings.BUNDLE_MAX_BYTES // 2**20}
+            )
+        name = upload.name.lower()
+        if not name.endswith((".json", ".xlsx", ".xlsm", ".csv", ".txt", ".tsv")):
+            raise forms.ValidationError(_("只支持 .json、.xlsx 和 .csv 文件。"))
+        return upload
+
+
+def mapping_from_post(data: Any, headers: list[str]) -> list[str] | None:
+    """The column mapping the user submitted (``map-<i>`` per column), or None if the form had none."""
+    if not any(f"map-{i}" in data for i in range(len(headers))):
+        return None
+    known = {key for key, _ in catalogue.CHOICES}
+    mapping = []
+    for i in range(len(headers)):
+        value = data.get(f"map-{i}", catalogue.IGNORE)
+        mapping.append(value if value in known else catalogue.IGNORE)
+    return mapping

@@ -1,0 +1,187 @@
+"""Query rows → what the templates show: labels in the active language, money, links, and a listing's fields cut
+into highlighted segments. Templates then only loop and print (no custom template tags)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from readiness.models import Promotion
+from readiness.web import formatting, highlight, suggestions
+from readiness.web.queries import ListingDetail
+
+EDITABLE = ("title", "subtitle", "description")
+
+
+def issue(row: dict[str, Any], promotion: Promotion, now: dt.datetime | None = None) -> dict[str, Any]:
+    """An issue row (``queries.ISSUE_FIELDS``) with labels and links added."""
+    now = now or timezone.now()
+    row = dict(row)
+    row["severity_label"] = formatting.severity_label(row["severity"])
+    row["check_label"] = formatting.check_label(row["check_name"])
+    row["owner_label"] = formatting.owner_label(row["owner"])
+    row["exposure_text"] = formatting.yuan_range(row.get("exposure_min"), row.get("exposure_max"))
+    row["overdue"] = bool(row.get("deadline") and row["deadline"] < now)
+    row["evidence_items"] = formatting.evidence_items(row.get("evidence"))
+    row["field_label"] = formatting.field_label(row["field"]) if row.get("field") else ""
+    listing_id = row.get("listing__listing_id")
+    row["listing_url"] = (
+        reverse("listing", args=[promotion.shop.code, promotion.code, listing_id]) if listing_id else ""
+    )
+    if listing_id and row.get("pk"):
+        row["listing_url"] += f"#finding-{row['pk']}"
+    if row.get("same_kind"):
+        query = urlencode({"owner": row["owner"], "check": row["check_name"], "rule": row["rule"]})
+        row["kind_url"] = reverse("issues", args=[promotion.shop.code, promotion.code]) + "?" + query
+    return row
+
+
+# ---- a listing's fields with highlights ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SegmentView:
+    text: str
+    marked: bool
+    css: str = ""
+    findings: str = ""  # space-separated finding ids (data-findings)
+    anchors: list[str] = field(default_factory=list)  # ids where findings start, for links from the side list
+    title: str = ""  # plain-text reason, for the native tooltip when scripts are off
+    describedby: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(slots=True)
+class FieldView:
+    name: str  # the finding field: title, specs.净含量, skus[0].name …
+    label: str
+    value: str
+    editable: bool
+    segments: list[SegmentView] = field(default_factory=list)
+    multiline: bool = False
+    dom_id: str = ""
+    open_findings: int = 0
+
+
+@dataclass(slots=True)
+class FindingView:
+    row: dict[str, Any]
+    located: bool  # highlighted in a field (offsets still match the text)
+    related_located: bool
+    related_label: str
+    related_text: str
+    replacements: list[tuple[int, str]]
+    waiver: Any
+
+
+def listing_fields(detail: ListingDetail) -> tuple[list[FieldView], list[FindingView], list[FindingView]]:
+    """The listing's text fields with every finding highlighted, the text findings for the side list, and the
+    other findings (stock, gifts, rebates …) that have no place in a text."""
+    listing = detail.listing
+    fields: list[FieldView] = [
+        FieldView("title", _("标题"), listing.title, True),
+        FieldView("subtitle", _("副标题"), listing.subtitle, True),
+        FieldView("description", _("详情描述"), listing.description, True, multiline=True),
+    ]
+    for name, value in (listing.specs or {}).items():
+        fields.append(FieldView(f"specs.{name}", _("规格参数·%(name)s") % {"name": name}, str(value), True))
+    for i, sku in enumerate(detail.skus):
+        fields.append(FieldView(f"skus[{i}].name", _("SKU %(code)s 名称") % {"code": sku.code}, sku.name, False))
+    if listing.presale_enabled or listing.presale_label:
+        fields.append(FieldView("presale.label", _("预售标签"), listing.presale_label, False))
+    by_name = {f.name: f for f in fields}
+    for i, f in enumerate(fields):
+        f.dom_id = f"field-{i}"
+
+    spans: dict[str, list[highlight.Span]] = {}
+    text_views: list[FindingView] = []
+    other_views: list[FindingView] = []
+    for row in detail.findings:
+        target = by_name.get(row["field"] or "")
+        located = target is not None and highlight.valid(target.value, row["start"], row["end"], row["text"])
+        related = row.get("related") or None
+        related_field = by_name.get(related.get("field", "")) if isinstance(related, dict) else None
+        related_span = _related_span(related_field, related) if related_field is not None else None
+        if located and target is not None:
+            spans.setdefault(target.name, []).append(
+                highlight.Span(row["pk"], row["start"], row["end"], row["severity"], "main", bool(row["waived"]))
+            )
+            if not row["waived"] and row["severity"] != "info":
+                target.open_findings += 1
+        if related_span is not None and related_field is not None:
+            spans.setdefault(related_field.name, []).append(
+                highlight.Span(row["pk"], *related_span, row["severity"], "related", bool(row["waived"]))
+            )
+        replacements = []
+        if located and target is not None and target.editable and not row["waived"]:
+            replacements = list(enumerate(suggestions.replacements(row.get("suggestion"))))
+        view = FindingView(
+            row=row,
+            located=located,
+            related_located=related_span is not None,
+            related_label=formatting.field_label(related["field"]) if isinstance(related, dict) else "",
+            related_text=str(related.get("text", "")) if isinstance(related, dict) else "",
+            replacements=replacements,
+            waiver=row.get("waiver"),
+        )
+        (text_views if located else other_views).append(view)
+
+    # The side list follows the page: field by field, left to right.
+    order = {f.name: i for i, f in enumerate(fields)}
+    text_views.sort(key=lambda v: (order.get(v.row["field"], 99), v.row["start"] or 0, v.row["end"] or 0))
+    rows_by_pk = {row["pk"]: row for row in detail.findings}
+    for f in fields:
+        cut = highlight.segments(f.value, spans.get(f.name, []))
+        firsts = highlight.first_segment_ids(cut)
+        anchors: dict[int, list[str]] = {}
+        for (pk, role), index in firsts.items():
+            anchors.setdefault(index, []).append(f"hl-{pk}-{role}")
+        f.segments = [_segment_view(i, seg, anchors, rows_by_pk) for i, seg in enumerate(cut)]
+    return fields, text_views, other_views
+
+
+def _related_span(target: FieldView, related: dict[str, Any]) -> tuple[int, int] | None:
+    """Where the other side of a mismatch is: its offsets when given and still true, else its first occurrence."""
+    text = str(related.get("text") or "")
+    start, end = related.get("start"), related.get("end")
+    if isinstance(start, int) and isinstance(end, int) and highlight.valid(target.value, start, end, text or None):
+        return start, end
+    if text and text in target.value:
+        index = target.value.index(text)
+        return index, index + len(text)
+    return None
+
+
+def _segment_view(
+    index: int, seg: highlight.Segment, anchors: dict[int, list[str]], rows: dict[int, dict[str, Any]]
+) -> SegmentView:
+    if not seg.marked:
+        return SegmentView(seg.text, False, start=seg.start, end=seg.end)
+    lines = []
+    for span in seg.spans:
+        row = rows[span.finding]
+        if span.role == "related":
+            lines.append(_("对照：%(message)s") % {"message": row["message"]})
+        else:
+            lines.append(row["message"])
+    css = ["hl", f"sev-{seg.severity}"]
+    if seg.is_related_only:
+        css.append("hl-related")
+    return SegmentView(
+        text=seg.text,
+        marked=True,
+        css=" ".join(css),
+        findings=" ".join(str(pk) for pk in seg.findings),
+        anchors=anchors.get(index, []),
+        title="\n".join(lines),
+        describedby=" ".join(f"tip-{pk}" for pk in seg.findings),
+        start=seg.start,
+        end=seg.end,
+    )

@@ -1,0 +1,150 @@
+"""The operations dashboard, the issue list, the exports and the re-scan button."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from readiness.models import Finding, Listing, RunStatus, ScanRun
+from readiness.web import queries
+from tests.readiness.web.conftest import ShopSetup, import_and_scan, planted_bundle
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response: Any) -> str:
+    return response.content.decode()
+
+
+def test_dashboard_shows_score_checks_phases_and_issues_by_owner(setup: ShopSetup) -> None:
+    response = setup.client.get(setup.url())
+    assert response.status_code == 200
+    body = text(response)
+    score = re.search(r'data-testid="score">(\d+)<', body)
+    grade = re.search(r'data-testid="grade">([A-F])<', body)
+    assert score and int(score[1]) == setup.run.score
+    assert grade and grade[1] == setup.run.grade
+    # every check with its status; the failing ones say so
+    assert body.count('<tr data-check="') == 10
+    assert re.search(r'data-check="listing_text">.*?status-fail', body, re.S)
+    assert re.search(r'data-check="spec_consistency">.*?status-fail', body, re.S)
+    assert re.search(r'data-check="stock">.*?status-pass', body, re.S)
+    # countdowns to each phase, in Chinese
+    for label in ("预售开始", "尾款开始", "正式开售"):
+        assert label in body
+    assert "data-countdown=" in body
+    # the planted issues, under their owner, with remediation and deadline
+    assert "详情页编辑" in body and "“顶级”" in body
+    assert "整改：" in body and "已逾期" in body
+    # exposure in yuan (fines of the extreme-wording article)
+    assert re.search(r'data-testid="exposure">¥[\d,]+ – ¥[\d,]+<', body)
+    # the trend chart is an SVG with a title and a data table
+    assert '<svg viewBox="0 0 640 200" role="img"' in body and "<polyline" in body
+
+
+def test_dashboard_without_a_scan_offers_one(setup: ShopSetup) -> None:
+    ScanRun.objects.all().delete()
+    body = text(setup.client.get(setup.url()))
+    assert "还没有扫描结果" in body and "重新扫描" in body
+
+
+def test_rescan_starts_a_run_and_the_trend_grows(setup: ShopSetup, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = setup.client.post(setup.url("scan"))
+    assert response.status_code == 302 and response["Location"] == setup.url()
+    assert ScanRun.objects.filter(promotion=setup.promotion, status=RunStatus.COMPLETE).count() == 2
+    body = text(setup.client.get(setup.url()))
+    # in a test the scan runs when the request's transaction commits, after the message was chosen
+    assert "扫描已开始" in body or "扫描完成" in body
+    points = re.search(r'<polyline points="([^"]+)"', body)
+    assert points and len(points[1].split()) == 2
+
+
+def test_pending_scan_shows_progress(setup: ShopSetup) -> None:
+    run = ScanRun.objects.create(shop=setup.shop, promotion=setup.promotion, status=RunStatus.RUNNING, chunks_total=4)
+    body = text(setup.client.get(setup.url()))
+    assert f"runs/{run.pk}/progress" in body and "扫描进行中" in body
+    data = setup.client.get(setup.url(f"runs/{run.pk}/progress")).json()
+    assert data == {"status": "running", "done": 0, "total": 5, "finished": False, "score": None, "grade": ""}
+
+
+def test_dashboard_query_count_does_not_grow_with_the_shop(start_scan: Any, setup: ShopSetup) -> None:
+    with CaptureQueriesContext(connection) as small:
+        assert setup.client.get(setup.url()).status_code == 200
+    big = planted_bundle(listings=12, shop_code="big-tmall")
+    for listing in big["listings"]:
+        listing["title"] = "顶级" + listing["title"] + " 全网最低价"
+    promotion, _run = import_and_scan(big, start_scan)
+    promotion.shop.memberships.create(user=setup.user, role="operations_manager")
+    with CaptureQueriesContext(connection) as large:
+        response = setup.client.get(f"/shops/big-tmall/promotions/{promotion.code}/")
+    assert len(large.captured_queries) == len(small.captured_queries)
+    # thirteen 顶级 findings (L100 has two): shown once, as a kind, with a link to the other twelve
+    body = response.content.decode()
+    assert "另有 12 个同类问题" in body and "rule=extreme.top_grade" in body
+
+
+def _open_findings(setup: ShopSetup) -> int:
+    return setup.run.findings.exclude(severity="info").count()
+
+
+def test_export_csv_lists_open_issues_for_excel(setup: ShopSetup) -> None:
+    response = setup.client.get(setup.url("issues.csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment;" in response["Content-Disposition"]
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeff")  # Excel needs the BOM to read UTF-8
+    rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
+    assert rows[0][:4] == ["负责人", "级别", "检查项", "商品ID"]
+    assert len(rows) - 1 == _open_findings(setup)
+    by_text = {row[13]: row for row in rows[1:]}
+    assert by_text["顶级"][0] == "详情页编辑" and by_text["顶级"][3] == "L100"
+
+
+def test_export_xlsx_has_the_same_rows(setup: ShopSetup) -> None:
+    response = setup.client.get(setup.url("issues.xlsx"))
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == "负责人"
+    assert len(rows) - 1 == _open_findings(setup)
+    exposures = [row[11] for row in rows[1:] if row[11] is not None]
+    assert exposures and all(isinstance(v, int | float) for v in exposures)  # numbers a manager can sum
+
+
+def test_export_neutralises_formulas(setup: ShopSetup) -> None:
+    Finding.objects.filter(run=setup.run, text="顶级").update(message='=HYPERLINK("http://x")')
+    content = b"".join(setup.client.get(setup.url("issues.csv")).streaming_content).decode("utf-8")
+    assert "'=HYPERLINK" in content
+
+
+def test_issue_list_filters(setup: ShopSetup) -> None:
+    body = text(setup.client.get(setup.url("issues/"), {"check": "spec_consistency"}))
+    assert "2斤" in body and "“顶级”" not in body
+    assert body.count('class="issue sev-') == setup.run.findings.filter(check_name="spec_consistency").count()
+    body = text(setup.client.get(setup.url("issues/"), {"owner": "warehouse"}))
+    assert "没有符合条件的问题" in body
+    # unknown filter values are ignored, not errors
+    assert setup.client.get(setup.url("issues/"), {"check": "<script>", "phase": "x"}).status_code == 200
+
+
+def test_phase_buckets_follow_deadlines(setup: ShopSetup) -> None:
+    board = queries.dashboard(setup.promotion, setup.run)
+    by_key = {phase.key: phase for phase in board.phases}
+    # text problems are due when the pages go public, at presale start
+    assert by_key["presale_start"].tally.errors == _open_findings(setup)
+    assert by_key["sale_start"].tally.open == 0
+    assert [i["text"] for i in by_key["presale_start"].issues][:1] in (["顶级"], ["全网最低价"], ["2斤"])
+
+
+def test_home_lists_shops_with_links(setup: ShopSetup) -> None:
+    body = text(setup.client.get("/"))
+    assert setup.url() in body
+    assert Listing.objects.filter(shop=setup.shop).count() == 3
