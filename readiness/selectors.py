@@ -47,7 +47,7 @@ def readiness_input(*, promotion: Promotion, listing_pks: list[int] | None = Non
     shop = promotion.shop
     listings_qs = Listing.objects.filter(shop=shop, archived_at__isnull=True)
     if listing_pks is not None:
-        listings_qs = listings_qs.filter(pk__in=listing_pks)
+        listings_qs = listings_qs.filter(pk__gte=min(listing_pks, default=0), pk__lte=max(listing_pks, default=-1))
     listing_rows = list(
         listings_qs.order_by("listing_id").values_list(
             "pk",
@@ -62,9 +62,16 @@ def readiness_input(*, promotion: Promotion, listing_pks: list[int] | None = Non
             "presale_label",
         )
     )
-    scope = {"listing__shop": shop, "listing__archived_at__isnull": True}
     if listing_pks is not None:
-        scope = {"listing_id__in": listing_pks}  # a chunk's listings are active ones already
+        wanted = set(listing_pks)
+        listing_rows = [row for row in listing_rows if row[0] in wanted]
+    scope: dict[str, Any] = {"listing__shop": shop, "listing__archived_at__isnull": True}
+    if listing_pks is not None and listing_pks:
+        # A chunk is a run of listing pks: a range scan, not an IN list of thousands of ids (rows of listings
+        # outside the chunk but inside the range are dropped below, with the listings they belong to).
+        scope = {"listing_id__gte": min(listing_pks), "listing_id__lte": max(listing_pks)}
+    elif listing_pks is not None:
+        scope = {"listing_id__in": []}
     sku_rows = list(
         Sku.objects.filter(**scope, archived_at__isnull=True)
         .order_by("listing_id", "position")

@@ -10,6 +10,7 @@ sold in the sale. Safety stock a SKU does not give is ``stock.safety_stock_share
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -32,9 +33,17 @@ def check(ctx: CheckContext) -> CheckResult:
     """Coverage of every SKU against its forecast plus safety stock."""
     issues: list[Issue] = []
     examined = 0
+    rules = ctx.rules
+    # Thresholds read once per check, as exact fractions (coverage exactly 0.9 is not below 0.9).
+    limits = _Limits(
+        fail_below=Fraction(str(rules.number("stock.fail_below"))),
+        warn_below=Fraction(str(rules.number("stock.warn_below"))),
+        overstock_above=Fraction(str(rules.number("stock.overstock_above"))),
+        safety_share=rules.number("stock.safety_stock_share"),
+    )
     for listing in ctx.listings:
         for sku in listing.skus:
-            issue = _sku_issue(ctx, listing, sku)
+            issue = _sku_issue(ctx, listing, sku, limits)
             examined += 1
             if issue is not None:
                 issues.append(issue)
@@ -46,20 +55,35 @@ def check(ctx: CheckContext) -> CheckResult:
     )
 
 
-def _sku_issue(ctx: CheckContext, listing: ListingData, sku: SkuData) -> Issue | None:
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    fail_below: Fraction
+    warn_below: Fraction
+    overstock_above: Fraction
+    safety_share: float
+
+
+def _below(available: int, demand: int, limit: Fraction) -> bool:
+    """available / demand < limit, in integers (no Fraction per SKU on the common path)."""
+    return available * limit.denominator < limit.numerator * demand
+
+
+def _sku_issue(ctx: CheckContext, listing: ListingData, sku: SkuData, limits: _Limits) -> Issue | None:
     rules = ctx.rules
     sale_start = ctx.promotion.sale_start
     counted = sum(item.units for item in sku.inbound if item.arrives < sale_start)
-    late = [item for item in sku.inbound if item.arrives >= sale_start]
-    safety, derived = safety_stock(sku, rules.number("stock.safety_stock_share"))
+    safety, derived = safety_stock(sku, limits.safety_share)
     demand = sku.forecast_units + safety
     if demand == 0:
         return None  # nothing forecast: nothing to cover
     available = sku.stock + counted
+    fail_below, warn_below, overstock_above = limits.fail_below, limits.warn_below, limits.overstock_above
+    low = _below(available, demand, warn_below)
+    high = available * overstock_above.denominator > overstock_above.numerator * demand
+    if not low and not high:
+        return None  # covered: the common case, decided without building any evidence
+    late = [item for item in sku.inbound if item.arrives >= sale_start]
     coverage = Fraction(available, demand)
-    fail_below = Fraction(str(rules.number("stock.fail_below")))
-    warn_below = Fraction(str(rules.number("stock.warn_below")))
-    overstock_above = Fraction(str(rules.number("stock.overstock_above")))
 
     evidence: dict[str, Any] = {
         "coverage": round(float(coverage), 3),

@@ -69,16 +69,32 @@ class RulePack:
 
     # ---- typed access ------------------------------------------------------------------------------------
 
+    # Every dotted key → its value, built once: checks read thresholds per SKU, hundreds of thousands of times.
+    _index: Mapping[str, Any] = field(init=False, repr=False, compare=False)
+    _legal: dict[str, LegalBasis | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, Any] = {}
+
+        def walk(node: Mapping[str, Any], prefix: str) -> None:
+            for part, value in node.items():
+                key = f"{prefix}.{part}" if prefix else part
+                index[key] = value
+                if isinstance(value, Mapping):
+                    walk(value, key)
+
+        walk(self.data, "")
+        object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_legal", {})
+
     def get(self, key: str, default: Any = _MISSING) -> Any:
         """The value at a dotted key (a read-only mapping for a table); ``default`` or KeyError when absent."""
-        node: Any = self.data
-        for part in key.split("."):
-            if not isinstance(node, Mapping) or part not in node:
-                if default is not _MISSING:
-                    return default
-                raise KeyError(f"rule pack {self.name!r} has no key {key!r}")
-            node = node[part]
-        return node
+        try:
+            return self._index[key]
+        except KeyError:
+            if default is not _MISSING:
+                return default
+            raise KeyError(f"rule pack {self.name!r} has no key {key!r}") from None
 
     def number(self, key: str) -> float:
         value = self.get(key)
@@ -134,7 +150,13 @@ class RulePack:
 
     def legal(self, kind: str) -> LegalBasis | None:
         """The legal basis of one kind of breach (``legal.<kind>``), or None when the pack has none."""
-        entry = self.get(f"legal.{kind}", None)
+        key = f"legal.{kind}"
+        if key not in self._legal:  # built once per kind: checks ask per SKU
+            self._legal[key] = self._legal_basis(key)
+        return self._legal[key]
+
+    def _legal_basis(self, key: str) -> LegalBasis | None:
+        entry = self.get(key, None)
         if entry is None:
             return None
         fine_max = Decimal(str(entry.get("fine_max", 0)))
