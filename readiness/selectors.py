@@ -38,11 +38,15 @@ def shops_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Shop]:
     ).prefetch_related(Prefetch("promotions", queryset=Promotion.objects.order_by("-sale_start")))
 
 
-def readiness_input(*, promotion: Promotion, listing_pks: list[int] | None = None) -> bundle.Bundle:
+def readiness_input(
+    *, promotion: Promotion, listing_pks: list[int] | None = None, detail: bool = True
+) -> bundle.Bundle:
     """The shop's catalogue and plan for one promotion as the plain dataclasses of ``readiness.bundle``.
 
     Set-based: one query per table whatever the number of listings (``listing_pks`` restricts it to a chunk).
     Archived listings and SKUs are left out; price history is limited to the 30 days before the sale.
+    Without ``detail`` inbound shipments, price history, gifts and rebates are left out (two queries fewer
+    than a tenth of the rows: what the shop-level checks need).
     """
     shop = promotion.shop
     listings_qs = Listing.objects.filter(shop=shop, archived_at__isnull=True)
@@ -90,40 +94,43 @@ def readiness_input(*, promotion: Promotion, listing_pks: list[int] | None = Non
     )
     sku_scope = {f"sku__{key}": value for key, value in scope.items()} | {"sku__archived_at__isnull": True}
     inbound: dict[int, list[bundle.InboundData]] = defaultdict(list)
-    for sku_id, units, arrives in (
-        InboundShipment.objects.filter(**sku_scope).order_by("arrives").values_list("sku_id", "units", "arrives")
-    ):
-        inbound[sku_id].append(bundle.InboundData(units=units, arrives=arrives))
-    since = (promotion.sale_start - timedelta(days=30)).date()
     prices: dict[int, list[bundle.PricePointData]] = defaultdict(list)
-    for sku_id, day, lowest in (
-        PriceHistory.objects.filter(**sku_scope, date__gte=since)
-        .order_by("date")
-        .values_list("sku_id", "date", "lowest_price")
-    ):
-        prices[sku_id].append(bundle.PricePointData(date=day, lowest_price=lowest))
     gifts: dict[int, list[bundle.GiftData]] = defaultdict(list)
-    for listing_pk, *values in (
-        Gift.objects.filter(**scope)
-        .order_by("pk")
-        .values_list("listing_id", "name", "stock", "sku_code", "per_order", "first_n", "described_on_page")
-    ):
-        name, stock, sku_code, per_order, first_n, described = values
-        gifts[listing_pk].append(
-            bundle.GiftData(
-                name=name,
-                stock=stock,
-                sku_code=sku_code or None,
-                per_order=per_order,
-                first_n=first_n,
-                described_on_page=described,
-            )
-        )
     rebates: dict[int, list[bundle.RebateData]] = defaultdict(list)
-    for listing_pk, kind, text, activity in (
-        Rebate.objects.filter(**scope).order_by("pk").values_list("listing_id", "kind", "text", "official_activity_id")
-    ):
-        rebates[listing_pk].append(bundle.RebateData(kind=kind, text=text, official_activity_id=activity or None))
+    if detail:  # shop-level checks need listings and SKU prices only, not history, gifts and rebates
+        for sku_id, units, arrives in (
+            InboundShipment.objects.filter(**sku_scope).order_by("arrives").values_list("sku_id", "units", "arrives")
+        ):
+            inbound[sku_id].append(bundle.InboundData(units=units, arrives=arrives))
+        since = (promotion.sale_start - timedelta(days=30)).date()
+        for sku_id, day, lowest in (
+            PriceHistory.objects.filter(**sku_scope, date__gte=since)
+            .order_by("date")
+            .values_list("sku_id", "date", "lowest_price")
+        ):
+            prices[sku_id].append(bundle.PricePointData(date=day, lowest_price=lowest))
+        for listing_pk, *values in (
+            Gift.objects.filter(**scope)
+            .order_by("pk")
+            .values_list("listing_id", "name", "stock", "sku_code", "per_order", "first_n", "described_on_page")
+        ):
+            name, stock, sku_code, per_order, first_n, described = values
+            gifts[listing_pk].append(
+                bundle.GiftData(
+                    name=name,
+                    stock=stock,
+                    sku_code=sku_code or None,
+                    per_order=per_order,
+                    first_n=first_n,
+                    described_on_page=described,
+                )
+            )
+        for listing_pk, kind, text, activity in (
+            Rebate.objects.filter(**scope)
+            .order_by("pk")
+            .values_list("listing_id", "kind", "text", "official_activity_id")
+        ):
+            rebates[listing_pk].append(bundle.RebateData(kind=kind, text=text, official_activity_id=activity or None))
     skus: dict[int, list[bundle.SkuData]] = defaultdict(list)
     for pk, listing_pk, code, name, price, list_price, basis, stock, forecast, safety in sku_rows:
         skus[listing_pk].append(

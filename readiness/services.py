@@ -240,7 +240,7 @@ def scan_run_finish(*, run_id: int) -> ScanRun:
     if pending:
         raise RunIncomplete(f"run {run_id}: {pending} of {run.chunks_total} chunk(s) not scanned")
     rules = _run_rules(run)
-    data = selectors.readiness_input(promotion=run.promotion)
+    data = selectors.readiness_input(promotion=run.promotion, detail=False)
     ctx = CheckContext.from_bundle(data, rules=rules, now=run.created_at)
     shop_results = run_checks(ctx, SHOP_CHECKS)
     with transaction.atomic():
