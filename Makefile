@@ -34,7 +34,7 @@ run: demo
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download ever).
 browser:
-	test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
+	test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 test: install browser
 	$(BIN)/python -m pytest

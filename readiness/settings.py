@@ -65,7 +65,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "readiness.web.locale.CookieLocaleMiddleware",  # Chinese unless the user picked English
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,12 +148,24 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": os.getenv("API_THROTTLE_RATE", "600/minute")},
+    "EXCEPTION_HANDLER": "readiness.api.errors.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "双11 Readiness API",
     "DESCRIPTION": "Push catalogues, pull readiness reports and findings (interfaces.md §2, §3).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "SeverityEnum": ["error", "warning", "info"],
+        "CheckEnum": "readiness.api.serializers.CHECKS",
+        "CheckStatusEnum": ["pass", "warn", "fail", "waived"],
+        "FindingStatusEnum": ["open", "waived"],
+        "JobStatusEnum": ["queued", "importing", "scanning", "complete", "failed"],
+        "RunStatusEnum": ["pending", "running", "complete", "failed"],
+        "PlatformEnum": "readiness.bundle.PLATFORMS",
+    },
 }
 
 # Listings per scan task: a big shop's scan is split into chunks that several workers scan in parallel.
