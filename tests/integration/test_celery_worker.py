@@ -101,3 +101,37 @@ def test_worker_killed_mid_chunk_never_leaves_a_complete_run_with_missing_findin
     assert max(run.chunks.values_list("attempts", flat=True)) >= 2, "no chunk was delivered twice"
     assert sorted(run.findings.values_list("fingerprint", flat=True)) == expected
     assert run.score == reference.score
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_client_pushes_bundle_and_job_finishes_on_real_worker() -> None:
+    """A token holder posts a bundle; the import and the scan run on the real worker; the job reports done and
+    links to the report, which the same client then reads."""
+    from rest_framework.test import APIClient
+
+    from readiness.bundle import parse_bundle
+    from readiness.importing import bundle_import
+    from readiness.models import Role, ShopMembership
+    from tests.factories import UserFactory
+
+    data = bundle_dict(listings=6)
+    data["shop"]["code"] = f"api-worker-{time.monotonic_ns()}"
+    shop = bundle_import(parsed=parse_bundle(json.dumps(data, ensure_ascii=False))).shop
+    user = UserFactory()
+    ShopMembership.objects.create(user=user, shop=shop, role=Role.API_CLIENT)
+    client = APIClient()
+    client.force_authenticate(user)
+    data["listings"][0]["title"] = "最佳明前龙井 250g"  # a change the scan must see
+    response = client.post(f"/api/v1/shops/{shop.code}/bundles", data, format="json")
+    assert response.status_code == 202, response.content
+    job_url = response["Location"]
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        job = client.get(job_url).json()
+        if job["status"] in ("complete", "failed"):
+            break
+        time.sleep(0.3)
+    assert job["status"] == "complete", job
+    report = client.get(f"/api/v1/shops/{shop.code}/promotions/d11-2026/readiness").json()
+    issues = next(c for c in report["checks"] if c["check"] == "listing_text")["issues"]
+    assert any(i["listing_id"] == "L100" and i.get("text") == "最佳" for i in issues)
