@@ -76,8 +76,14 @@ def test_waiver_keeps_issue_in_report_but_not_in_score(start_scan: Any) -> None:
     run = start_scan(promotion)
     finding = run.findings.get(check_name="stock", severity="error")
     before = run.score
-    Waiver.objects.create(shop=promotion.shop, listing=finding.listing, fingerprint=finding.fingerprint,
-                          rule=finding.rule, reason="补货已在路上，仓库确认 11/8 到", created_by=UserFactory())
+    Waiver.objects.create(
+        shop=promotion.shop,
+        listing=finding.listing,
+        fingerprint=finding.fingerprint,
+        rule=finding.rule,
+        reason="补货已在路上，仓库确认 11/8 到",
+        created_by=UserFactory(),
+    )
     run = services.run_rescore(run=run)
     assert run.score > before
     report = selectors.readiness_report(run=run)

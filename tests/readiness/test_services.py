@@ -67,7 +67,9 @@ def test_waiver_in_the_past_is_refused(stock_problem: Any) -> None:
 def test_listing_edit_is_audited_and_rescanned(stock_problem: Any) -> None:
     listing = Listing.objects.get(listing_id="L101")
     user = UserFactory()
-    services.listing_update_text(listing=listing, changes={"title": "新标题 250g", "specs": {"净含量": "250g"}}, user=user)
+    services.listing_update_text(
+        listing=listing, changes={"title": "新标题 250g", "specs": {"净含量": "250g"}}, user=user
+    )
     revision = ListingRevision.objects.get(listing=listing)
     assert revision.changed_by == user
     assert revision.changes["title"] == {"old": "明前龙井 250g 第1款", "new": "新标题 250g"}
