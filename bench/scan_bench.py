@@ -1,16 +1,22 @@
 """Scanner benchmark: the full CLI against a raw Aho-Corasick yardstick over the same synthetic listings.
 
-    .venv/bin/python bench/scan_bench.py                    # 100k listings (~70 MB of JSON Lines)
+    .venv/bin/python bench/scan_bench.py                    # 100k listings (~80 MB of JSON Lines)
     .venv/bin/python bench/scan_bench.py --listings 5000    # a quick run
 
-Both sides run as child processes reading the same file and writing to /dev/null:
+Every side runs as a child process reading the same file and writing to /dev/null:
 
-- the scanner: ``python -m scanners scan FILE`` (wording and spec scanners, JSON Lines out);
 - the yardstick: read each line, ``json.loads``, run one automaton of a few hundred raw terms over the title
-  and the description, write one JSON line per hit.
+  and the description, write one JSON line per hit;
+- the scanner: ``python -m scanners scan FILE --jobs 1`` (wording and spec scanners, JSON Lines out, one
+  process) and ``--jobs 0`` (one worker process per CPU);
+- the wording scanners alone, in one process, to show the split.
 
-Prints wall time, the ratio and each child's peak memory (``wait4`` rusage). Target: scanner <= 2x the
-yardstick (at most 5x). A benchmark, not a test: nothing here fails on time.
+Prints wall time, CPU time and peak memory of each run, children included: the ``wait4`` rusage of a child
+covers the grandchildren it has waited for (the pool workers), as ``RUSAGE_CHILDREN`` does, so CPU is the
+sum over the process tree and the peak RSS that of its largest process; the peak memory of the whole tree
+(PSS, shared pages split between the processes that share them) is sampled from /proc every 50 ms. Then
+the ratios to the yardstick. Target: scanner <= 2x the yardstick (at most 5x). A benchmark, not a test:
+nothing here fails on time.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,22 +181,57 @@ def yardstick_terms(limit: int = 400) -> list[str]:
 class Run:
     wall: float
     cpu: float
-    peak_mib: int
+    peak_mib: int  # the largest process of the tree (wait4 / RUSAGE_CHILDREN)
+    tree_mib: int | None  # the whole tree, sampled (None where /proc is not available)
     code: int
 
 
+def _tree_pss_kib(pid: int) -> int:
+    """PSS of ``pid`` and its descendants (kB); shared copy-on-write pages are split, not counted twice."""
+    total = 0
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                total += next((int(line.split()[1]) for line in fh if line.startswith("Pss:")), 0)
+            with open(f"/proc/{p}/task/{p}/children") as fh:
+                todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue  # gone, or no such file on this kernel
+    return total
+
+
 def run(cmd: list[str]) -> Run:
-    """Wall and CPU seconds, peak RSS and exit code of one child process (``wait4`` rusage).
+    """Wall and CPU seconds, peak memory and exit code of one child process and its own children.
 
     CPU time is reported too because the development machine is shared: wall time moves with the load of
     other work, CPU time much less.
     """
+    peak_tree = 0
+    done = threading.Event()
+
+    def sample(pid: int) -> None:
+        nonlocal peak_tree
+        while not done.wait(0.05):
+            peak_tree = max(peak_tree, _tree_pss_kib(pid))
+
     with open(os.devnull, "w") as devnull:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=devnull, cwd=ROOT)
+        sampler = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - t0
-    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status))
+        done.set()
+        sampler.join()
+    return Run(
+        elapsed,
+        usage.ru_utime + usage.ru_stime,
+        usage.ru_maxrss // 1024,
+        peak_tree // 1024 if peak_tree else None,
+        os.waitstatus_to_exitcode(status),
+    )
 
 
 def main() -> None:
@@ -198,15 +240,19 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the listings here and keep them")
     args = parser.parse_args()
     python = sys.executable
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as tmp:
         data = args.keep or Path(tmp) / "listings.jsonl"
         t0 = time.perf_counter()
         size = generate(data, args.listings)
         print(f"generated {args.listings} listings, {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f}s: {data}")
         terms = yardstick_terms()
+        load = os.getloadavg()[0]
         yard = run([python, "-c", YARDSTICK, str(data), json.dumps(terms, ensure_ascii=False)])
-        scan = run([python, "-m", "scanners", "scan", str(data)])
+        scan1 = run([python, "-m", "scanners", "scan", str(data), "--jobs", "1"])
+        scan0 = run([python, "-m", "scanners", "scan", str(data), "--jobs", "0"])
         word = run([python, "-c", WORDING_ONLY, str(data)])
+        load_after = os.getloadavg()[0]
         count = (
             subprocess.run(
                 [python, "-m", "scanners", "scan", str(data)], cwd=ROOT, capture_output=True, check=False
@@ -215,17 +261,18 @@ def main() -> None:
             else None
         )
     n = args.listings
-    print(f"{'':44s} {'wall':>8s} {'cpu':>8s} {'cpu/listing':>12s} {'peak':>9s}")
+    print(f"{'':46s} {'wall':>8s} {'cpu':>8s} {'cpu/listing':>12s} {'peak RSS':>9s} {'tree PSS':>9s}")
     for label, r in (
         (f"yardstick ({len(terms)} raw terms, title+description)", yard),
-        (f"scanner CLI (python -m scanners scan), exit {scan.code}", scan),
+        (f"scanner CLI --jobs 1, exit {scan1.code}", scan1),
+        (f"scanner CLI --jobs 0 ({cpus} workers), exit {scan0.code}", scan0),
         ("wording scanners only (no spec scanner)", word),
     ):
-        print(f"{label:44s} {r.wall:7.2f}s {r.cpu:7.2f}s {r.cpu / n * 1e6:9.0f} us {r.peak_mib:5d} MiB")
-    print(
-        f"ratio scanner / yardstick: wall {scan.wall / yard.wall:.2f}x, cpu {scan.cpu / yard.cpu:.2f}x"
-        f"   (wording only: wall {word.wall / yard.wall:.2f}x, cpu {word.cpu / yard.cpu:.2f}x)"
-    )
+        tree = f"{r.tree_mib:5d} MiB" if r.tree_mib is not None else "      n/a"
+        print(f"{label:46s} {r.wall:7.2f}s {r.cpu:7.2f}s {r.cpu / n * 1e6:9.0f} us {r.peak_mib:5d} MiB {tree}")
+    for label, r in (("--jobs 1", scan1), (f"--jobs 0 ({cpus} workers)", scan0), ("wording only", word)):
+        print(f"ratio {label} / yardstick: wall {r.wall / yard.wall:.2f}x, cpu {r.cpu / yard.cpu:.2f}x")
+    print(f"load average (1 min) before / after the runs: {load:.2f} / {load_after:.2f} on {os.cpu_count()} CPUs")
     if count is not None:
         print(f"findings: {count}")
 

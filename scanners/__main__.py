@@ -1,26 +1,33 @@
 """The scanner CLI (interfaces.md §1).
 
     python -m scanners scan [PATH|-] [--format jsonl|table] [--platform tmall|taobao|pdd|jd|douyin]
-                            [--shop-lexicon FILE]
+                            [--shop-lexicon FILE] [--jobs N]
 
 Reads JSON Lines (one listing per line, only ``id`` required), writes one finding per line sorted by
 field and start within each listing (listings in input order). Exit code 0 when nothing at ``error``
 severity was found, 1 when something was, 2 on bad input or usage.
+
+``--jobs N`` scans chunks of lines in N worker processes (0: one per CPU); the output is the same, byte for
+byte, as with one process.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import multiprocessing
+import os
 import sys
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
 from scanners.findings import Finding, Severity
 from scanners.listing import scan_listing
 from scanners.options import ScanOptions
-from scanners.terms import PLATFORMS
+from scanners.terms import PLATFORMS, default_lexicon
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -41,7 +48,7 @@ def _check_listing(obj: Any) -> Mapping[str, Any]:
         raise InputError(f"expected a JSON object (a listing), got {type(obj).__name__}")
     if "id" not in obj or obj["id"] is None or obj["id"] == "":
         raise InputError("id: missing (every listing needs an id)")
-    if not isinstance(obj["id"], str | int) or isinstance(obj["id"], bool):
+    if not isinstance(obj["id"], (str, int)) or isinstance(obj["id"], bool):
         raise InputError("id: expected a string")
     for name in _STRING_FIELDS:
         if name in obj and obj[name] is not None and not isinstance(obj[name], str):
@@ -51,7 +58,7 @@ def _check_listing(obj: Any) -> Mapping[str, Any]:
         if not isinstance(specs, dict):
             raise InputError(f"specs: expected an object, got {type(specs).__name__}")
         for k, v in specs.items():
-            if v is not None and (not isinstance(v, str | int | float) or isinstance(v, bool)):
+            if type(v) is not str and v is not None and (not isinstance(v, (str, int, float)) or isinstance(v, bool)):
                 raise InputError(f"specs.{k}: expected a string or a number, got {type(v).__name__}")
     for list_name in ("skus", "gifts", "rebates"):
         items = obj.get(list_name)
@@ -79,19 +86,23 @@ def _check_listing(obj: Any) -> Mapping[str, Any]:
     return obj
 
 
+def _parse_line(lineno: int, line: str) -> Mapping[str, Any]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
+    try:
+        return _check_listing(obj)
+    except InputError as exc:
+        raise InputError(f"line {lineno}: {exc}") from exc
+
+
 def _listings(stream: IO[str], warn: IO[str]) -> Iterator[tuple[int, Mapping[str, Any]]]:
     warned: set[str] = set()
     for lineno, line in enumerate(stream, start=1):
         if not line.strip():
             continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"line {lineno}: invalid JSON: {exc.msg} (column {exc.colno})") from exc
-        try:
-            listing = _check_listing(obj)
-        except InputError as exc:
-            raise InputError(f"line {lineno}: {exc}") from exc
+        listing = _parse_line(lineno, line)
         for name in listing:
             if name not in _KNOWN_FIELDS and name not in warned:
                 warned.add(name)
@@ -163,6 +174,162 @@ def run_scan(stream: IO[str], out: IO[str], err: IO[str], *, fmt: str, options: 
     return EXIT_FINDINGS if counts[Severity.ERROR] else EXIT_OK
 
 
+# --------------------------------------------------------------------------- --jobs N
+
+# Lines per task: large enough that sending lines and results between processes costs little next to
+# scanning them (~0.3 ms a listing), small enough that the workers finish together.
+_CHUNK_LINES = 256
+# A listing that loads everything a scan needs: the lexicon and its automaton, the unit tables (pint),
+# the spec names.
+_WARM_UP = {"id": "warm-up", "category": "food", "title": "最佳 坚果 500g", "specs": {"净含量": "500g"}}
+
+
+@dataclass(slots=True)
+class _Chunk:
+    """What a worker reports for a chunk of lines, in line order."""
+
+    # (unknown fields first seen on a line, as (line number, name); output of that line and those after it)
+    segments: list[tuple[list[tuple[int, str]], str]] = field(default_factory=list)
+    counts: list[int] = field(default_factory=lambda: [0, 0, 0])  # error, warning, info
+    listings: int = 0
+    error: str | None = None  # a bad line: the message; the lines after it were not scanned
+
+
+_SEVERITY_INDEX = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+_worker_state: tuple[ScanOptions | None, str, bool] = (None, "jsonl", False)
+
+
+def _init_worker(options: ScanOptions | None, fmt: str, color: bool) -> None:
+    global _worker_state
+    _worker_state = (options, fmt, color)
+    scan_listing(_WARM_UP, options)  # nothing to do when forked from a warmed-up parent
+    gc.freeze()
+
+
+def _scan_chunk(task: tuple[int, list[str]] | None) -> _Chunk | None:
+    """Scan one chunk of lines exactly as run_scan does, line by line; None for the end-of-input marker."""
+    if task is None:
+        return None
+    first, lines = task
+    options, fmt, color = _worker_state
+    result = _Chunk()
+    seen: set[str] = set()
+    warnings: list[tuple[int, str]] = []
+    parts: list[str] = []
+    for lineno, line in enumerate(lines, start=first):
+        if not line.strip():
+            continue
+        try:
+            listing = _parse_line(lineno, line)
+        except InputError as exc:
+            result.error = str(exc)
+            break
+        new = [(lineno, name) for name in listing if name not in _KNOWN_FIELDS and name not in seen]
+        if new:
+            seen.update(name for _, name in new)
+            result.segments.append((warnings, "".join(parts)))
+            warnings, parts = new, []
+        result.listings += 1
+        findings = scan_listing(listing, options)
+        if not findings:
+            continue
+        for f in findings:
+            result.counts[_SEVERITY_INDEX[f.severity]] += 1
+        if fmt == "jsonl":
+            parts.append("".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
+        else:
+            parts.append("\n".join(_table_rows(findings, _field_values(listing), color)) + "\n")
+    result.segments.append((warnings, "".join(parts)))
+    return result
+
+
+class _ChunkReader:
+    """Numbered chunks of lines; a read error ends the chunks with a marker and is raised in order."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.failure: BaseException | None = None
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]] | None]:
+        lineno = 1
+        lines: list[str] = []
+        try:
+            for line in self.stream:
+                lines.append(line)
+                if len(lines) == _CHUNK_LINES:
+                    yield lineno, lines
+                    lineno += len(lines)
+                    lines = []
+        except Exception as exc:  # e.g. UnicodeDecodeError: raised once the chunks before it are written
+            if lines:
+                yield lineno, lines
+            self.failure = exc
+            yield None
+            return
+        if lines:
+            yield lineno, lines
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may run on (``--jobs 0``)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork: the workers start with the parent's lexicon, automata and unit tables, built once.
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context()
+
+
+def run_scan_parallel(
+    stream: IO[str], out: IO[str], err: IO[str], *, fmt: str, options: ScanOptions | None, color: bool, jobs: int
+) -> int:
+    """:func:`run_scan` in ``jobs`` worker processes: same output, warnings, errors and exit code."""
+    counts = [0, 0, 0]
+    n_listings = 0
+    warned: set[str] = set()
+    scan_listing(_WARM_UP, options)  # once, before the workers are forked
+    reader = _ChunkReader(stream)
+    with _pool_context().Pool(jobs, initializer=_init_worker, initargs=(options, fmt, color)) as pool:
+        for result in pool.imap(_scan_chunk, reader):
+            if result is None:
+                assert reader.failure is not None
+                raise reader.failure
+            for warnings, text in result.segments:
+                for lineno, name in warnings:
+                    if name not in warned:
+                        warned.add(name)
+                        err.write(f"warning: line {lineno}: unknown field {name!r} ignored\n")
+                if text:
+                    out.write(text)
+            counts = [a + b for a, b in zip(counts, result.counts, strict=True)]
+            n_listings += result.listings
+            if result.error is not None:
+                out.flush()
+                err.write(f"error: {result.error}\n")
+                return EXIT_USAGE
+    if fmt == "table":
+        out.write(
+            f"{sum(counts)} findings ({counts[0]} errors, {counts[1]} warnings, "
+            f"{counts[2]} info) in {n_listings} listings\n"
+        )
+    return EXIT_FINDINGS if counts[0] else EXIT_OK
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of processes, got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("expected 0 (one per CPU) or more")
+    return n
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -181,6 +348,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="TOML file with the shop's allow-list (allow = [...]) and extra terms ([[extra_terms]])",
     )
+    scan.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="scan in N worker processes, 0 for one per CPU (default 1); the output is the same",
+    )
     return parser
 
 
@@ -198,9 +372,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"error: --shop-lexicon: {exc}\n")
         return EXIT_USAGE
     color = args.format == "table" and sys.stdout.isatty()
+    jobs = args.jobs or default_jobs()
+    # What every scan needs, built before the first line: the lexicon and its automata, and for worker
+    # processes also the unit tables (they are forked with it). Then the collector is told that these
+    # long-lived objects need no more scanning (gc.freeze): it skips them for the rest of the run, and
+    # the forked workers do not copy their pages by touching them.
+    if jobs > 1:
+        scan_listing(_WARM_UP, options)
+    else:
+        default_lexicon()
+    gc.freeze()
+
+    def scan(stream: IO[str]) -> int:
+        if jobs > 1:
+            return run_scan_parallel(
+                stream, sys.stdout, sys.stderr, fmt=args.format, options=options, color=color, jobs=jobs
+            )
+        return run_scan(stream, sys.stdout, sys.stderr, fmt=args.format, options=options, color=color)
+
     try:
         if args.path == "-":
-            return run_scan(sys.stdin, sys.stdout, sys.stderr, fmt=args.format, options=options, color=color)
+            return scan(sys.stdin)
         try:
             stream = open(args.path, encoding="utf-8")
         except OSError as exc:
@@ -208,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
         with stream:
             try:
-                return run_scan(stream, sys.stdout, sys.stderr, fmt=args.format, options=options, color=color)
+                return scan(stream)
             except UnicodeDecodeError as exc:
                 sys.stderr.write(f"error: {args.path} is not UTF-8 text: {exc.reason}\n")
                 return EXIT_USAGE

@@ -110,9 +110,14 @@ def scan_listing_wording(listing: Mapping[str, Any], options: ScanOptions | None
     if not fields:
         return []
     presale = listing.get("presale")
-    presale_on = isinstance(presale, Mapping) and presale.get("enabled") is True
+    presale_on = (type(presale) is dict or isinstance(presale, Mapping)) and presale.get("enabled") is True
     skus = listing.get("skus")
-    basis = isinstance(skus, list) and any(isinstance(s, Mapping) and bool(s.get("list_price_basis")) for s in skus)
+    basis = False
+    if isinstance(skus, list):
+        for s in skus:
+            if (type(s) is dict or isinstance(s, Mapping)) and s.get("list_price_basis"):
+                basis = True
+                break
     category = listing.get("category")
     ctx = ListingContext(
         category=category if isinstance(category, str) and category else None,

@@ -27,10 +27,12 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from importlib import resources
+from operator import attrgetter
 from typing import Any
 
 import chinese2digits
@@ -47,6 +49,7 @@ __all__ = [
     "extract_all",
     "extract_quantities",
     "normalize",
+    "reading_extent",
     "unit_info",
 ]
 
@@ -532,71 +535,75 @@ class _Atom:
 
 def _atoms(norm: str) -> list[_Atom]:
     tables = _tables()
+    units, word_with_one = tables.units, tables.word_with_one
     atoms: list[_Atom] = []
-    for m in _atom_matches(norm):
-        parsed = _match_number(m)
+    for m in _atom_matches(norm, tables):
+        arabic, mult, cn = m.group("arabic", "mult", "cn")
+        parsed = _number(arabic, mult, cn)
         if parsed is None:
             continue
         alias = m.group("unit")
-        unit = tables.units.get(alias) or tables.units.get(alias.lower())
+        unit = units.get(alias) or units.get(alias.lower())
         if unit is None:
             continue
         start = m.start()
         low, high, res = parsed
-        if norm[start] == "一" and tables.word_with_one.search(norm, max(0, start - 4), start + 1):
+        if norm[start] == "一" and word_with_one.search(norm, max(0, start - 4), start + 1):
             continue  # 统一袋装, 唯一一款: 一 ends a word here, it is no numeral
         if unit.dimension == "count":
             spaced = norm[m.start("unit") - 1] in " \t"
             if spaced or low != int(low) or high != int(high):
                 continue  # 1.5袋 is no count; in "11.11 双11" 双 is no classifier
-        unit = _storage_or_mass(norm, m, unit, low)
-        if unit is None:
-            continue
+        if alias == "g" or alias == "G":
+            unit = _storage_or_mass(norm, m, unit, low)
+            if unit is None:
+                continue
         glued_x = start > 0 and norm[start - 1] in "xX"
         if start > 1 and norm[start - 1] in "-_" and norm[start - 2].isascii() and norm[start - 2].isalpha():
             # XR-500W: part of a model number.
             glued_x = True
-        atoms.append(
-            _Atom(
-                start=start,
-                end=m.end(),
-                num_start=start,
-                low=low,
-                high=high,
-                resolution=res,
-                unit=unit,
-                glued_x=glued_x,
-                scale=_MULT_SCALE.get(m.group("mult") or "", 1.0),
-            )
-        )
+        scale = _MULT_SCALE.get(mult, 1.0) if mult else 1.0
+        atoms.append(_Atom(start, m.end(), start, low, high, res, unit, glued_x, scale))
     return atoms
 
 
 # Every atom begins with a numeral character. Scanning for runs of them first and trying the atom
 # expression only there gives the same matches as atom.finditer() (leftmost first, no overlaps) at a
 # fraction of the cost: the atom expression's leading lookbehinds defeat re's fast prefix scan.
-_NUMERAL_RUN = re.compile(r"[0-9.,零一二三四五六七八九十百千万亿两半点]+")
+_NUMERAL_CLASS = "[0-9.,零一二三四五六七八九十百千万亿两半点]"
+_NUMERAL_RUN = re.compile(_NUMERAL_CLASS + "+")
 
 
-def _atom_matches(norm: str) -> Iterator[re.Match[str]]:
-    tables = _tables()
-    atom, unit_first = tables.atom, tables.unit_first
-    size = len(norm)
+def _candidate_runs(norm: str, unit_first: frozenset[str]) -> list[tuple[int, int]]:
+    """``(start, end)`` of the runs of numeral characters an atom may begin in: a unit follows (after at
+    most one space or tab), or 两 follows the run's first character (三两). No atom begins elsewhere."""
+    return [m.span() for m in _candidate_pattern(unit_first).finditer(norm)]
+
+
+@lru_cache(maxsize=4)
+def _candidate_pattern(unit_first: frozenset[str]) -> re.Pattern[str]:
+    # Whole runs of _NUMERAL_RUN (the look-behind after the first character, and the possessive *+), then
+    # what follows the run (2024年, 99%, 11月 are no quantities) or what it holds. Starting with the class
+    # lets re skip to the next numeral character at C speed.
+    n = _NUMERAL_CLASS
+    units = "".join(re.escape(c) for c in sorted(unit_first))
+    return re.compile(rf"{n}(?<!{n}{n})(?:{n}*+(?=[ \t]?[{units}])|(?={n}*?两){n}*+)")
+
+
+def _atom_matches(norm: str, tables: _Tables) -> list[re.Match[str]]:
+    atom = tables.atom
     resume = 0
-    for run in _NUMERAL_RUN.finditer(norm):
-        end = run.end()
-        after = end + 1 if end < size and norm[end] in " \t" else end
-        # No unit after the run and none inside it (三两): 2024年, 99%, 11月 are no quantities.
-        if (after >= size or norm[after] not in unit_first) and "两" not in run.group()[1:]:
-            continue
-        p = max(run.start(), resume)
+    found: list[re.Match[str]] = []
+    for start, end in _candidate_runs(norm, tables.unit_first):
+        p = max(start, resume)
         while p < end:
             m = atom.match(norm, p)
             if m is None:
                 p += 1
                 continue
-            yield m
+            found.append(m)
             resume = p = m.end()
+    return found
 
 
 _STORAGE_SIZES = frozenset({1, 2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256, 512, 1024, 2048})
@@ -679,18 +686,15 @@ class _Draft:
 
 
 def _draft(atom: _Atom) -> _Draft:
-    f = atom.unit.factor
-    return _Draft(
-        start=atom.start,
-        end=atom.end,
-        num_start=atom.num_start,
-        low=atom.low * f,
-        high=atom.high * f,
-        resolution=atom.resolution * f,
-        unit=atom.unit,
-        counts=atom.unit.symbol if atom.unit.dimension == "count" else None,
-        bound="range" if atom.low != atom.high else "exact",
-    )
+    unit = atom.unit
+    f = unit.factor
+    low, high = atom.low, atom.high
+    d = _Draft(atom.start, atom.end, atom.num_start, low * f, high * f, atom.resolution * f, unit)
+    if unit.dimension == "count":
+        d.counts = unit.symbol
+    if low != high:
+        d.bound = "range"
+    return d
 
 
 def _assemble(norm: str) -> list[_Draft]:
@@ -999,27 +1003,28 @@ def _qualifier(norm: str, d: _Draft) -> str | None:
 
 
 def _to_quantity(original: str, norm: str, d: _Draft) -> Quantity:
+    unit = d.unit
     return Quantity(
-        start=d.start,
-        end=d.end,
-        text=original[d.start : d.end],
-        low=d.low,
-        high=d.high,
-        unit=d.unit.symbol,
-        dimension=d.unit.dimension,
-        base_unit=d.unit.base_unit,
-        counts=d.counts,
-        count=d.count,
-        per_unit_low=d.per_low,
-        per_unit_high=d.per_high,
-        per_unit=d.per_unit,
-        total=d.total,
-        bound=d.bound,
-        resolution=d.resolution,
-        qualifier=_qualifier(norm, d),
-        role=_role(norm, d),
-        ambiguous_with=d.unit.ambiguous_with,
-        dims=d.dims,
+        d.start,
+        d.end,
+        original[d.start : d.end],
+        d.low,
+        d.high,
+        unit.symbol,
+        unit.dimension,
+        unit.base_unit,
+        d.counts,
+        d.count,
+        d.per_low,
+        d.per_high,
+        d.per_unit,
+        d.total,
+        d.bound,
+        d.resolution,
+        _qualifier(norm, d),
+        _role(norm, d),
+        unit.ambiguous_with,
+        d.dims,
     )
 
 
@@ -1027,13 +1032,170 @@ _AUXILIARY = frozenset({"voltage", "data"})
 
 
 @lru_cache(maxsize=8192)
+def _extract_head(text: str) -> tuple[Quantity, ...]:
+    norm = normalize(text)
+    return tuple(_to_quantity(text, norm, d) for d in _assemble(norm))
+
+
+# The tail of a text after its last candidate run (_candidate_runs) and then a CJK character that no
+# expression, word list or table of the extractor contains (an *inert* character) cannot change what is
+# extracted: no atom begins in it, and every read to the right of a quantity (units, 左右, ×2袋, 毛重 …)
+# would have to match the inert character to go on, which nothing but a wildcard can; reads to the left
+# end at a quantity. So the tail is cut off before the cache is asked: "坚果礼盒 500g 2024新款 家用 …"
+# is extracted as "坚果礼盒 500g 2024" (新 is inert), and titles that differ after their quantities share
+# one entry. Checked at load time: if an expression read to the right had a wildcard (., [^…], \w, \S,
+# \W, \D, a non-ASCII range), nothing would be cut.
+_CODE_CHARS = "一二两半点十百千万亿零净含量重克斤尺米起"  # literals of the code itself (also in the expressions)
+
+
+def _wildcard(source: str) -> bool:
+    """Whether a regular expression may match characters it does not name."""
+    i, n, in_class, prev = 0, len(source), False, ""
+    while i < n:
+        c = source[i]
+        if c == "\\":
+            nxt = source[i + 1 : i + 2]
+            if nxt in ("w", "W", "S", "D", "d", "u", "U", "x", "N") or nxt.isdigit():
+                return True  # classes of characters, and characters by code (which may start a range)
+            prev = nxt
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            elif c == "-" and prev and i + 1 < n and source[i + 1] != "]":
+                high = source[i + 2] if source[i + 1] == "\\" and i + 2 < n else source[i + 1]
+                if not (prev.isascii() and high.isascii()):
+                    return True
+        elif c == "[":
+            if source[i + 1 : i + 2] == "^":
+                return True
+            in_class = True
+            if source[i + 1 : i + 2] == "]":
+                i += 1  # a literal ] first in a class
+            prev = ""
+            i += 1
+            continue
+        elif c == ".":
+            return True
+        prev = c
+        i += 1
+    return False
+
+
+def _vocabulary(tables: _Tables) -> tuple[frozenset[str], bool]:
+    """Every character the extractor's expressions, word lists and tables mention; and whether an
+    expression other than the role words' (read to the left only) has a wildcard."""
+    chars: set[str] = set(_CODE_CHARS)
+    wild = False
+
+    def add(obj: object, name: str) -> None:
+        nonlocal wild
+        if isinstance(obj, str):
+            chars.update(obj)
+        elif isinstance(obj, re.Pattern):
+            chars.update(obj.pattern)
+            if name != "role_pattern" and _wildcard(obj.pattern):
+                wild = True
+        elif isinstance(obj, _Ending):
+            add(obj.pattern, name)
+            add(obj.last, name)
+            add(obj.skip, name)
+        elif isinstance(obj, UnitInfo):
+            add(obj.symbol, name)
+        elif isinstance(obj, Mapping):
+            for k, v in obj.items():
+                add(k, name)
+                add(v, name)
+        elif isinstance(obj, frozenset | set | tuple | list):
+            for x in obj:
+                add(x, name)
+
+    for f in fields(tables):
+        add(getattr(tables, f.name), f.name)
+    add(_NORMALISE_PAIRS, "normalise")
+    add(_NUMERAL_RUN, "numeral_run")
+    return frozenset(chars), wild
+
+
+@cache
+def _inert() -> re.Pattern[str] | None:
+    """A CJK character no expression of the extractor can match, or None when that cannot be vouched for."""
+    vocabulary, wild = _vocabulary(_tables())
+    if wild:
+        return None
+    named = sorted(ord(c) for c in vocabulary if "\u4e00" <= c <= "\u9fff")
+    ranges: list[str] = []
+    lo = 0x4E00
+    for code in [*named, 0xA000]:
+        if code > lo:
+            ranges.append(f"{chr(lo)}-{chr(code - 1)}" if code - 1 > lo else chr(lo))
+        lo = code + 1
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+# A text is extracted sentence by sentence, so that repeated sentences come from the cache: the same
+# shipping and after-sale sentences on every listing of a shop. No expression of the extractor reads across
+# a sentence end (。！？；): none of the words in the data files contains one, the phrase class of the role
+# words and every gap class exclude them, and the look-behinds only test digits and letters. The one read
+# that does cross one is the mass context of a capital G (_has_mass_context: 净重。2.4G), so such texts
+# are taken as one sentence. Sentences without a candidate run hold no quantity and are skipped; of the
+# others, the head (up to the inert tail) is extracted, from the cache.
+_SENTENCE_END = re.compile(r"[。！？；]+")
+_QUANTITY_FIELDS = tuple(f.name for f in fields(Quantity))
+_QUANTITY_VALUES = attrgetter(*_QUANTITY_FIELDS)
+_START, _END = _QUANTITY_FIELDS.index("start"), _QUANTITY_FIELDS.index("end")
+
+
+def _shifted(q: Quantity, offset: int) -> Quantity:
+    values = list(_QUANTITY_VALUES(q))
+    values[_START] += offset
+    values[_END] += offset
+    return Quantity(*values)
+
+
 def _extract(text: str) -> tuple[Quantity, ...]:
     norm = normalize(text)
+    runs = _candidate_runs(norm, _tables().unit_first)
+    if not runs:
+        return ()  # no atom can begin anywhere (numeral runs lie within one sentence)
+    size = len(text)
+    if "G" in text or "Ｇ" in text:
+        ends: list[int] = []
+    else:
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+        if ends and ends[-1] == size:
+            ends.pop()
+    inert = _inert()
     out: list[Quantity] = []
-    for d in _assemble(norm):
-        q = _to_quantity(text, norm, d)
-        out.append(q)
+    i, n = 0, len(runs)
+    while i < n:
+        # The sentence of runs[i], and the last candidate run in it.
+        k = bisect_right(ends, runs[i][0])
+        start = ends[k - 1] if k else 0
+        stop = ends[k] if k < len(ends) else size
+        j = i
+        while j + 1 < n and runs[j + 1][0] < stop:
+            j += 1
+        m = inert.search(norm, runs[j][1], stop) if inert is not None else None
+        found = _extract_head(text[start : m.start() if m is not None else stop])
+        if found:
+            out.extend([_shifted(q, start) for q in found] if start else found)
+        i = j + 1
     return tuple(out)
+
+
+def reading_extent(text: str) -> int:
+    """How much of ``text`` extraction depends on: ``extract_all(text) == extract_all(text[:n])`` for the
+    returned ``n``, and every quantity lies within ``text[:n]`` (0: there is none). The rest is the inert
+    tail (see _inert), so callers may key their caches on the prefix."""
+    norm = normalize(text)
+    runs = _candidate_runs(norm, _tables().unit_first)
+    if not runs:
+        return 0
+    inert = _inert()
+    m = inert.search(norm, runs[-1][1]) if inert is not None else None
+    return m.start() if m is not None else len(text)
 
 
 def extract_all(text: str) -> tuple[Quantity, ...]:

@@ -20,17 +20,19 @@ describe (250g / 500g SKUs), alternatives in one phrase (250g/500g可选), gifts
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from importlib import resources
+from operator import attrgetter
 from typing import Any
 
 from scanners.findings import Category, Finding, Related, Severity
-from scanners.quantities import PRODUCT, Quantity, UnitInfo, extract_all, normalize, unit_info
+from scanners.quantities import PRODUCT, Quantity, UnitInfo, extract_all, normalize, reading_extent, unit_info
 
 __all__ = ["SpecKind", "scan_specs", "spec_kind"]
 
@@ -180,7 +182,7 @@ class _Side:
     views: tuple[_View, ...] = ()
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Spec:
     """A spec-table entry with a quantity."""
 
@@ -278,15 +280,53 @@ def _sides_meet(a: _Side, b: _Side) -> bool:
 # --------------------------------------------------------------------------- the scanner
 
 
+class _FieldSides:
+    """The product quantities of one field, and the selections of them that spec tables compare."""
+
+    __slots__ = ("selected", "sides")
+
+    def __init__(self, sides: tuple[_Side, ...]) -> None:
+        self.sides = sides
+        self.selected: dict[tuple[frozenset[str], bool], tuple[int, tuple[_Side, ...]]] = {}
+
+    def select(self, dims: frozenset[str], counted: bool) -> tuple[int, tuple[_Side, ...]]:
+        """The sides a table with these dimensions compares, with their token (0 when there are none)."""
+        if not self.sides:
+            return 0, ()
+        got = self.selected.get((dims, counted))
+        if got is None:
+            chosen = tuple(s for s in self.sides if s.q.dimension in dims or (counted and s.q.count is not None))
+            got = (_token(chosen), chosen) if chosen else (0, ())
+            self.selected[(dims, counted)] = got
+        return got
+
+
+_NO_SIDES = _FieldSides(())
+
+
 @lru_cache(maxsize=8192)
-def _field_sides(field_name: str, label: str, value: str) -> tuple[_Side, ...]:
+def _field_sides(field_name: str, label: str, value: str) -> _FieldSides:
     """The product quantities of one field (cached: SKU names and descriptions repeat across listings)."""
+    # Everything but the choice words is read before the last quantity, within the extent that the
+    # quantities depend on: titles that differ only after it ("坚果礼盒 500g 2024新款 … 58号") share one entry.
+    extent = reading_extent(value)
+    if not extent:
+        return _NO_SIDES
+    return _prefix_sides(field_name, label, value[:extent], any(w in value for w in _CHOICE_WORDS))
+
+
+@lru_cache(maxsize=8192)
+def _prefix_sides(field_name: str, label: str, value: str, choice: bool) -> _FieldSides:
+    sides = _quantity_sides(field_name, label, value, choice)
+    return _FieldSides(sides) if sides else _NO_SIDES
+
+
+def _quantity_sides(field_name: str, label: str, value: str, choice: bool) -> tuple[_Side, ...]:
     sides: list[_Side] = []
     # 一袋, 一盒 in prose is "a bag", "a box": never read as a count of one.
     quantities = [q for q in extract_all(value) if q.role == PRODUCT and not _article(q)]
     if not quantities:
         return ()
-    choice = any(w in value for w in _CHOICE_WORDS)
     group = 0
     prev: Quantity | None = None
     sentence = 0
@@ -368,22 +408,21 @@ def _bare_quantity(name: str, value: str, kind: SpecKind) -> Quantity | None:
     )
 
 
-def _text_value(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _listing_fields(listing: Mapping[str, Any]) -> Iterator[tuple[str, str, str]]:
+def _listing_fields(listing: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    out: list[tuple[str, str, str]] = []
+    get = listing.get
     for key, label in _TEXT_FIELDS:
-        value = _text_value(listing.get(key))
-        if value is not None:
-            yield key, label, value
-    skus = listing.get("skus")
-    if isinstance(skus, Sequence) and not isinstance(skus, str):
+        value = get(key)
+        if isinstance(value, str) and value:
+            out.append((key, label, value))
+    skus = get("skus")
+    if type(skus) is list or (isinstance(skus, Sequence) and not isinstance(skus, str)):
         for i, sku in enumerate(skus):
-            if isinstance(sku, Mapping):
-                value = _text_value(sku.get("name"))
-                if value is not None:
-                    yield f"skus[{i}].name", f"SKU「{value}」", value
+            if type(sku) is dict or isinstance(sku, Mapping):
+                value = sku.get("name")
+                if isinstance(value, str) and value:
+                    out.append((f"skus[{i}].name", f"SKU「{value}」", value))
+    return out
 
 
 def scan_specs(listing: Mapping[str, Any]) -> list[Finding]:
@@ -395,9 +434,103 @@ def scan_specs(listing: Mapping[str, Any]) -> list[Finding]:
     specs_value = listing.get("specs")
     if not isinstance(specs_value, Mapping) or not specs_value:
         return []
+    table = _table(specs_value)
+    if table is None:
+        return []  # no entry with a quantity: nothing to compare
+    # Only quantities that can meet a spec entry (see _Table.dims); what the comparison sees is then fully
+    # described by the table's token and the tokens of the fields' selected quantities.
+    key = [table.token]
+    text_sides: list[_Side] = []
+    dims, counted = table.dims, table.counted
+    for field_name, label, value in _listing_fields(listing):
+        token, sides = _field_sides(field_name, label, value).select(dims, counted)
+        if token:
+            key.append(token)
+            text_sides.extend(sides)
+    memo_key = tuple(key)
+    found = _CHECKS.get(memo_key)
+    if found is None:
+        found = tuple(_Checker(list(table.specs), text_sides, list(table.voltages), None).run())
+        if len(_CHECKS) >= _CHECKS_MAX:
+            _CHECKS.clear()
+        _CHECKS[memo_key] = found
+    if not found:
+        return []
+    listing_id = listing.get("id")
+    if listing_id is None:
+        return list(found)
+    lid = str(listing_id)
+    return [_with_listing_id(f, lid) for f in found]
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_FINDING_VALUES = attrgetter(*_FINDING_FIELDS)
+_LISTING_ID = _FINDING_FIELDS.index("listing_id")
+
+
+def _with_listing_id(f: Finding, listing_id: str) -> Finding:
+    values = list(_FINDING_VALUES(f))
+    values[_LISTING_ID] = listing_id
+    return Finding(*values)
+
+
+# ---- caches
+#
+# Listings of one shop share spec tables, SKU names and description templates, and the comparison of one
+# listing is a function of its spec table and of the quantities selected from its text. Both are reduced
+# to small integer *tokens*: equal content gets the same token (interned by value), and a token is never
+# given to other content (a counter, never reset), so a memo keyed by tokens can miss but never confuse two
+# listings. Findings are memoised without the listing id, which is set on the way out. All bounded.
+
+_TOKENS: dict[object, int] = {}
+_TOKENS_MAX = 65536
+_NEXT_TOKEN = itertools.count(1)  # 0: no quantity selected
+_CHECKS: dict[tuple[int, ...], tuple[Finding, ...]] = {}
+_CHECKS_MAX = 16384
+
+
+def _token(content: object) -> int:
+    token = _TOKENS.get(content)
+    if token is None:
+        if len(_TOKENS) >= _TOKENS_MAX:
+            _TOKENS.clear()
+        token = _TOKENS[content] = next(_NEXT_TOKEN)
+    return token
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """The quantity entries of a spec table, and which text quantities they can be compared with."""
+
+    specs: tuple[_Spec, ...]
+    voltages: tuple[float, ...]
+    # Dimensions of the entries and their counterparts (mass and volume, mAh and Wh); multipacks when a
+    # count is specified.
+    dims: frozenset[str]
+    counted: bool
+    token: int
+
+
+def _table(specs_value: Mapping[Any, Any]) -> _Table | None:
+    items = tuple(specs_value.items())
+    # Cached by the entries when every value is a string (int 1, float 1.0 and True hash alike).
+    if all(type(v) is str for _, v in items):
+        try:
+            return _cached_table(items)
+        except TypeError:  # an unhashable name
+            pass
+    return _build_table(items)
+
+
+@lru_cache(maxsize=4096)
+def _cached_table(items: tuple[tuple[Any, str], ...]) -> _Table | None:
+    return _build_table(items)
+
+
+def _build_table(items: tuple[tuple[Any, Any], ...]) -> _Table | None:
     specs: list[_Spec] = []
     voltages: list[float] = []
-    for index, (name, value) in enumerate(specs_value.items()):
+    for index, (name, value) in enumerate(items):
         if not isinstance(name, str) or not isinstance(value, str | int | float) or isinstance(value, bool):
             continue
         kind = spec_kind(name)
@@ -411,24 +544,14 @@ def scan_specs(listing: Mapping[str, Any]) -> list[Finding]:
         if spec.sides:
             specs.append(spec)
     if not specs:
-        return []
-
-    # Only quantities that can meet a spec entry: its dimensions, their counterparts (mass and volume,
-    # mAh and Wh), and multipacks when a count is specified.
+        return None
     dims = {side.q.dimension for spec in specs for side in spec.sides}
     if dims & {"mass", "volume"} and any(spec.kind.cross for spec in specs):
         dims |= {"mass", "volume"}
     if dims & {"charge", "energy"}:
         dims |= {"charge", "energy"}
-    counted = "count" in dims
-    text_sides: list[_Side] = []
-    for field_name, label, value in _listing_fields(listing):
-        for side in _field_sides(field_name, label, value):
-            if side.q.dimension in dims or (counted and side.q.count is not None):
-                text_sides.append(side)
-    listing_id = listing.get("id")
-    checker = _Checker(specs, text_sides, voltages, None if listing_id is None else str(listing_id))
-    return checker.run()
+    content = (tuple(specs), tuple(voltages))
+    return _Table(tuple(specs), tuple(voltages), frozenset(dims), "count" in dims, _token(content))
 
 
 def _same_family(a: SpecKind, b: SpecKind) -> bool:

@@ -16,6 +16,7 @@ Steps 3-6 run only for texts with candidates; most texts stop after step 2.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,7 +52,11 @@ def find_keys(matcher: Matcher, folded: str) -> list[tuple[int, int, Key]]:
         return []
     payloads = matcher.payloads
     out: list[tuple[int, int, Key]] = []
-    if matcher.may_be_split(folded):
+    hits = _direct_hits(matcher, folded)
+    if hits is not None:
+        for s, e, i in hits:
+            out.extend((s, e, k) for k in payloads[i])
+    elif matcher.may_be_split(folded):
         sq = squeeze(folded)
         for s, e, i in matcher.find(sq.text):
             start, end = sq.span(s, e)
@@ -60,6 +65,52 @@ def find_keys(matcher: Matcher, folded: str) -> list[tuple[int, int, Key]]:
         for s, e, i in matcher.find(folded):
             out.extend((s, e, k) for k in payloads[i])
     return out
+
+
+# The automaton pass and the evasion pre-filter, piece by piece. Keys hold no filler (normalize_term deletes
+# it), so a key never spans a separator (filler above SOFT; here the line breaks between fields and the
+# sentence ends), the automaton is back at its root after one (its UTF-8 bytes begin no key), and no run of
+# soft filler reaches across one: the hits of a text are those of its pieces, shifted, and the pre-filter
+# finds a split key in the text iff it finds one in a piece. Spec values, SKU names and the sentences of
+# descriptions repeat across a shop's listings, so each piece is matched once per automaton. Bounded.
+_SEPARATOR_CHARS = frozenset(c for c in "\n。!?;！？；" if filler_levels().get(c, SOFT) > SOFT)
+_SEPARATOR_CLASS = "".join(re.escape(c) for c in sorted(_SEPARATOR_CHARS))
+_PIECE = re.compile(f"[^{_SEPARATOR_CLASS}]*[{_SEPARATOR_CLASS}]+|[^{_SEPARATOR_CLASS}]+")  # up to and with a separator
+_PieceHits = tuple[bool, tuple[tuple[int, int, int], ...]]
+_PIECES: dict[Matcher, dict[str, _PieceHits] | None] = {}  # None: the matcher has a key with a separator
+_PIECES_MAX = 65536
+_pieces_held = [0]
+
+
+def _direct_hits(matcher: Matcher, folded: str) -> list[tuple[int, int, int]] | None:
+    """``matcher.find(folded)`` when the pre-filter sees no split key in ``folded``, else None."""
+    if matcher in _PIECES:
+        cache = _PIECES[matcher]
+    else:
+        splittable = not any(_SEPARATOR_CHARS.intersection(k.key) for keys in matcher.payloads for k in keys)
+        cache = _PIECES[matcher] = {} if splittable else None
+        _pieces_held[0] += 1
+    if cache is None:
+        return matcher.find(folded) if not matcher.may_be_split(folded) else None
+    hits: list[tuple[int, int, int]] = []
+    pos = 0
+    for piece in _PIECE.findall(folded):
+        got = cache.get(piece)
+        if got is None:
+            got = (matcher.may_be_split(piece), tuple(matcher.find(piece)))
+            _pieces_held[0] += 1
+            if _pieces_held[0] > _PIECES_MAX:  # all matchers together (shops' own terms each have one)
+                _PIECES.clear()
+                _PIECES[matcher] = cache = {}
+                _pieces_held[0] = 1
+            cache[piece] = got
+        split, found = got
+        if split:
+            return None
+        if found:
+            hits.extend([(s + pos, e + pos, i) for s, e, i in found] if pos else found)
+        pos += len(piece)
+    return hits
 
 
 def _is_ascii_letter(ch: str) -> bool:
@@ -204,6 +255,40 @@ def _judge(hit: Hit, cacheable: bool) -> Outcome | None:
     return _run_rules(hit)
 
 
+# Guard verdicts (context.guarded), memoised by all that guarded() reads: the key's guards and the folded
+# text within twice the longest guard on either side of the hit (its reach in both of its passes), with
+# the hit's place in it. Titles put the same words around the same terms ("送礼首选 家用"), and the
+# check with filler removed is the costly one. Bounded like _MEMO.
+_GUARDED: dict[tuple[str, str, int, int], bool] = {}
+_GUARD_REACH: dict[str, int] = {}
+_guard_lexicon: list[Lexicon] = []  # the lexicon the two tables above belong to
+
+
+def _guarded(hit: Hit) -> bool:
+    lexicon = hit.doc.lexicon
+    if not _guard_lexicon or _guard_lexicon[0] is not lexicon:
+        _GUARDED.clear()
+        _GUARD_REACH.clear()
+        _guard_lexicon[:] = [lexicon]
+    key = hit.key.key
+    guards = lexicon.guards_by_key.get(key)
+    if not guards:
+        return False
+    reach = _GUARD_REACH.get(key)
+    if reach is None:
+        reach = _GUARD_REACH[key] = 2 * max(len(g) for g, *_ in guards)
+    text = hit.doc.text
+    lo = max(0, hit.start - reach)
+    memo_key = (key, text[lo : hit.end + reach], hit.start - lo, hit.end - hit.start)
+    verdict = _GUARDED.get(memo_key)
+    if verdict is None:
+        verdict = guarded(hit)
+        if len(_GUARDED) >= _MEMO_MAX:
+            _GUARDED.clear()
+        _GUARDED[memo_key] = verdict
+    return verdict
+
+
 def _shift(outcome: Outcome, start: int, rel_start: int, rel_end: int) -> Outcome:
     if outcome.start is None and outcome.end is None:
         return outcome
@@ -296,7 +381,7 @@ def scan_fields(
             cands.append(Hit(doc, start, end, key))
     if not cands:
         return []
-    cands = [h for h in cands if not guarded(h)]
+    cands = [h for h in cands if not _guarded(h)]
     names = allow() if callable(allow) else allow
     allowed = _allowed_spans(folded, options, names) if (names or (options and options.allow)) else []
     if allowed:

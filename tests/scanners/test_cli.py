@@ -155,3 +155,72 @@ def test_python_dash_m_scanners_from_stdin() -> None:
     assert proc.returncode == 1, proc.stderr
     row = json.loads(proc.stdout)
     assert row["text"] == "ＮＯ．１" and row["start"] == 0 and row["end"] == 4
+
+
+def _mixed_lines() -> list[str]:
+    """Listings with wording and spec findings, clean ones, blank lines and unknown fields."""
+    rows: list[dict[str, object]] = [
+        {"id": "J1", "title": "销量第一 最佳选择", "description": "好评返现5元"},
+        {"id": "J2", "title": "东北大米 三斤装", "specs": {"净含量": "1kg"}, "colour": "white"},
+        {"id": "J3", "title": "纯棉毛巾 柔软吸水"},
+        {"id": "J4", "category": "food", "title": "坚果礼盒 500g", "specs": {"净含量": "1kg", "产地": "浙江"}},
+        {"id": "J5", "description": "原价999，现价199", "size": "L", "colour": "red"},
+        {"id": "J6", "title": "國家級品質，最 佳選擇", "skus": [{"name": "250g"}, {"name": "500g"}]},
+        {"id": "J7", "presale": {"enabled": True, "label": "预售 尽快发货"}, "title": "现货 保温杯 500ml"},
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in rows * 6]
+    lines.insert(5, "")
+    lines.insert(17, "   ")
+    return lines
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "table"])
+def test_jobs_gives_the_same_output_as_one_process(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import scanners.__main__ as cli
+
+    monkeypatch.setattr(cli, "_CHUNK_LINES", 4)  # many chunks: their order must be kept
+    lines = _mixed_lines()
+    out1, err1 = io.StringIO(), io.StringIO()
+    code1 = run_scan(io.StringIO("\n".join(lines) + "\n"), out1, err1, fmt=fmt, options=None, color=False)
+    out2, err2 = io.StringIO(), io.StringIO()
+    code2 = cli.run_scan_parallel(
+        io.StringIO("\n".join(lines) + "\n"), out2, err2, fmt=fmt, options=None, color=False, jobs=2
+    )
+    assert code2 == code1 == 1
+    assert out2.getvalue() == out1.getvalue()
+    assert err2.getvalue() == err1.getvalue()
+    assert err1.getvalue().count("unknown field") == 2  # colour and size, once each
+    assert "spec_mismatch" in out1.getvalue()
+
+
+def test_jobs_stops_at_a_bad_line_like_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import scanners.__main__ as cli
+
+    monkeypatch.setattr(cli, "_CHUNK_LINES", 3)
+    lines = _mixed_lines()
+    lines.insert(10, '{"id": "BAD", "skus": [{"name": 3}]}')
+    results = []
+    for jobs in (1, 2):
+        out, err = io.StringIO(), io.StringIO()
+        stream = io.StringIO("\n".join(lines) + "\n")
+        if jobs == 1:
+            code = run_scan(stream, out, err, fmt="jsonl", options=None, color=False)
+        else:
+            code = cli.run_scan_parallel(stream, out, err, fmt="jsonl", options=None, color=False, jobs=jobs)
+        results.append((code, out.getvalue(), err.getvalue()))
+    assert results[1] == results[0]
+    code, out, err = results[0]
+    assert code == 2 and "error: line 11: skus[0].name: expected a string" in err and out
+
+
+def test_main_jobs_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "in.jsonl"
+    data.write_text("\n".join(_mixed_lines()) + "\n", encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2", "0"):
+        assert main(["scan", str(data), "--jobs", jobs, "--platform", "pdd"]) == 1
+        outputs.append(capsys.readouterr())
+    assert outputs[1] == outputs[0] and outputs[2] == outputs[0]
+    with pytest.raises(SystemExit) as exc:
+        main(["scan", str(data), "--jobs", "-1"])
+    assert exc.value.code == 2
