@@ -191,7 +191,12 @@ def _pint_factors(units: Sequence[Mapping[str, Any]], dims: Mapping[str, Any], d
     """
     import pint  # imported lazily: nothing else needs it
 
-    registry: Any = pint.UnitRegistry()
+    try:
+        # pint's own cache of its parsed definition files (in the user's cache folder): ~0.04 s instead of
+        # ~0.4 s for every process that scans, CLI runs and Celery workers alike.
+        registry: Any = pint.UnitRegistry(cache_folder=":auto:")
+    except Exception:  # no usable cache folder (a read-only home, ...): parse the files again
+        registry = pint.UnitRegistry()
     for definition in defs:
         registry.define(definition)
     factors = []

@@ -86,6 +86,25 @@ def test_factors_come_from_pint(symbol: str, factor: float) -> None:
     assert info.factor == pytest.approx(factor, rel=1e-12)
 
 
+@pytest.mark.parametrize("cache_home", ["writable", "unusable"])
+def test_factors_with_and_without_pint_cache_folder(
+    cache_home: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scanners import quantities
+
+    # pint keeps its parsed definitions in the user's cache folder; when there is none, it parses them again.
+    home = tmp_path / "cache" if cache_home == "writable" else tmp_path / "file" / "cache"
+    if cache_home == "unusable":
+        (tmp_path / "file").write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    units = [{"dimension": "mass", "pint": "jin"}, {"dimension": "volume", "pint": "fluid_ounce"}]
+    dims = {"mass": {"pint": "gram"}, "volume": {"pint": "milliliter"}}
+    for _ in range(2):  # the second registry reads the cache when there is one
+        factors = quantities._pint_factors(units, dims, ["jin = 500 * gram"])
+        assert factors == [pytest.approx(500.0), pytest.approx(29.5735295625)]
+    assert (home / "pint").is_dir() == (cache_home == "writable")
+
+
 def test_normalize_keeps_length() -> None:
     text = "１．５ｋｇ×２袋～３袋，两斤〇两"
     assert len(normalize(text)) == len(text)
