@@ -8,7 +8,8 @@ Every side runs as a child process reading the same file and writing to /dev/nul
 - the yardstick: read each line, ``json.loads``, run one automaton of a few hundred raw terms over the title
   and the description, write one JSON line per hit;
 - the scanner: ``python -m scanners scan FILE --jobs 1`` (wording and spec scanners, JSON Lines out, one
-  process) and ``--jobs 0`` (one worker process per CPU);
+  process), the same with ``SCANNERS_PURE=1`` (the .py modules, not the mypyc build: see scanners/_native.py)
+  and ``--jobs 0`` (one worker process per CPU);
 - the wording scanners alone, in one process, to show the split.
 
 Prints wall time, CPU time and peak memory of each run, children included: the ``wait4`` rusage of a child
@@ -202,7 +203,7 @@ def _tree_pss_kib(pid: int) -> int:
     return total
 
 
-def run(cmd: list[str]) -> Run:
+def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     """Wall and CPU seconds, peak memory and exit code of one child process and its own children.
 
     CPU time is reported too because the development machine is shared: wall time moves with the load of
@@ -218,7 +219,7 @@ def run(cmd: list[str]) -> Run:
 
     with open(os.devnull, "w") as devnull:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=devnull, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=devnull, cwd=ROOT, env=env)
         sampler = threading.Thread(target=sample, args=(proc.pid,), daemon=True)
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
@@ -249,7 +250,11 @@ def main() -> None:
         terms = yardstick_terms()
         load = os.getloadavg()[0]
         yard = run([python, "-c", YARDSTICK, str(data), json.dumps(terms, ensure_ascii=False)])
+        compiled = subprocess.run(
+            [python, "-c", "import scanners; print(scanners.COMPILED)"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
         scan1 = run([python, "-m", "scanners", "scan", str(data), "--jobs", "1"])
+        pure = run([python, "-m", "scanners", "scan", str(data), "--jobs", "1"], {**os.environ, "SCANNERS_PURE": "1"})
         scan0 = run([python, "-m", "scanners", "scan", str(data), "--jobs", "0"])
         word = run([python, "-c", WORDING_ONLY, str(data)])
         load_after = os.getloadavg()[0]
@@ -265,12 +270,19 @@ def main() -> None:
     for label, r in (
         (f"yardstick ({len(terms)} raw terms, title+description)", yard),
         (f"scanner CLI --jobs 1, exit {scan1.code}", scan1),
+        (f"scanner CLI --jobs 1 pure Python, exit {pure.code}", pure),
         (f"scanner CLI --jobs 0 ({cpus} workers), exit {scan0.code}", scan0),
         ("wording scanners only (no spec scanner)", word),
     ):
         tree = f"{r.tree_mib:5d} MiB" if r.tree_mib is not None else "      n/a"
         print(f"{label:46s} {r.wall:7.2f}s {r.cpu:7.2f}s {r.cpu / n * 1e6:9.0f} us {r.peak_mib:5d} MiB {tree}")
-    for label, r in (("--jobs 1", scan1), (f"--jobs 0 ({cpus} workers)", scan0), ("wording only", word)):
+    print(f"mypyc build of the scanners in use (scanners.COMPILED): {compiled}")
+    for label, r in (
+        ("--jobs 1", scan1),
+        ("--jobs 1 pure Python", pure),
+        (f"--jobs 0 ({cpus} workers)", scan0),
+        ("wording only", word),
+    ):
         print(f"ratio {label} / yardstick: wall {r.wall / yard.wall:.2f}x, cpu {r.cpu / yard.cpu:.2f}x")
     print(f"load average (1 min) before / after the runs: {load:.2f} / {load_after:.2f} on {os.cpu_count()} CPUs")
     if count is not None:

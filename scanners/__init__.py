@@ -10,6 +10,11 @@ The public API is what ``__all__`` names; everything else is internal.
 
 from __future__ import annotations
 
+from scanners import _native
+
+#: Whether the mypyc build of the scanning modules is in use (only when built from these very sources).
+COMPILED = _native.activate(__path__)
+
 from scanners.findings import Category, Finding, Related, Severity
 from scanners.listing import listing_fields, scan_listing, scan_listing_wording
 from scanners.options import ExtraTerm, ScanOptions

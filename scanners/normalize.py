@@ -31,9 +31,11 @@ import tomllib
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
-LEXICON_DIR = Path(__file__).with_name("lexicon")
+# The package's folder, not this file's: compiled, this module is loaded from build/mypyc (scanners/_native.py).
+LEXICON_DIR = Path(str(resources.files("scanners"))) / "lexicon"
 
 #: Filler levels (see the module docstring).
 INVISIBLE, SOFT, CLAUSE, SENTENCE = 0, 1, 2, 3

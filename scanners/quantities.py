@@ -346,12 +346,12 @@ def _tables() -> _Tables:
     qual = words["qualifier"]
     qualifier_of: dict[str, str] = {}
     after_qualifier_of: dict[str, str] = {}
-    for name, row in qual.items():
-        if not isinstance(row, dict):
+    for name, entry in qual.items():
+        if not isinstance(entry, dict):
             continue
-        for word in row.get("before", []):
+        for word in entry.get("before", []):
             qualifier_of.setdefault(word, name)
-        for word in row.get("after", []):
+        for word in entry.get("after", []):
             after_qualifier_of.setdefault(word, name)
     bound_of = (
         {w: "approx" for w in interval["approx_before"] + interval["approx_after"]}
@@ -1210,8 +1210,8 @@ def extract_all(text: str) -> tuple[Quantity, ...]:
     return _extract(text)
 
 
-def extract_quantities(text: str) -> list[Quantity]:
-    """Every quantity in ``text``, in order, with spans into ``text`` itself.
+def extract_quantities(text: str | None) -> list[Quantity]:
+    """Every quantity in ``text``, in order, with spans into ``text`` itself (none for None or a non-string).
 
     Voltages and storage sizes (220V, 256G) are recognised, so they are never misread as something
     else, but are not returned: they are not quantities a spec table is checked against; nor are sales

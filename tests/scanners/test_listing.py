@@ -7,10 +7,7 @@ import subprocess
 import sys
 from typing import Any
 
-import pytest
-
-import scanners.specs
-from scanners import Category, Finding, Related, Severity, listing_fields, scan_listing, scan_listing_wording
+from scanners import Category, Finding, Severity, listing_fields, scan_listing, scan_listing_wording
 
 
 def _listing(**extra: Any) -> dict[str, Any]:
@@ -76,27 +73,16 @@ def test_a_reference_price_with_a_registered_basis_is_only_information() -> None
     assert f.severity is Severity.INFO
 
 
-def test_spec_findings_are_merged_and_sorted(monkeypatch: pytest.MonkeyPatch) -> None:
-    def fake_specs(listing: Any) -> list[Finding]:
-        return [
-            Finding(
-                rule="spec.mismatch",
-                category=Category.SPEC_MISMATCH,
-                severity=Severity.ERROR,
-                field="title",
-                start=0,
-                end=2,
-                text="红枣",
-                message="m",
-                related=Related(field="specs.净含量", text="500g"),
-            )
-        ]
-
-    monkeypatch.setattr(scanners.specs, "scan_specs", fake_specs)
-    found = scan_listing(_listing())
+def test_spec_findings_are_merged_and_sorted() -> None:
+    # 250g in the title against 净含量 500g: a spec finding in the title, among the title's wording findings.
+    found = scan_listing(_listing(title="红枣枸杞茶 250g 最佳选择"))
     spec = [f for f in found if f.category is Category.SPEC_MISMATCH]
-    assert spec and spec[0].listing_id == "L100"
+    assert [(f.field, f.text, f.listing_id) for f in spec] == [("title", "250g", "L100")]
+    assert spec[0].related is not None and spec[0].related.field == "specs.净含量"
+    title = [f for f in found if f.field == "title"]
+    assert {f.category for f in title} >= {Category.SPEC_MISMATCH, Category.EXTREME_WORDING}
     assert found == sorted(found, key=Finding.sort_key)
+    assert all(f.listing_id == "L100" for f in found)
 
 
 def test_a_listing_with_only_an_id_has_no_findings() -> None:
