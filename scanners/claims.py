@@ -67,6 +67,10 @@ def disease_mention(hit: Hit) -> Outcome | None:
     for other in hit.doc.hits:
         if other is not hit and other.term.category is hit.term.category and _adjacent(other, hit):
             return None
+    relief = hit.ends_with(hit.before(6, SOFT), "relief_words")
+    if relief:  # "再也不失眠", "从此告别便秘": a promise that the disease goes away
+        start = hit.before_positions(len(relief), SOFT)[0]
+        return Outcome(CLAIMED.severity, CLAIMED.rule, CLAIMED.message, None, None, start, hit.end)
     if medical(hit) is None:
         return None
     if hit.ends_with(hit.before(2, SOFT), "content_modifiers"):
@@ -77,6 +81,24 @@ def disease_mention(hit: Hit) -> Outcome | None:
     if verb is not None:
         start = hit.before_positions(6, CLAUSE)[verb.start()]
         return Outcome(CLAIMED.severity, CLAIMED.rule, CLAIMED.message, None, None, start, hit.end)
+    return KEEP
+
+
+REGISTERED = Outcome(
+    severity=Severity.INFO,
+    message="“{text}”是保健功能声称；页面已标示保健食品注册或备案号，请核对与注册证、备案凭证载明的功能一致",
+)
+
+
+@context_rule("registered_function")
+def registered_function(hit: Hit) -> Outcome | None:
+    """A health function claimed by a health food that names its registration or filing number
+    (国食健注G2019…, 食健备G…, 卫食健字…): the claim is lawful if it is the registered one (info)."""
+    if hit.listing.kind != "health_food" or hit.term.norm not in hit.lexicon.words["registered_functions"]:
+        return KEEP
+    before, after = hit.sentence()  # the sentence only: verdicts are memoised per sentence
+    if hit.search(before + "|" + after, "health_registration"):
+        return REGISTERED
     return KEEP
 
 

@@ -182,11 +182,20 @@ def _zui_limit(hit: Hit, adj: str, tail: str, before: str) -> bool:
         return True
     if hit.starts_with(adj, "extent_adj") and hit.starts_with(tail, "param_nouns"):
         return True  # 最大承重, 最高温度: the name of a limit, even without its number
-    if hit.starts_with(tail, "param_nouns") and _DIGIT.search(tail[:10]):
-        return True  # 最长续航12小时
+    param = hit.starts_with(tail, "param_nouns")
+    if param and _param_number(hit, tail[len(param) :]):
+        return True  # 最长续航12小时, 最强吸力可达3000Pa (not "最强续航 行动电源 20000mAh")
     if hit.starts_with(adj, "extent_adj") and _DIGIT.search(tail[:8]):
         return True  # 最低充值金额为10元: an extent stated with its number
     return bool(hit.ends_with(before, "param_nouns") and _DIGIT.search(tail[:8]))
+
+
+def _param_number(hit: Hit, rest: str) -> bool:
+    """The parameter's own number follows it, after at most a linking word ("续航可达12小时", "吸力3000Pa")."""
+    lead = hit.starts_with(rest, "number_lead")
+    if lead:
+        rest = rest[len(lead) :]
+    return bool(_DIGIT.match(rest) or hit.starts_with(rest, "cn_numbers") or hit.starts_with(rest, "limit_time"))
 
 
 def _clean_after_zui(hit: Hit, cont: str) -> bool:
