@@ -164,3 +164,24 @@ def test_factory_bundle_is_clean(start_scan: Any) -> None:
     run = start_scan(_import(bundle_dict(listings=3)))
     assert list(run.findings.exclude(severity="info").values_list("rule", "message")) == []
     assert run.score == 100 and run.grade == "A"
+
+
+def test_crash_hook_fires_in_one_worker_process_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """READINESS_CRASH_ONCE (the worker-loss test's fault injection): of the processes that see the file, only
+    the one that removes it dies; the others go on (they used to race on the removal and fail the chunk)."""
+
+    class Died(Exception):
+        pass
+
+    def fake_exit(code: int) -> None:
+        raise Died(code)
+
+    crash = tmp_path / "crash-once"
+    monkeypatch.setenv("READINESS_CRASH_ONCE", str(crash))
+    monkeypatch.setattr(services.os, "_exit", fake_exit)
+    services._maybe_crash_for_test(1, 0)  # no file: nothing happens
+    crash.write_text("crash the next chunk")
+    with pytest.raises(Died):
+        services._maybe_crash_for_test(1, 0)
+    assert not crash.exists()
+    services._maybe_crash_for_test(1, 1)  # another process that saw the file before it went: goes on
