@@ -6,7 +6,7 @@ never into the source tree, and writes there a stamp: the SHA-256 of those modul
 interpreter's cache tag. On import, :func:`activate` compares the stamp with the sources as they are now:
 
 - equal: the build folder is put first on ``scanners.__path__`` (and on ``sys.path`` for mypyc's shared
-  library), so ``scanners.wording`` and the others load as extension modules (about a fifth less CPU per
+  library), so ``scanners.wording`` and the others load as extension modules (15-20% less CPU per
   listing, see docs/benchmarks.md);
 - different (a module was edited since the build), missing, or ``SCANNERS_PURE=1`` in the environment:
   nothing changes and every module loads from its ``.py`` file.
@@ -40,11 +40,14 @@ COMPILED = (
     "listing",
 )
 
+# What a build depends on: the compiled modules and the value types they were compiled against.
+DIGESTED = (*COMPILED, "findings", "options")
+
 
 def sources_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """What a build is valid for: the compiled modules' sources and this interpreter's cache tag."""
+    """What a build is valid for: the sources it was built from and this interpreter's cache tag."""
     h = hashlib.sha256(str(sys.implementation.cache_tag).encode())
-    for name in COMPILED:
+    for name in DIGESTED:
         h.update(b"\0" + name.encode() + b"\0")
         h.update((package_dir / f"{name}.py").read_bytes())
     return h.hexdigest()

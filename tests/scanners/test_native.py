@@ -30,7 +30,7 @@ def _fake_build(tmp_path: Path, package: Path, stamp: str | None) -> Path:
 def package(tmp_path: Path) -> Path:
     pkg = tmp_path / "src" / "scanners"
     pkg.mkdir(parents=True)
-    for name in _native.COMPILED:
+    for name in _native.DIGESTED:
         (pkg / f"{name}.py").write_text(f"# {name}\n", encoding="utf-8")
     return pkg
 
@@ -49,12 +49,14 @@ def test_a_current_build_goes_first_on_the_package_path(
     assert path == [str(build / "scanners"), str(package)]
 
 
-@pytest.mark.parametrize("case", ["edited", "no stamp", "pure", "source missing"])
+@pytest.mark.parametrize("case", ["edited", "type edited", "no stamp", "pure", "source missing"])
 def test_a_stale_build_is_never_used(case: str, tmp_path: Path, package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "path", list(sys.path))
     build = _fake_build(tmp_path, package, None if case == "no stamp" else _native.sources_digest(package))
     if case == "edited":
         (package / "wording.py").write_text("# wording, edited after the build\n", encoding="utf-8")
+    elif case == "type edited":  # not compiled, but compiled against
+        (package / "findings.py").write_text("# findings, edited after the build\n", encoding="utf-8")
     elif case == "source missing":
         (package / "specs.py").unlink()
     if case == "pure":
