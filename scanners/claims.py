@@ -77,6 +77,8 @@ def disease_mention(hit: Hit) -> Outcome | None:
         return None  # "低胆固醇配方", "无糖": a nutrient content, not a disease
     if hit.search(hit.before(8, CLAUSE) + "|" + hit.after(10, CLAUSE), "disease_advice"):
         return None  # "感冒期间请多喝水": a caution
+    if hit.search(hit.sentence()[0], "caution_headings"):
+        return None  # "不适宜人群：孕妇、乳母、糖尿病患者": the label's list of who should not take it
     verb = hit.search(hit.before(6, CLAUSE), "effect_verbs")
     if verb is not None:
         start = hit.before_positions(6, CLAUSE)[verb.start()]
