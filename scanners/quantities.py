@@ -563,13 +563,26 @@ def _atoms(norm: str) -> list[_Atom]:
             unit = _storage_or_mass(norm, m, unit, low)
             if unit is None:
                 continue
-        glued_x = start > 0 and norm[start - 1] in "xX"
+        glued_x = start > 0 and norm[start - 1] in "xX" and not _times_x(norm, start - 1)
         if start > 1 and norm[start - 1] in "-_" and norm[start - 2].isascii() and norm[start - 2].isalpha():
             # XR-500W: part of a model number.
             glued_x = True
         scale = _MULT_SCALE.get(mult, 1.0) if mult else 1.0
         atoms.append(_Atom(start, m.end(), start, low, high, res, unit, glued_x, scale))
     return atoms
+
+
+def _times_x(norm: str, x: int) -> bool:
+    """Whether the x at ``x`` is a multiplication sign: it follows a number that is not itself part of a
+    model name (70x140cm, 2x500g), unlike X200W or A1x200W."""
+    k = x
+    while k > 0 and (norm[k - 1].isdigit() or norm[k - 1] == "."):
+        k -= 1
+    if k == x:
+        return False
+    if k > 0 and norm[k - 1] in "xX":
+        return _times_x(norm, k - 1)  # 40x30x20cm
+    return not (k > 0 and norm[k - 1].isascii() and (norm[k - 1].isalpha() or norm[k - 1] in "-_"))
 
 
 # Every atom begins with a numeral character. Scanning for runs of them first and trying the atom

@@ -242,8 +242,9 @@ def _view_meets(a: _View, b: _View) -> bool:
     # reconciles them (250g/袋 against 净含量 1kg).
     if a.open_count != b.open_count and a.aspect != b.aspect:
         per, whole = (a, b) if a.open_count else (b, a)
-        if per.low > 0 and math.isfinite(whole.low) and per.low == per.high and whole.low == whole.high:
-            k = round(whole.low / per.low)
+        # Midpoints, so that approximate values (每袋约250g) reconcile as exact ones do.
+        if per.low > 0 and math.isfinite(per.high) and math.isfinite(whole.high):
+            k = round((whole.low + whole.high) / (per.low + per.high))
             if 2 <= k <= 1000 and _meets(per.low * k, per.high * k, per.resolution * k, whole.low, whole.high, 0):
                 return True
     return False
@@ -765,6 +766,8 @@ class _Checker:
                 for side in sides:
                     if side.q.dimension != other_dim or not self._targets(side, spec) or self._explained(side, spec):
                         continue
+                    if side.qualifier is not None and side.qualifier != spec.kind.qualifier and dim == "volume":
+                        continue  # 重量约250g against 容量 350ml: the text says it is the item's weight
                     if side.q.ambiguous_with == dim or spec_side.q.ambiguous_with == other_dim:
                         verdict = self._ambiguous_verdict(side, spec_side)
                         if verdict != "ok":
