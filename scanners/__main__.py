@@ -146,6 +146,25 @@ def _field_values(listing: Mapping[str, Any]) -> dict[str, str]:
     return dict(listing_fields(listing))
 
 
+def _format(findings: Sequence[Finding], listing: Mapping[str, Any], fmt: str, color: bool) -> str:
+    """The output of one listing's findings (none: empty)."""
+    if not findings:
+        return ""
+    if fmt == "jsonl":
+        return "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings)
+    return "\n".join(_table_rows(findings, _field_values(listing), color)) + "\n"
+
+
+def _finish(out: IO[str], fmt: str, errors: int, warnings: int, infos: int, n_listings: int) -> int:
+    """The table format's summary line, and the exit code."""
+    if fmt == "table":
+        out.write(
+            f"{errors + warnings + infos} findings ({errors} errors, {warnings} warnings, {infos} info) "
+            f"in {n_listings} listings\n"
+        )
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
 def run_scan(stream: IO[str], out: IO[str], err: IO[str], *, fmt: str, options: ScanOptions | None, color: bool) -> int:
     """Scan every listing of ``stream``; return the exit code."""
     counts = dict.fromkeys(Severity, 0)
@@ -156,22 +175,13 @@ def run_scan(stream: IO[str], out: IO[str], err: IO[str], *, fmt: str, options: 
             findings = scan_listing(listing, options)
             for f in findings:
                 counts[f.severity] += 1
-            if not findings:
-                continue
-            if fmt == "jsonl":
-                out.write("".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
-            else:
-                out.write("\n".join(_table_rows(findings, _field_values(listing), color)) + "\n")
+            if findings:
+                out.write(_format(findings, listing, fmt, color))
     except InputError as exc:
         out.flush()
         err.write(f"error: {exc}\n")
         return EXIT_USAGE
-    if fmt == "table":
-        out.write(
-            f"{sum(counts.values())} findings ({counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, "
-            f"{counts[Severity.INFO]} info) in {n_listings} listings\n"
-        )
-    return EXIT_FINDINGS if counts[Severity.ERROR] else EXIT_OK
+    return _finish(out, fmt, counts[Severity.ERROR], counts[Severity.WARNING], counts[Severity.INFO], n_listings)
 
 
 # --------------------------------------------------------------------------- --jobs N
@@ -235,10 +245,7 @@ def _scan_chunk(task: tuple[int, list[str]] | None) -> _Chunk | None:
             continue
         for f in findings:
             result.counts[_SEVERITY_INDEX[f.severity]] += 1
-        if fmt == "jsonl":
-            parts.append("".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings))
-        else:
-            parts.append("\n".join(_table_rows(findings, _field_values(listing), color)) + "\n")
+        parts.append(_format(findings, listing, fmt, color))
     result.segments.append((warnings, "".join(parts)))
     return result
 
@@ -312,12 +319,7 @@ def run_scan_parallel(
                 out.flush()
                 err.write(f"error: {result.error}\n")
                 return EXIT_USAGE
-    if fmt == "table":
-        out.write(
-            f"{sum(counts)} findings ({counts[0]} errors, {counts[1]} warnings, "
-            f"{counts[2]} info) in {n_listings} listings\n"
-        )
-    return EXIT_FINDINGS if counts[0] else EXIT_OK
+    return _finish(out, fmt, counts[0], counts[1], counts[2], n_listings)
 
 
 def _jobs(value: str) -> int:
