@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 # Importing the rule modules registers their context rules.
 from scanners import claims as _claims  # noqa: F401
@@ -179,12 +178,14 @@ def _drop_contained(cands: list[Hit]) -> list[Hit]:
     return kept
 
 
-@dataclass(frozen=True, slots=True)
 class _Raw:
-    start: int
-    end: int
-    hit: Hit
-    outcome: Outcome
+    """A judged candidate and the span it reports."""
+
+    def __init__(self, start: int, end: int, hit: Hit, outcome: Outcome) -> None:
+        self.start = start
+        self.end = end
+        self.hit = hit
+        self.outcome = outcome
 
 
 def _render(template: str, text: str, hit: Hit, lexicon: Lexicon, citation_key: str) -> str:
