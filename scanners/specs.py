@@ -25,7 +25,7 @@ import math
 import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache, lru_cache
 from importlib import resources
 from operator import attrgetter
@@ -328,6 +328,7 @@ def _quantity_sides(field_name: str, label: str, value: str, choice: bool) -> tu
     quantities = [q for q in extract_all(value) if q.role == PRODUCT and not _article(q)]
     if not quantities:
         return ()
+    quantities = _packs(value, quantities)
     group = 0
     prev: Quantity | None = None
     sentence = 0
@@ -357,6 +358,55 @@ def _quantity_sides(field_name: str, label: str, value: str, choice: bool) -> tu
         )
         prev = q
     return tuple(sides)
+
+
+# A measure per package and the number of packages said apart, next to each other: 每袋250g，共3袋,
+# 250g/袋 共4袋, 共3袋，每袋250g. Together they are a multipack, whose total is compared (without the count,
+# 250g/袋 only says that the total is a whole number of 250g).
+_PACK_AFTER = re.compile(r"[ \t]*[,，、]?[ \t]*(?:共计|一共|总共|合计|总计|共)?[ \t]*")
+_PACK_LEAD = re.compile(r"(?:(?:每|单)[ \t]*(\w)|共计|一共|总共|合计|总计|共)[ \t]*$")
+_PACK_BEFORE = re.compile(r"[ \t]*[,，、:：]?[ \t]*(?:每|单)[^\d。！？；!?;\n]{0,4}")
+
+
+def _packs(value: str, quantities: list[Quantity]) -> list[Quantity]:
+    out = list(quantities)
+    for i, q in enumerate(quantities):
+        if not q.per_unit or q.count is not None or q.counts is None or q.dimension == "count":
+            continue
+        for j in (i + 1, i - 1):
+            if not 0 <= j < len(quantities):
+                continue
+            n = quantities[j]
+            if not (n.dimension == "count" and n.total and n.counts == q.counts and n.is_point):
+                continue
+            if not (n.low >= 2 and n.low == int(n.low)):
+                continue
+            if j > i and _PACK_AFTER.fullmatch(value, q.end, n.start) is None:
+                continue
+            if j < i and (
+                _PACK_BEFORE.fullmatch(value, n.end, q.start) is None or q.counts not in value[n.end : q.start]
+            ):
+                continue
+            count = int(n.low)
+            start, end = min(q.start, n.start), max(q.end, n.end)
+            lead = _PACK_LEAD.search(value, max(0, start - 6), start)  # the span starts at 每袋 or 共
+            if lead is not None and (lead.group(1) is None or lead.group(1) == q.counts):
+                start = lead.start()
+            out[i] = replace(
+                q,
+                start=start,
+                end=end,
+                text=value[start:end],
+                low=q.low * count,
+                high=q.high * count,
+                count=count,
+                per_unit_low=q.low,
+                per_unit_high=q.high,
+                per_unit=False,
+                total=True,
+            )
+            break
+    return out
 
 
 def _article(q: Quantity) -> bool:
