@@ -379,7 +379,7 @@ def _packs(value: str, quantities: list[Quantity]) -> list[Quantity]:
             n = quantities[j]
             if not (n.dimension == "count" and n.total and n.counts == q.counts and n.is_point):
                 continue
-            if not (n.low >= 2 and n.low == int(n.low)):
+            if not (math.isfinite(n.low) and n.low >= 2 and n.low == int(n.low)):
                 continue
             if j > i and _PACK_AFTER.fullmatch(value, q.end, n.start) is None:
                 continue
