@@ -273,6 +273,16 @@ def _dims_meet(a: Quantity, b: Quantity) -> bool | None:
 
 
 def _sides_meet(a: _Side, b: _Side) -> bool:
+    """Whether two sides state the same quantity; of two multipacks, the totals decide (250ml×12 and
+    250ml×16 share the package, not the contents)."""
+    if a.q.count is not None and b.q.count is not None and a.q.dims is None and b.q.dims is None:
+        return any(_view_meets(va, vb) for va in a.views for vb in b.views if va.aspect == vb.aspect == "total")
+    return _sides_overlap(a, b)
+
+
+def _sides_overlap(a: _Side, b: _Side) -> bool:
+    """Whether two sides share some reading (a multipack's package counts): enough to tell what a text
+    quantity is about (250ml*12盒*2 is about the 容量 250ml*12盒, not about 重量)."""
     if a.q.dims is not None or b.q.dims is not None:
         return bool(_dims_meet(a.q, b.q))
     return any(_view_meets(va, vb) for va in a.views for vb in b.views)
@@ -362,24 +372,43 @@ def _quantity_sides(field_name: str, label: str, value: str, choice: bool) -> tu
 
 # A measure per package and the number of packages said apart, next to each other: 每袋250g，共3袋,
 # 250g/袋 共4袋, 共3袋，每袋250g. Together they are a multipack, whose total is compared (without the count,
-# 250g/袋 only says that the total is a whole number of 250g).
+# 250g/袋 only says that the total is a whole number of 250g). A measure followed by N袋装 (250g 两袋装) is
+# read both ways, as the measure of one bag (a multipack, 500 g) and of all of them (its per-package view).
 _PACK_AFTER = re.compile(r"[ \t]*[,，、]?[ \t]*(?:共计|一共|总共|合计|总计|共)?[ \t]*")
 _PACK_LEAD = re.compile(r"(?:(?:每|单)[ \t]*(\w)|共计|一共|总共|合计|总计|共)[ \t]*$")
 _PACK_BEFORE = re.compile(r"[ \t]*[,，、:：]?[ \t]*(?:每|单)[^\d。！？；!?;\n]{0,4}")
+_PACK_SUFFIX = re.compile(r"[ \t]*")
+
+
+def _package_count(n: Quantity) -> int | None:
+    """The number of packages a count quantity states, when it is a whole number of at least 2."""
+    if n.dimension != "count" or not n.is_point or not math.isfinite(n.low) or n.low < 2 or n.low != int(n.low):
+        return None
+    return int(n.low)
 
 
 def _packs(value: str, quantities: list[Quantity]) -> list[Quantity]:
     out = list(quantities)
     for i, q in enumerate(quantities):
-        if not q.per_unit or q.count is not None or q.counts is None or q.dimension == "count":
+        if q.count is not None or q.dimension == "count" or q.total:
+            continue
+        if not q.per_unit:
+            # 250g 两袋装
+            n = quantities[i + 1] if i + 1 < len(quantities) else None
+            if n is None or n.total or n.counts is None or value[n.end : n.end + 1] != "装":
+                continue
+            count = _package_count(n)
+            if count is not None and _PACK_SUFFIX.fullmatch(value, q.end, n.start) is not None:
+                out[i] = _multipack(value, q, count, n.counts, q.start, n.end + 1)
+            continue
+        if q.counts is None:
             continue
         for j in (i + 1, i - 1):
             if not 0 <= j < len(quantities):
                 continue
             n = quantities[j]
-            if not (n.dimension == "count" and n.total and n.counts == q.counts and n.is_point):
-                continue
-            if not (math.isfinite(n.low) and n.low >= 2 and n.low == int(n.low)):
+            count = _package_count(n)
+            if count is None or not n.total or n.counts != q.counts:
                 continue
             if j > i and _PACK_AFTER.fullmatch(value, q.end, n.start) is None:
                 continue
@@ -387,26 +416,30 @@ def _packs(value: str, quantities: list[Quantity]) -> list[Quantity]:
                 _PACK_BEFORE.fullmatch(value, n.end, q.start) is None or q.counts not in value[n.end : q.start]
             ):
                 continue
-            count = int(n.low)
             start, end = min(q.start, n.start), max(q.end, n.end)
             lead = _PACK_LEAD.search(value, max(0, start - 6), start)  # the span starts at 每袋 or 共
             if lead is not None and (lead.group(1) is None or lead.group(1) == q.counts):
                 start = lead.start()
-            out[i] = replace(
-                q,
-                start=start,
-                end=end,
-                text=value[start:end],
-                low=q.low * count,
-                high=q.high * count,
-                count=count,
-                per_unit_low=q.low,
-                per_unit_high=q.high,
-                per_unit=False,
-                total=True,
-            )
+            out[i] = _multipack(value, q, count, q.counts, start, end)
             break
     return out
+
+
+def _multipack(value: str, q: Quantity, count: int, counts: str, start: int, end: int) -> Quantity:
+    return replace(
+        q,
+        start=start,
+        end=end,
+        text=value[start:end],
+        low=q.low * count,
+        high=q.high * count,
+        counts=counts,
+        count=count,
+        per_unit_low=q.low,
+        per_unit_high=q.high,
+        per_unit=False,
+        total=True,
+    )
 
 
 def _article(q: Quantity) -> bool:
@@ -741,7 +774,7 @@ class _Checker:
             if other is spec or other.kind.qualifier == "gross" or side.field == f"specs.{other.name}":
                 continue
             if (self._targets(side, other) or self._effective(side.qualifier) is None) and any(
-                _sides_meet(side, s) for s in other.sides
+                _sides_overlap(side, s) for s in other.sides
             ):
                 return "ok"
         if relation is not None:
@@ -803,7 +836,9 @@ class _Checker:
         """Whether another entry of the table states this quantity (a kettle's 1.7L is its 容量, which the
         重量 entry has nothing to say about)."""
         return any(
-            other is not spec and side.field != f"specs.{other.name}" and any(_sides_meet(side, s) for s in other.sides)
+            other is not spec
+            and side.field != f"specs.{other.name}"
+            and any(_sides_overlap(side, s) for s in other.sides)
             for other in self.specs
         )
 
