@@ -57,7 +57,8 @@ with open(sys.argv[1], encoding="utf-8") as fh:
                                       "end": end + 1, "text": terms[i]}, ensure_ascii=False) + "\n")
 """
 
-# The CLI's loop (same JSON library) with the spec scanner left out, to show what the wording scanners cost on their own.
+# The CLI's loop (same JSON library) with the spec scanner left out, to show what the wording scanners cost
+# on their own.
 WORDING_ONLY = r"""
 import sys, orjson
 from scanners.listing import scan_listing_wording

@@ -377,7 +377,6 @@ def _quantity_sides(field_name: str, label: str, value: str, choice: bool) -> tu
 _PACK_AFTER = re.compile(r"[ \t]*[,，、]?[ \t]*(?:共计|一共|总共|合计|总计|共)?[ \t]*")
 _PACK_LEAD = re.compile(r"(?:(?:每|单)[ \t]*(\w)|共计|一共|总共|合计|总计|共)[ \t]*$")
 _PACK_BEFORE = re.compile(r"[ \t]*[,，、:：]?[ \t]*(?:每|单)[^\d。！？；!?;\n]{0,4}")
-_PACK_SUFFIX = re.compile(r"[ \t]*")
 
 
 def _package_count(n: Quantity) -> int | None:
@@ -398,7 +397,7 @@ def _packs(value: str, quantities: list[Quantity]) -> list[Quantity]:
             if n is None or n.total or n.counts is None or value[n.end : n.end + 1] != "装":
                 continue
             count = _package_count(n)
-            if count is not None and _PACK_SUFFIX.fullmatch(value, q.end, n.start) is not None:
+            if count is not None and not value[q.end : n.start].strip(" \t"):
                 out[i] = _multipack(value, q, count, n.counts, q.start, n.end + 1)
             continue
         if q.counts is None:

@@ -119,7 +119,7 @@ def test_main_reads_a_file_and_reports_usage_errors(tmp_path: Path, capsys: pyte
     assert main(["scan", str(data)]) == 1
     (line,) = capsys.readouterr().out.splitlines()
     assert json.loads(line)["listing_id"] == "F"
-    assert "国家级" in line  # UTF-8 text as it is, not \\u escapes
+    assert "国家级" in line  # UTF-8 text as it is, not \u escapes
     assert main(["scan", str(tmp_path / "missing.jsonl")]) == 2
     with pytest.raises(SystemExit) as exc:
         main(["scan", str(data), "--format", "xml"])
