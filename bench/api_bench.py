@@ -58,11 +58,12 @@ def prepare(n: int, reuse: bool, clients: int) -> tuple[list[str], dict[str, Any
     from django.db import connection
 
     from bench.import_bench import synthetic_bundle
-    from readiness import selectors, services
+    from readiness import selectors
     from readiness.api.tokens import api_token_issue
-    from readiness.bundle import parse_bundle
-    from readiness.importing import bundle_import
+    from readiness.imports.bundle import parse_bundle
+    from readiness.imports.writing import bundle_import
     from readiness.models import Listing, Promotion, Role, Shop
+    from readiness.services import scans
 
     call_command("migrate", verbosity=0)
     promotion = Promotion.objects.filter(shop__code=SHOP, code=PROMOTION).select_related("shop").first()
@@ -73,7 +74,7 @@ def prepare(n: int, reuse: bool, clients: int) -> tuple[list[str], dict[str, Any
         started = time.perf_counter()
         summary = bundle_import(parsed=parse_bundle(json.dumps(synthetic_bundle(n), ensure_ascii=False)))
         imported = time.perf_counter()
-        run = services.scan_run_sync(promotion=summary.promotion)
+        run = scans.scan_run_sync(promotion=summary.promotion)
         print(f"imported {n} listings in {imported - started:.1f} s, scanned in {time.perf_counter() - imported:.1f} s")
         promotion = summary.promotion
         if connection.vendor == "postgresql":

@@ -138,8 +138,8 @@ def run_one(n: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from readiness.bundle import parse_bundle
-    from readiness.importing import bundle_import
+    from readiness.imports.bundle import parse_bundle
+    from readiness.imports.writing import bundle_import
     from readiness.models import Shop
 
     call_command("migrate", verbosity=0)

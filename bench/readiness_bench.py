@@ -110,10 +110,11 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from readiness import selectors, services
-    from readiness.bundle import parse_bundle
-    from readiness.importing import bundle_import
+    from readiness import selectors
+    from readiness.imports.bundle import parse_bundle
+    from readiness.imports.writing import bundle_import
     from readiness.models import RunStatus, ScanRun, Shop
+    from readiness.services import scans
 
     call_command("migrate", verbosity=0)
     raw = json.dumps(synthetic_bundle(args.listings), ensure_ascii=False).encode()
@@ -133,7 +134,7 @@ def main() -> None:
                 rows.append(("import (parse + write)", time.perf_counter() - t0, len(ctx.captured_queries)))
             with CaptureQueriesContext(connection) as ctx:
                 t0 = time.perf_counter()
-                run = services.scan_run_start(promotion=summary.promotion, chunk_size=args.chunk_size)
+                run = scans.scan_run_start(promotion=summary.promotion, chunk_size=args.chunk_size)
                 queries = len(ctx.captured_queries)
             while True:  # poll outside the capture: polling queries are not the scan's
                 status = ScanRun.objects.values_list("status", flat=True).get(pk=run.pk)

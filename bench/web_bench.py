@@ -31,10 +31,10 @@ def setup_shop(n: int, fresh: bool) -> str:
     from django.db import connection
 
     from bench.import_bench import synthetic_bundle
-    from readiness import services
-    from readiness.bundle import parse_bundle
-    from readiness.importing import bundle_import
+    from readiness.imports.bundle import parse_bundle
+    from readiness.imports.writing import bundle_import
     from readiness.models import Listing, Promotion, RunStatus, ScanRun, Shop
+    from readiness.services import scans
 
     code = f"web-bench-{n}"
     shop = Shop.objects.filter(code=code).first()
@@ -56,7 +56,7 @@ def setup_shop(n: int, fresh: bool) -> str:
     promotion = Promotion.objects.get(shop__code=code)
     if not ScanRun.objects.filter(promotion=promotion, status=RunStatus.COMPLETE).exists():
         start = time.perf_counter()
-        run = services.scan_run_sync(promotion=promotion)
+        run = scans.scan_run_sync(promotion=promotion)
         print(
             f"  setup: scanned in {time.perf_counter() - start:.1f} s: score {run.score}, "
             f"{run.findings.count()} findings",

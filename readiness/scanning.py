@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import scanners
-from readiness import bundle
+from readiness.imports import bundle
 
 
 def listing_payload(listing: bundle.ListingData) -> dict[str, Any]:

@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
-from readiness import bundle
+from readiness import scanning
+from readiness.checks import CHECKS, CheckResult, Issue
+from readiness.imports import bundle
 from readiness.models import (
     Gift,
+    ImportJob,
     InboundShipment,
+    JobStatus,
     Listing,
     PriceHistory,
     Promotion,
     Rebate,
     RunStatus,
+    ScanChunk,
     ScanRun,
     ServicePlan,
     Shop,
+    ShopRuleOverride,
+    ShopTerm,
     Sku,
+    TermKind,
+    Waiver,
 )
 from readiness.report import WaiverInfo, build_report
-from readiness.rulepacks import load_rule_pack
+from readiness.rulepacks import RulePack, load_rule_pack
 from readiness.scoring import score
+
+# The columns of a Finding row that carry a check's Issue (written by services.scans, read back by run_results).
+FINDING_FIELDS = [
+    "run", "check_name", "listing", "sku_code", "rule", "category", "severity", "message", "remediation",
+    "evidence", "owner", "deadline", "exposure_min", "exposure_max", "field", "start", "end", "text",
+    "citation", "suggestion", "related", "fingerprint",
+]  # fmt: skip
 
 
 def shops_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Shop]:
@@ -41,7 +59,7 @@ def shops_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Shop]:
 def readiness_input(
     *, promotion: Promotion, listing_pks: list[int] | None = None, detail: bool = True
 ) -> bundle.Bundle:
-    """The shop's catalogue and plan for one promotion as the plain dataclasses of ``readiness.bundle``.
+    """The shop's catalogue and plan for one promotion as the plain dataclasses of ``readiness.imports.bundle``.
 
     Set-based: one query per table whatever the number of listings (``listing_pks`` restricts it to a chunk).
     Archived listings and SKUs are left out; price history is limited to the 30 days before the sale.
@@ -214,11 +232,9 @@ def latest_run(*, promotion: Promotion) -> ScanRun | None:
 
 def readiness_report(*, run: ScanRun) -> dict[str, Any]:
     """The readiness report of interfaces.md §3 for a finished run, with the waivers in force now."""
-    from readiness import services
-
-    rules = load_rule_pack(run.shop.platform, run.overrides)
-    waivers = services.active_waivers(shop=run.shop)
-    results = services.run_results(run)
+    rules = run_rules(run=run)
+    waivers = active_waivers(shop=run.shop)
+    results = run_results(run=run)
     result_score = score(results, waivers.keys(), rules)
     return build_report(
         results,
@@ -232,3 +248,123 @@ def readiness_report(*, run: ScanRun) -> dict[str, Any]:
         },
         computed_at=run.finished_at or run.created_at,
     ) | {"run": run.pk}
+
+
+# ---- a run's rules, results and counts ---------------------------------------------------------------------
+
+
+def run_rules(*, run: ScanRun) -> RulePack:
+    """The rule pack a run judges by: the one it started with, with the shop's overrides of that time, so every
+    chunk (and every later re-score) judges alike."""
+    return load_rule_pack(run.shop.platform, run.overrides)
+
+
+def run_results(*, run: ScanRun) -> list[CheckResult]:
+    """The check results of a run, rebuilt from its stored findings and chunk coverage (one query each)."""
+    coverage: dict[str, dict[str, Any]] = defaultdict(lambda: {"examined": 0, "listing_ids": [], "notes": []})
+    for checks in ScanChunk.objects.filter(run=run).values_list("checks", flat=True):
+        for name, seen in (checks or {}).items():
+            coverage[name]["examined"] += seen["examined"]
+            coverage[name]["listing_ids"] += seen["listing_ids"]
+            coverage[name]["notes"] += [n for n in seen["notes"] if n not in coverage[name]["notes"]]
+    issues: dict[str, list[Issue]] = defaultdict(list)
+    for row in run.findings.order_by("pk").values(*FINDING_FIELDS[1:], "listing__listing_id"):
+        issues[row["check_name"]].append(_issue_from_row(row))
+    return [
+        CheckResult(
+            check=name,
+            issues=tuple(issues.get(name, ())),
+            examined=coverage[name]["examined"] if name in coverage else len(issues.get(name, ())),
+            listing_ids=tuple(coverage[name]["listing_ids"]) if name in coverage else (),
+            notes=tuple(coverage[name]["notes"]) if name in coverage else (),
+        )
+        for name in CHECKS
+    ]
+
+
+def _issue_from_row(row: dict[str, Any]) -> Issue:
+    return Issue(
+        check=row["check_name"],
+        rule=row["rule"],
+        severity=row["severity"],
+        message=row["message"],
+        remediation=row["remediation"],
+        owner=row["owner"],
+        evidence=row["evidence"] or {},
+        deadline=row["deadline"],
+        exposure_min=row["exposure_min"],
+        exposure_max=row["exposure_max"],
+        listing_id=row["listing__listing_id"],
+        sku=row["sku_code"] or None,
+        field=row["field"] or None,
+        start=row["start"],
+        end=row["end"],
+        text=row["text"] or None,
+        citation=row["citation"],
+        suggestion=row["suggestion"] or None,
+        category=row["category"],
+        related=row["related"],
+    )
+
+
+def run_counts(*, run: ScanRun) -> dict[str, int]:
+    """Open (not waived) findings of a run by severity."""
+    waived = active_waivers(shop=run.shop).keys()
+    counts = dict.fromkeys(("error", "warning", "info"), 0)
+    for severity, fingerprint in run.findings.values_list("severity", "fingerprint"):
+        if fingerprint not in waived:
+            counts[severity] += 1
+    return counts
+
+
+# ---- waivers -----------------------------------------------------------------------------------------------------
+
+
+def active_waivers(*, shop: Shop, now: dt.datetime | None = None) -> dict[str, Waiver]:
+    """Waivers in force for a shop: fingerprint → waiver (not lifted, not expired)."""
+    now = now or timezone.now()
+    waivers = (
+        Waiver.objects.filter(shop=shop, lifted_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .select_related("created_by")
+    )
+    return {w.fingerprint: w for w in waivers}
+
+
+# ---- a shop's rules and scanner options --------------------------------------------------------------------------
+
+
+def shop_overrides(*, shop: Shop) -> dict[str, Any]:
+    """The shop's rule-pack overrides (key → value), as a new scan run records them."""
+    return dict(ShopRuleOverride.objects.filter(shop=shop).values_list("key", "value"))
+
+
+def shop_scanner_options(*, shop: Shop) -> Any:
+    """The scanner options of a shop: its platform and its own allowed and extra terms."""
+    allow, extra = [], []
+    for kind, term, category, severity, suggestion in ShopTerm.objects.filter(shop=shop).values_list(
+        "kind", "term", "category", "severity", "suggestion"
+    ):
+        if kind == TermKind.ALLOW:
+            allow.append(term)
+        else:
+            extra.append(
+                {"term": term, "category": category or "extreme_wording", "severity": severity or "error"}
+                | ({"suggestion": suggestion} if suggestion else {})
+            )
+    return scanning.scanner_options(platform=shop.platform, allow=allow, extra_terms=extra)
+
+
+# ---- import jobs -------------------------------------------------------------------------------------------------
+
+
+def import_job_progress(*, job: ImportJob) -> dict[str, Any]:
+    """Steps done and total: 1 for the import, then one per scan chunk, then 1 for finishing."""
+    if job.run_id is None:
+        done = 1 if job.status in (JobStatus.COMPLETE,) else 0
+        return {"done": done, "total": max(done, 1)}
+    chunks = ScanChunk.objects.filter(run_id=job.run_id)
+    total = chunks.count()
+    done_chunks = chunks.filter(done_at__isnull=False).count()
+    finished = 1 if job.status == JobStatus.COMPLETE else 0
+    return {"done": 1 + done_chunks + finished, "total": 2 + total}

@@ -164,7 +164,7 @@ SPECTACULAR_SETTINGS = {
         "FindingStatusEnum": ["open", "waived"],
         "JobStatusEnum": ["queued", "importing", "scanning", "complete", "failed"],
         "RunStatusEnum": ["pending", "running", "complete", "failed"],
-        "PlatformEnum": "readiness.bundle.PLATFORMS",
+        "PlatformEnum": "readiness.imports.bundle.PLATFORMS",
     },
 }
 

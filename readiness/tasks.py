@@ -12,7 +12,7 @@ from typing import Any
 from celery import chord, group, shared_task
 from django.db import OperationalError
 
-from readiness import services
+from readiness.services import imports, scans
 
 
 @shared_task(name="readiness.ping")
@@ -30,11 +30,11 @@ def ping(value: str = "pong") -> str:
 )
 def scan_chunk(run_id: int, index: int) -> int:
     try:
-        services.scan_run_chunk(run_id=run_id, index=index)
+        scans.scan_run_chunk(run_id=run_id, index=index)
     except OperationalError:
         raise  # the database went away: retried
     except Exception as exc:
-        services.scan_run_fail(run_id=run_id, error=f"chunk {index}: {exc!r}")
+        scans.scan_run_fail(run_id=run_id, error=f"chunk {index}: {exc!r}")
         raise
     return index
 
@@ -42,18 +42,18 @@ def scan_chunk(run_id: int, index: int) -> int:
 @shared_task(name="readiness.scan_finish", bind=True, acks_late=True, max_retries=30)
 def scan_finish(self: Any, run_id: int) -> int:
     try:
-        run = services.scan_run_finish(run_id=run_id)
-    except services.RunIncomplete as exc:
+        run = scans.scan_run_finish(run_id=run_id)
+    except scans.RunIncomplete as exc:
         raise self.retry(exc=exc, countdown=2) from exc
     except Exception as exc:
-        services.scan_run_fail(run_id=run_id, error=f"finish: {exc!r}")
+        scans.scan_run_fail(run_id=run_id, error=f"finish: {exc!r}")
         raise
     return run.score or 0
 
 
 @shared_task(name="readiness.run_import_job", acks_late=True, autoretry_for=(OperationalError,), max_retries=5)
 def run_import_job(job_id: int) -> str:
-    return services.import_job_run(job_id=job_id).status
+    return imports.import_job_run(job_id=job_id).status
 
 
 def dispatch_scan_run(run_id: int, chunks: int) -> None:

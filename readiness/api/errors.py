@@ -23,8 +23,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
-from readiness import services
-from readiness.bundle import BundleError
+from readiness.imports.bundle import BundleError
+from readiness.services.errors import ServiceError
 
 logger = logging.getLogger("readiness.api")
 
@@ -99,7 +99,7 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
         errors = [{"path": issue.path, "message": issue.message} for issue in exc.errors]
         return problem(400, slug="invalid-bundle", title="Invalid bundle", detail=exc.summary(), errors=errors,
                        instance=instance)  # fmt: skip
-    if isinstance(exc, services.ServiceError):
+    if isinstance(exc, ServiceError):
         slug = "conflict" if exc.status == 409 else "invalid-request"
         return problem(exc.status, slug=slug, detail=exc.message, errors=exc.errors or None, instance=instance)
     if isinstance(exc, exceptions.ValidationError):

@@ -35,7 +35,7 @@ def _read_limited(stream: IO[bytes], parser_context: Mapping[str, Any] | None, l
 
 
 class BundleParser(BaseParser):
-    """A readiness bundle as raw bytes: ``readiness.bundle`` decodes and validates it (every path in error)."""
+    """A readiness bundle as raw bytes: ``readiness.imports.bundle`` decodes and validates it (every path in error)."""
 
     media_type = "application/json"
 

@@ -26,7 +26,7 @@ from readiness.models import (
 
 
 def active_waiver_q(now: dt.datetime | None = None) -> Q:
-    """Waivers in force: not lifted and not expired (the definition of ``services.active_waivers``)."""
+    """Waivers in force: not lifted and not expired (the definition of ``selectors.active_waivers``)."""
     return Q(lifted_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now()))
 
 

@@ -31,9 +31,10 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags
 from rest_framework.renderers import JSONRenderer
 
-from readiness import selectors, services
+from readiness import selectors
 from readiness.api.errors import ScanInProgress
 from readiness.models import CheckResult, Promotion, RunStatus, ScanRun, Waiver
+from readiness.services import scans
 
 # Part of every ETag: bump it when the report's shape changes, so that no client keeps an old one.
 REPORT_VERSION = "1"
@@ -97,7 +98,7 @@ def current_run(*, promotion: Promotion) -> RunState:
         promotion=promotion, status__in=(RunStatus.PENDING, RunStatus.RUNNING), created_at__gte=alive_since
     ).exists():
         raise ScanInProgress()
-    services.scan_run_sync(promotion=promotion)
+    scans.scan_run_sync(promotion=promotion)
     state = latest_run_state(promotion_id=promotion.pk)
     assert state is not None
     return state

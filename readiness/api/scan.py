@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from readiness import bundle, scanning
+from readiness import scanning
+from readiness.imports import bundle
 
 
 def scan_listings(*, listings: Sequence[Mapping[str, Any]], platform: str | None) -> list[dict[str, Any]]:

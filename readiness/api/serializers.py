@@ -2,7 +2,7 @@
 
 Input serializers validate shape and types only (paths in error come out as ``listings[3].title``); the rules
 live in services. Output serializers only read. A few serializers exist for the schema alone: the bundle
-(validated by ``readiness.bundle``, which reports every JSON path in error), the readiness report (built by
+(validated by ``readiness.imports.bundle``, which reports every JSON path in error), the readiness report (built by
 ``selectors.readiness_report`` and served pre-rendered) and the problem details of every error.
 """
 
@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from readiness.bundle import FORMAT, PLATFORMS, REBATE_KINDS
+from readiness.imports.bundle import FORMAT, PLATFORMS, REBATE_KINDS
 from readiness.models import Check, CheckStatus, JobStatus, Role, RunStatus, Severity
 
 CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
@@ -163,7 +163,7 @@ class PromotionOutputSerializer(serializers.Serializer):
         return promotion_links(self.context, promotion.shop.code, promotion.code)
 
 
-# ---- bundle (schema only: readiness.bundle validates) -----------------------------------------------------------
+# ---- bundle (schema only: readiness.imports.bundle validates) -----------------------------------------------------------
 
 
 class BundleShopSerializer(serializers.Serializer):

@@ -29,7 +29,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
-from readiness import services
+from readiness import selectors
 from readiness.api import examples, queries, reports
 from readiness.api import serializers as s
 from readiness.api.filters import FindingFilter, WaiverFilter
@@ -38,6 +38,9 @@ from readiness.api.parsers import BundleParser, LimitedJSONParser, body_bytes
 from readiness.api.permissions import Capability, job_access, object_access, promotion_access, shop_access
 from readiness.api.scan import scan_listings
 from readiness.models import Finding, Promotion, ScanRun, Shop, Waiver
+from readiness.services.imports import import_job_create, import_job_refresh
+from readiness.services.listings import listing_update_text
+from readiness.services.waivers import waiver_create, waiver_lift
 
 READ, IMPORT, EDIT, WAIVE = Capability.READ, Capability.IMPORT, Capability.EDIT_LISTING, Capability.WAIVE
 DEFAULT_SCAN_MAX_LISTINGS = 500
@@ -138,8 +141,8 @@ class BundleCreateApi(ApiView):
     )
     def post(self, request: Request, shop: str) -> Response:
         shop_obj = shop_access(request.user, shop, IMPORT)
-        job = services.import_job_create(raw=body_bytes(request.data), user=request.user, shop=shop_obj)
-        context = {"request": request, "progress": services.import_job_progress(job=job)}
+        job = import_job_create(raw=body_bytes(request.data), user=request.user, shop=shop_obj)
+        context = {"request": request, "progress": selectors.import_job_progress(job=job)}
         data = s.JobOutputSerializer(job, context=context).data
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
 
@@ -153,8 +156,8 @@ class JobDetailApi(ApiView):
         responses={200: s.JobOutputSerializer, **problems(*READ_ERRORS)},
     )
     def get(self, request: Request, id: int) -> Response:
-        job = services.import_job_refresh(job=job_access(request.user, queries.job_by_id(pk=id)))
-        context = {"request": request, "progress": services.import_job_progress(job=job)}
+        job = import_job_refresh(job=job_access(request.user, queries.job_by_id(pk=id)))
+        context = {"request": request, "progress": selectors.import_job_progress(job=job)}
         return Response(s.JobOutputSerializer(job, context=context).data)
 
 
@@ -284,9 +287,7 @@ class ListingUpdateApi(ApiView):
             raise NotFound()
         changes = s.ListingUpdateInputSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
-        services.listing_update_text(
-            listing=listing_obj, changes=changes.validated_data, user=request.user, source="api"
-        )
+        listing_update_text(listing=listing_obj, changes=changes.validated_data, user=request.user, source="api")
         return _listing_response(request, shop_obj, listing)
 
 
@@ -312,7 +313,7 @@ class WaiverCreateApi(ApiView):
         finding = _finding(request, id, WAIVE)
         data = s.WaiverInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        waiver = services.waiver_create(finding=finding, user=request.user, **data.validated_data)
+        waiver = waiver_create(finding=finding, user=request.user, **data.validated_data)
         return Response(
             s.WaiverOutputSerializer(queries.waiver_record(pk=waiver.pk)).data, status=status.HTTP_201_CREATED
         )
@@ -331,7 +332,7 @@ class WaiverLiftApi(ApiView):
         waiver = queries.unlifted_waiver(finding=finding)
         if waiver is None:
             raise NotFound("this finding is not waived")
-        services.waiver_lift(waiver=waiver, user=request.user)
+        waiver_lift(waiver=waiver, user=request.user)
         return Response(s.WaiverOutputSerializer(queries.waiver_record(pk=waiver.pk)).data)
 
 

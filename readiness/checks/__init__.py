@@ -1,7 +1,7 @@
 """The readiness checks of interfaces.md §3: one module per check, each a pure function over plain data.
 
 ``check(ctx: CheckContext) -> CheckResult`` — no ORM, no scanners: the context carries the shop's plan (the
-dataclasses of :mod:`readiness.bundle`), the merged rule pack and the scanner findings per listing.
+dataclasses of :mod:`readiness.imports.bundle`), the merged rule pack and the scanner findings per listing.
 
     ctx = CheckContext.from_bundle(bundle, rules=load_rule_pack("tmall"), findings_by_listing=findings)
     results = run_checks(ctx)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 
-from readiness.bundle import SkuData
+from readiness.imports.bundle import SkuData
 from readiness.rulepacks import RulePack
 
 CENT = Decimal("0.01")

@@ -11,9 +11,9 @@ import math
 from fractions import Fraction
 from typing import Any
 
-from readiness.bundle import GiftData, ListingData
 from readiness.checks.phases import stock_deadline
 from readiness.checks.results import WAREHOUSE, CheckContext, CheckResult, Issue
+from readiness.imports.bundle import GiftData, ListingData
 
 NAME = "gift_stock"
 

@@ -14,11 +14,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from readiness.bundle import GiftData, ListingData
 from readiness.checks.exposure import fine_range
 from readiness.checks.phases import page_deadline
 from readiness.checks.results import LISTING_EDITOR, CheckContext, CheckResult, Issue
 from readiness.checks.text_findings import text_issues
+from readiness.imports.bundle import GiftData, ListingData
 
 NAME = "gifts"
 _SENTENCE_END = re.compile(r"[。！!？?；;\n]")

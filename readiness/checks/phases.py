@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from readiness.bundle import PromotionData
+from readiness.imports.bundle import PromotionData
 from readiness.rulepacks import RulePack
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -22,11 +22,11 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from readiness.bundle import ListingData, PresaleData, PromotionData, SkuData
 from readiness.checks.exposure import late_compensation, money_text
 from readiness.checks.phases import iso, local_date, page_deadline
 from readiness.checks.results import LISTING_EDITOR, OPERATIONS, CheckContext, CheckResult, Issue
 from readiness.checks.text_findings import text_issues
+from readiness.imports.bundle import ListingData, PresaleData, PromotionData, SkuData
 from readiness.rulepacks import RulePack
 
 NAME = "presale_label"

@@ -14,10 +14,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from readiness.bundle import ListingData, PricePointData, SkuData
 from readiness.checks.exposure import fine_range, money_text
 from readiness.checks.phases import local_date, page_deadline
 from readiness.checks.results import OPERATIONS, CheckContext, CheckResult, Issue
+from readiness.imports.bundle import ListingData, PricePointData, SkuData
 
 NAME = "price"
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from readiness.bundle import ListingData, RebateData
 from readiness.checks.exposure import fine_range
 from readiness.checks.phases import page_deadline
 from readiness.checks.results import OPERATIONS, CheckContext, CheckResult, Issue
+from readiness.imports.bundle import ListingData, RebateData
 
 NAME = "rebates"
 DISCLOSURE_NAMES = {"prize": "奖品/返利内容", "condition": "参与条件", "time": "开奖/兑现时间"}

@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from readiness.bundle import CourierData, ListingData, PromotionData, ServiceData, ShopData
+    from readiness.imports.bundle import CourierData, ListingData, PromotionData, ServiceData, ShopData
     from readiness.rulepacks import RulePack
     from scanners.findings import Finding
 
@@ -105,7 +105,7 @@ class CheckResult:
 class CheckContext:
     """The input of every check: the shop's plan for one promotion, the rule pack, and scanner findings.
 
-    The first five fields are those of :class:`readiness.bundle.Bundle`; :meth:`from_bundle` builds a context
+    The first five fields are those of :class:`readiness.imports.bundle.Bundle`; :meth:`from_bundle` builds a context
     from a Bundle (or anything with the same attributes).
     """
 
@@ -129,7 +129,7 @@ class CheckContext:
         findings_by_listing: Mapping[str, Sequence[Finding]] | None = None,
         now: dt.datetime | None = None,
     ) -> CheckContext:
-        """A context from a :class:`readiness.bundle.Bundle` (or an object with the same attributes)."""
+        """A context from a :class:`readiness.imports.bundle.Bundle` (or an object with the same attributes)."""
         return cls(
             shop=bundle.shop,
             promotion=bundle.promotion,

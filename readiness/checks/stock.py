@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from readiness.bundle import ListingData, SkuData
 from readiness.checks.exposure import money_text, stockout_compensation
 from readiness.checks.phases import iso, stock_deadline
 from readiness.checks.results import OPERATIONS, WAREHOUSE, CheckContext, CheckResult, Issue, SeverityName
+from readiness.imports.bundle import ListingData, SkuData
 
 NAME = "stock"
 

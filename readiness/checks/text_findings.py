@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from readiness.bundle import ListingData
 from readiness.checks.exposure import fine_range
 from readiness.checks.results import CheckContext, Issue
+from readiness.imports.bundle import ListingData
 from scanners.findings import Finding
 
 # Which check reports which scanner category. A category added to the scanners later lands in listing_text

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from readiness import services
 from readiness.models import Check, OwnerRole, ScanRun, Severity
 from readiness.rulepacks import RulePackError
+from readiness.services import scans
+from readiness.services.errors import ServiceError
 from readiness.web import access, charts, exports, formatting, presenters, queries
 
 
@@ -63,8 +64,8 @@ def rescan(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
     scope = access.scope(request, shop, promotion)
     assert scope.promotion is not None
     try:
-        run = services.scan_run_start(promotion=scope.promotion)
-    except (services.ServiceError, RulePackError) as exc:
+        run = scans.scan_run_start(promotion=scope.promotion)
+    except (ServiceError, RulePackError) as exc:
         messages.error(request, _("无法开始扫描：%(error)s") % {"error": exc})
     else:
         if run.status == "complete":

@@ -22,8 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from readiness import services
 from readiness.models import Check, Finding, Listing, Waiver
+from readiness.services import listings, waivers
+from readiness.services.errors import ServiceError
 from readiness.web import access, formatting, highlight, presenters, queries, suggestions
 from readiness.web.forms import ApplyForm, EditForm, WaiveForm
 
@@ -223,7 +224,7 @@ def _field_value(listing: Listing, field: str) -> str | None:
     return None
 
 
-def _service_errors(exc: services.ServiceError) -> list[str]:
+def _service_errors(exc: ServiceError) -> list[str]:
     return [f"{e.get('path', '')}: {e.get('message', '')}".strip(": ") for e in exc.errors]
 
 
@@ -244,10 +245,10 @@ def listing_edit(request: HttpRequest, shop: str, promotion: str, listing_id: st
         value = value.replace("\r", " ").replace("\n", " ")
     before = _scores(scope, listing)
     try:
-        services.listing_update_text(
+        listings.listing_update_text(
             listing=listing, changes=_changes(listing, field, value), user=request.user, source="web"
         )
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         listing.refresh_from_db()
         return _respond(
             request,
@@ -284,10 +285,10 @@ def listing_apply(request: HttpRequest, shop: str, promotion: str, listing_id: s
     value = suggestions.replace_span(current, finding.start, finding.end, choices[choice])
     before = _scores(scope, listing)
     try:
-        services.listing_update_text(
+        listings.listing_update_text(
             listing=listing, changes=_changes(listing, finding.field, value), user=request.user, source="web"
         )
-    except services.ServiceError as exc:
+    except ServiceError as exc:
         listing.refresh_from_db()
         return _respond(
             request,
@@ -329,13 +330,13 @@ def finding_waive(request: HttpRequest, shop: str, promotion: str, finding: int)
     if form.is_valid():
         before = _scores(scope, row.listing)
         try:
-            services.waiver_create(
+            waivers.waiver_create(
                 finding=row,
                 user=request.user,
                 reason=form.cleaned_data["reason"],
                 expires_at=form.cleaned_data.get("expires_at"),
             )
-        except services.ServiceError as exc:
+        except ServiceError as exc:
             error = exc.message
             errors = _service_errors(exc)
         else:
@@ -360,8 +361,8 @@ def waiver_lift(request: HttpRequest, shop: str, promotion: str, waiver: int) ->
     row = get_object_or_404(Waiver.objects.select_related("listing", "shop"), pk=waiver, shop=scope.shop)
     message = error = ""
     try:
-        services.waiver_lift(waiver=row, user=request.user)
-    except services.ServiceError as exc:
+        waivers.waiver_lift(waiver=row, user=request.user)
+    except ServiceError as exc:
         error = exc.message
     else:
         message = _("已撤销豁免，问题重新计入得分。")

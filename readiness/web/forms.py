@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from readiness import catalogue
+from readiness.imports import spreadsheet
 
 
 class WaiveForm(forms.Form):
@@ -73,9 +73,9 @@ def mapping_from_post(data: Any, headers: list[str]) -> list[str] | None:
     """The column mapping the user submitted (``map-<i>`` per column), or None if the form had none."""
     if not any(f"map-{i}" in data for i in range(len(headers))):
         return None
-    known = {key for key, _ in catalogue.CHOICES}
+    known = {key for key, _ in spreadsheet.CHOICES}
     mapping = []
     for i in range(len(headers)):
-        value = data.get(f"map-{i}", catalogue.IGNORE)
-        mapping.append(value if value in known else catalogue.IGNORE)
+        value = data.get(f"map-{i}", spreadsheet.IGNORE)
+        mapping.append(value if value in known else spreadsheet.IGNORE)
     return mapping

@@ -1,7 +1,7 @@
 """Uploads: a readiness bundle (JSON) or a catalogue spreadsheet (XLSX/CSV) for one shop and promotion.
 
-A spreadsheet is turned into a bundle of the shop's current data with the rows applied (``readiness.catalogue``)
-and then goes through ``services.import_job_create`` like any bundle: validated whole before anything is
+A spreadsheet is turned into a bundle of the shop's current data with the rows applied (``readiness.imports.spreadsheet``)
+and then goes through ``imports.import_job_create`` like any bundle: validated whole before anything is
 written, imported and scanned by a Celery task. Problems are listed by row and column (or JSON path) and
 nothing is imported while there is any. The job page polls ``import_job_progress`` for its progress bar.
 """
@@ -18,34 +18,36 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from readiness import catalogue, selectors, services
-from readiness.bundle import BundleError
+from readiness import selectors
+from readiness.imports import spreadsheet
+from readiness.imports.bundle import BundleError
 from readiness.models import ImportJob, JobStatus
+from readiness.services import imports
 from readiness.web import access, mappings
 from readiness.web.forms import UploadForm, mapping_from_post
 
-_LABELS = {label for _key, label in catalogue.CHOICES}
+_LABELS = {label for _key, label in spreadsheet.CHOICES}
 
 
-def issue_view(issue: catalogue.RowIssue) -> dict[str, Any]:
+def issue_view(issue: spreadsheet.RowIssue) -> dict[str, Any]:
     """A row issue with its message in the active language."""
     params = {k: _(v) if isinstance(v, str) and v in _LABELS else v for k, v in issue.params.items()}
     return {"row": issue.row, "column": issue.column, "path": issue.path, "message": _(issue.template).format(**params)}
 
 
-def _mapping_context(table: catalogue.Table, mapping: list[str]) -> dict[str, Any]:
+def _mapping_context(table: spreadsheet.Table, mapping: list[str]) -> dict[str, Any]:
     samples = [[row[i] if i < len(row) else None for _n, row in table.rows[:3]] for i in range(len(table.headers))]
     return {
         "columns": [
             {
                 "index": i,
                 "header": header,
-                "choice": mapping[i] if i < len(mapping) else catalogue.IGNORE,
+                "choice": mapping[i] if i < len(mapping) else spreadsheet.IGNORE,
                 "samples": [str(v) for v in samples[i] if v not in (None, "")][:3],
             }
             for i, header in enumerate(table.headers)
         ],
-        "choices": [(key, _(label)) for key, label in catalogue.CHOICES],
+        "choices": [(key, _(label)) for key, label in spreadsheet.CHOICES],
         "row_count": len(table.rows),
     }
 
@@ -58,7 +60,7 @@ def _recent_jobs(scope: access.Scope) -> list[ImportJob]:
         .order_by("-created_at")[:10]
     )
     # A job's status follows its scan run only when asked (import_job_refresh); ask for the unfinished ones.
-    return [services.import_job_refresh(job=job) if job.status == JobStatus.SCANNING else job for job in jobs]
+    return [imports.import_job_refresh(job=job) if job.status == JobStatus.SCANNING else job for job in jobs]
 
 
 def _page(
@@ -83,28 +85,28 @@ def import_page(request: HttpRequest, shop: str, promotion: str) -> HttpResponse
     name = upload.name.lower()
     if name.endswith(".json"):
         try:
-            job = services.import_job_create(raw=raw, user=request.user, shop=scope.shop, source="bundle")
+            job = imports.import_job_create(raw=raw, user=request.user, shop=scope.shop, source="bundle")
         except BundleError as exc:
             issues = [
-                catalogue.RowIssue(None, None, "{message}", {"message": i.message}, path=i.path) for i in exc.errors
+                spreadsheet.RowIssue(None, None, "{message}", {"message": i.message}, path=i.path) for i in exc.errors
             ]
             return _page(request, scope, form, status=400, issues=[issue_view(i) for i in issues], total=exc.total)
         return redirect("import-job", scope.shop.code, scope.promotion.code, job.pk)
 
     try:
-        table = catalogue.read_table(raw, name)
-    except catalogue.CatalogueError as exc:
+        table = spreadsheet.read_table(raw, name)
+    except spreadsheet.CatalogueError as exc:
         return _page(request, scope, form, status=400, issues=[issue_view(i) for i in exc.issues])
     posted = mapping_from_post(request.POST, list(table.headers))
-    mapping = posted or catalogue.guess_mapping(table.headers, mappings.remembered_mapping(scope.shop))
+    mapping = posted or spreadsheet.guess_mapping(table.headers, mappings.remembered_mapping(scope.shop))
     mapping_view = _mapping_context(table, mapping)
-    problems = catalogue.mapping_issues(table.headers, mapping)
+    problems = spreadsheet.mapping_issues(table.headers, mapping)
     if problems:
         return _page(request, scope, form, status=400, issues=[issue_view(i) for i in problems], mapping=mapping_view)
     if posted is not None:
-        mappings.remember_mapping(scope.shop, catalogue.mapping_to_store(table.headers, mapping))
-    base = catalogue.bundle_to_json(selectors.readiness_input(promotion=scope.promotion))
-    result = catalogue.apply_table(base, table, mapping)
+        mappings.remember_mapping(scope.shop, spreadsheet.mapping_to_store(table.headers, mapping))
+    base = spreadsheet.bundle_to_json(selectors.readiness_input(promotion=scope.promotion))
+    result = spreadsheet.apply_table(base, table, mapping)
     if result.issues:
         return _page(
             request, scope, form, status=400, issues=[issue_view(i) for i in result.issues], mapping=mapping_view
@@ -112,12 +114,12 @@ def import_page(request: HttpRequest, shop: str, promotion: str) -> HttpResponse
     raw_bundle = json.dumps(result.bundle, ensure_ascii=False).encode("utf-8")
     source = "csv" if name.endswith((".csv", ".txt", ".tsv")) else "xlsx"
     try:
-        job = services.import_job_create(raw=raw_bundle, user=request.user, shop=scope.shop, source=source)
+        job = imports.import_job_create(raw=raw_bundle, user=request.user, shop=scope.shop, source=source)
     except BundleError as exc:
         issues = [issue_view(result.translate(i.path, i.message)) for i in exc.errors]
         return _page(request, scope, form, status=400, issues=issues, mapping=mapping_view, total=exc.total)
     if posted is None:
-        mappings.remember_mapping(scope.shop, catalogue.mapping_to_store(table.headers, mapping))
+        mappings.remember_mapping(scope.shop, spreadsheet.mapping_to_store(table.headers, mapping))
     return redirect("import-job", scope.shop.code, scope.promotion.code, job.pk)
 
 
@@ -130,11 +132,11 @@ def import_columns(request: HttpRequest, shop: str, promotion: str) -> HttpRespo
     if upload is None:
         return HttpResponse(status=400)
     try:
-        table = catalogue.read_table(upload.read(), upload.name)
-    except catalogue.CatalogueError as exc:
+        table = spreadsheet.read_table(upload.read(), upload.name)
+    except spreadsheet.CatalogueError as exc:
         return render(request, "readiness/_mapping.html", {"issues": [issue_view(i) for i in exc.issues]}, status=400)
-    mapping = catalogue.guess_mapping(table.headers, mappings.remembered_mapping(scope.shop))
-    problems = catalogue.mapping_issues(table.headers, mapping)
+    mapping = spreadsheet.guess_mapping(table.headers, mappings.remembered_mapping(scope.shop))
+    problems = spreadsheet.mapping_issues(table.headers, mapping)
     context = {"mapping": _mapping_context(table, mapping), "issues": [issue_view(i) for i in problems]}
     return render(request, "readiness/_mapping.html", context)
 
@@ -144,8 +146,8 @@ def _job(scope: access.Scope, job: int) -> ImportJob:
 
 
 def _progress(scope: access.Scope, job: ImportJob) -> dict[str, Any]:
-    job = services.import_job_refresh(job=job)
-    progress = services.import_job_progress(job=job)
+    job = imports.import_job_refresh(job=job)
+    progress = selectors.import_job_progress(job=job)
     finished = job.status in (JobStatus.COMPLETE, JobStatus.FAILED)
     done, total = progress["done"], max(progress["total"], 1)
     promotion = job.promotion or scope.promotion

@@ -100,7 +100,7 @@ WORST_FIRST = (
 
 
 def active_waivers(shop: Shop, now: dt.datetime | None = None) -> QuerySet[Waiver]:
-    """Waivers in force now (not lifted, not expired) — the same rule as ``services.active_waivers``."""
+    """Waivers in force now (not lifted, not expired) — the same rule as ``selectors.active_waivers``."""
     now = now or timezone.now()
     return Waiver.objects.filter(shop=shop, lifted_at__isnull=True).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)

@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from readiness import services
+from readiness import selectors
 from readiness.models import ImportJob, Listing, Promotion
+from readiness.services import scans
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +27,7 @@ def demo(transactional_db: Any) -> Promotion:
     """The demo shop as `make run` sets it up: imported, with the demo login, and scanned."""
     call_command("load_demo", verbosity=0, stdout=io.StringIO())
     promotion = Promotion.objects.get(shop__code=SHOP, code=PROMOTION)
-    services.scan_run_sync(promotion=promotion)
+    scans.scan_run_sync(promotion=promotion)
     return promotion
 
 
@@ -55,7 +56,7 @@ def test_dashboard_listing_fix_and_waiver(page: Any, live_server: Any, demo: Pro
     # -- the dashboard: score, grade, failing checks, countdowns, owners
     page.get_by_role("link", name="2026 双11").click()
     page.wait_for_url(url(live_server))
-    run = services.selectors.latest_run(promotion=demo)
+    run = selectors.latest_run(promotion=demo)
     assert run is not None
     assert score(page, "score") == run.score
     assert page.get_by_test_id("grade").inner_text() == run.grade
@@ -126,7 +127,7 @@ def test_dashboard_listing_fix_and_waiver(page: Any, live_server: Any, demo: Pro
 
     # the dashboard shows the new score
     page.get_by_role("link", name="运营看板").click()
-    assert score(page, "score") == services.selectors.latest_run(promotion=demo).score  # type: ignore[union-attr]
+    assert score(page, "score") == selectors.latest_run(promotion=demo).score  # type: ignore[union-attr]
     assert re.match(r"\d+", page.get_by_test_id("score").inner_text())
 
 

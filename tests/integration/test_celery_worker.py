@@ -34,8 +34,8 @@ def test_ping_round_trip_through_real_worker() -> None:
 
 
 def _import(listings: int) -> Any:
-    from readiness.bundle import parse_bundle
-    from readiness.importing import bundle_import
+    from readiness.imports.bundle import parse_bundle
+    from readiness.imports.writing import bundle_import
 
     data = bundle_dict(listings=listings)
     data["shop"]["code"] = f"worker-{time.monotonic_ns()}"
@@ -56,11 +56,11 @@ def _wait(run_id: int, timeout: float = 120) -> Any:
 
 @pytest.mark.django_db(transaction=True)
 def test_scan_runs_in_chunks_on_real_workers() -> None:
-    from readiness import services
     from readiness.models import RunStatus
+    from readiness.services import scans
 
     promotion = _import(listings=12)
-    run = services.scan_run_start(promotion=promotion, chunk_size=4)
+    run = scans.scan_run_start(promotion=promotion, chunk_size=4)
     assert run.chunks_total == 3
     run = _wait(run.pk)
     assert run.status == RunStatus.COMPLETE, run.error
@@ -73,18 +73,18 @@ def test_scan_runs_in_chunks_on_real_workers() -> None:
 def test_worker_killed_mid_chunk_never_leaves_a_complete_run_with_missing_findings() -> None:
     """The worker process dies inside a chunk's transaction (os._exit). With acks_late the chunk is delivered
     again, the half-written transaction was rolled back, and the run completes once with each finding once."""
-    from readiness import services
     from readiness.models import RunStatus
+    from readiness.services import scans
 
     crash_file = os.environ.get("READINESS_CRASH_ONCE")
     assert crash_file, ".ci/run starts the worker with READINESS_CRASH_ONCE set"
 
     promotion = _import(listings=9)
-    reference = services.scan_run_sync(promotion=promotion)  # the same scan, in-process, for comparison
+    reference = scans.scan_run_sync(promotion=promotion)  # the same scan, in-process, for comparison
     expected = sorted(reference.findings.values_list("fingerprint", flat=True))
 
     Path(crash_file).write_text("crash the next chunk")
-    run = services.scan_run_start(promotion=promotion, chunk_size=3)
+    run = scans.scan_run_start(promotion=promotion, chunk_size=3)
     # While the killed chunk waits for redelivery the run must not claim to be complete.
     seen = []
     deadline = time.monotonic() + 120
@@ -109,8 +109,8 @@ def test_api_client_pushes_bundle_and_job_finishes_on_real_worker() -> None:
     links to the report, which the same client then reads."""
     from rest_framework.test import APIClient
 
-    from readiness.bundle import parse_bundle
-    from readiness.importing import bundle_import
+    from readiness.imports.bundle import parse_bundle
+    from readiness.imports.writing import bundle_import
     from readiness.models import Role, ShopMembership
     from tests.factories import UserFactory
 

@@ -16,11 +16,11 @@ def bundle() -> dict[str, Any]:
 @pytest.fixture
 def start_scan(django_capture_on_commit_callbacks: Any) -> Any:
     """Start a scan as a request would: its Celery chord is sent when the transaction commits (eager here)."""
-    from readiness import services
+    from readiness.services import scans
 
     def start(promotion: Any, **kwargs: Any) -> Any:
         with django_capture_on_commit_callbacks(execute=True):
-            run = services.scan_run_start(promotion=promotion, **kwargs)
+            run = scans.scan_run_start(promotion=promotion, **kwargs)
         run.refresh_from_db()
         return run
 

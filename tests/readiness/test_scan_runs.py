@@ -12,10 +12,11 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from readiness import selectors, services
-from readiness.bundle import parse_bundle
-from readiness.importing import bundle_import
+from readiness import selectors
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.writing import bundle_import
 from readiness.models import Finding, RunStatus, ScanRun, ShopRuleOverride, Waiver
+from readiness.services import scans
 from tests.factories import UserFactory, bundle_dict
 
 pytestmark = pytest.mark.django_db
@@ -40,24 +41,24 @@ def test_eager_run_completes_with_every_check(start_scan: Any) -> None:
 
 def test_chunk_that_runs_twice_leaves_the_same_rows() -> None:
     promotion = _import(bundle_dict(listings=4))
-    run = services.scan_run_create(promotion=promotion, chunk_size=2)
-    services.scan_run_chunk(run_id=run.pk, index=0)
+    run = scans.scan_run_create(promotion=promotion, chunk_size=2)
+    scans.scan_run_chunk(run_id=run.pk, index=0)
     first = sorted(Finding.objects.filter(run=run).values_list("fingerprint", "message"))
-    services.scan_run_chunk(run_id=run.pk, index=0)
+    scans.scan_run_chunk(run_id=run.pk, index=0)
     assert sorted(Finding.objects.filter(run=run).values_list("fingerprint", "message")) == first
     assert run.chunks.get(index=0).attempts == 2
 
 
 def test_run_is_not_finished_while_a_chunk_is_missing() -> None:
     promotion = _import(bundle_dict(listings=4))
-    run = services.scan_run_create(promotion=promotion, chunk_size=2)
-    services.scan_run_chunk(run_id=run.pk, index=0)
-    with pytest.raises(services.RunIncomplete, match="1 of 2 chunk"):
-        services.scan_run_finish(run_id=run.pk)
+    run = scans.scan_run_create(promotion=promotion, chunk_size=2)
+    scans.scan_run_chunk(run_id=run.pk, index=0)
+    with pytest.raises(scans.RunIncomplete, match="1 of 2 chunk"):
+        scans.scan_run_finish(run_id=run.pk)
     run.refresh_from_db()
     assert run.status != RunStatus.COMPLETE and run.score is None
-    services.scan_run_chunk(run_id=run.pk, index=1)
-    assert services.scan_run_finish(run_id=run.pk).status == RunStatus.COMPLETE
+    scans.scan_run_chunk(run_id=run.pk, index=1)
+    assert scans.scan_run_finish(run_id=run.pk).status == RunStatus.COMPLETE
 
 
 def test_earlier_runs_are_kept(start_scan: Any) -> None:
@@ -84,7 +85,7 @@ def test_waiver_keeps_issue_in_report_but_not_in_score(start_scan: Any) -> None:
         reason="补货已在路上，仓库确认 11/8 到",
         created_by=UserFactory(),
     )
-    run = services.run_rescore(run=run)
+    run = scans.run_rescore(run=run)
     assert run.score > before
     report = selectors.readiness_report(run=run)
     stock = next(c for c in report["checks"] if c["check"] == "stock")
@@ -178,10 +179,10 @@ def test_crash_hook_fires_in_one_worker_process_only(tmp_path: Path, monkeypatch
 
     crash = tmp_path / "crash-once"
     monkeypatch.setenv("READINESS_CRASH_ONCE", str(crash))
-    monkeypatch.setattr(services.os, "_exit", fake_exit)
-    services._maybe_crash_for_test(1, 0)  # no file: nothing happens
+    monkeypatch.setattr(scans.os, "_exit", fake_exit)
+    scans._maybe_crash_for_test(1, 0)  # no file: nothing happens
     crash.write_text("crash the next chunk")
     with pytest.raises(Died):
-        services._maybe_crash_for_test(1, 0)
+        scans._maybe_crash_for_test(1, 0)
     assert not crash.exists()
-    services._maybe_crash_for_test(1, 1)  # another process that saw the file before it went: goes on
+    scans._maybe_crash_for_test(1, 1)  # another process that saw the file before it went: goes on

@@ -12,8 +12,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readiness import models
-from readiness.bundle import parse_bundle
-from readiness.importing import bundle_import
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.writing import bundle_import
 from readiness.selectors import readiness_input
 from tests.factories import bundle_dict
 

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from readiness import selectors, services
-from readiness.bundle import parse_bundle
-from readiness.importing import bundle_import
+from readiness import selectors
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.writing import bundle_import
 from readiness.models import Listing, ListingRevision, Waiver
+from readiness.services import imports, listings, waivers
+from readiness.services.errors import Conflict, ServiceError
 from tests.factories import UserFactory, bundle_dict
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +30,8 @@ def stock_problem(start_scan: Any) -> Any:
 
 def test_waiver_requires_reason(stock_problem: Any) -> None:
     finding = stock_problem.findings.get(check_name="stock")
-    with pytest.raises(services.ServiceError, match="needs a reason") as caught:
-        services.waiver_create(finding=finding, user=UserFactory(), reason="   ")
+    with pytest.raises(ServiceError, match="needs a reason") as caught:
+        waivers.waiver_create(finding=finding, user=UserFactory(), reason="   ")
     assert caught.value.errors == [{"path": "reason", "message": "required"}]
     assert not Waiver.objects.exists()
 
@@ -37,37 +39,37 @@ def test_waiver_requires_reason(stock_problem: Any) -> None:
 def test_waiver_raises_score_and_lift_lowers_it_again(stock_problem: Any) -> None:
     finding = stock_problem.findings.get(check_name="stock")
     user = UserFactory()
-    waiver = services.waiver_create(finding=finding, user=user, reason="仓库确认补货 11/8 到货")
+    waiver = waivers.waiver_create(finding=finding, user=user, reason="仓库确认补货 11/8 到货")
     assert selectors.latest_run(promotion=stock_problem.promotion).score == 100
-    with pytest.raises(services.Conflict):
-        services.waiver_create(finding=finding, user=user, reason="again")
-    services.waiver_lift(waiver=waiver, user=user)
+    with pytest.raises(Conflict):
+        waivers.waiver_create(finding=finding, user=user, reason="again")
+    waivers.waiver_lift(waiver=waiver, user=user)
     assert selectors.latest_run(promotion=stock_problem.promotion).score == stock_problem.score
     waiver.refresh_from_db()
     assert waiver.lifted_by == user and waiver.lifted_at is not None  # the audit trail stays
-    with pytest.raises(services.Conflict):
-        services.waiver_lift(waiver=waiver, user=user)
+    with pytest.raises(Conflict):
+        waivers.waiver_lift(waiver=waiver, user=user)
 
 
 def test_expired_waiver_no_longer_counts(stock_problem: Any) -> None:
     finding = stock_problem.findings.get(check_name="stock")
-    waiver = services.waiver_create(
+    waiver = waivers.waiver_create(
         finding=finding, user=UserFactory(), reason="临时", expires_at=timezone.now() + timedelta(hours=1)
     )
-    assert waiver.fingerprint in services.active_waivers(shop=waiver.shop)
-    assert waiver.fingerprint not in services.active_waivers(shop=waiver.shop, now=timezone.now() + timedelta(days=1))
+    assert waiver.fingerprint in selectors.active_waivers(shop=waiver.shop)
+    assert waiver.fingerprint not in selectors.active_waivers(shop=waiver.shop, now=timezone.now() + timedelta(days=1))
 
 
 def test_waiver_in_the_past_is_refused(stock_problem: Any) -> None:
     finding = stock_problem.findings.get(check_name="stock")
-    with pytest.raises(services.ServiceError, match="past"):
-        services.waiver_create(finding=finding, user=UserFactory(), reason="x", expires_at=timezone.now())
+    with pytest.raises(ServiceError, match="past"):
+        waivers.waiver_create(finding=finding, user=UserFactory(), reason="x", expires_at=timezone.now())
 
 
 def test_listing_edit_is_audited_and_rescanned(stock_problem: Any) -> None:
     listing = Listing.objects.get(listing_id="L101")
     user = UserFactory()
-    services.listing_update_text(
+    listings.listing_update_text(
         listing=listing, changes={"title": "新标题 250g", "specs": {"净含量": "250g"}}, user=user
     )
     revision = ListingRevision.objects.get(listing=listing)
@@ -78,13 +80,13 @@ def test_listing_edit_is_audited_and_rescanned(stock_problem: Any) -> None:
 
 def test_listing_edit_rejects_bad_input(stock_problem: Any) -> None:
     listing = Listing.objects.get(listing_id="L101")
-    with pytest.raises(services.ServiceError) as caught:
-        services.listing_update_text(
+    with pytest.raises(ServiceError) as caught:
+        listings.listing_update_text(
             listing=listing, changes={"title": 5, "price": "1", "specs": ["x"]}, user=UserFactory()
         )
     assert {e["path"] for e in caught.value.errors} == {"price"}
-    with pytest.raises(services.ServiceError) as caught:
-        services.listing_update_text(listing=listing, changes={"title": 5, "specs": ["x"]}, user=UserFactory())
+    with pytest.raises(ServiceError) as caught:
+        listings.listing_update_text(listing=listing, changes={"title": 5, "specs": ["x"]}, user=UserFactory())
     assert {e["path"] for e in caught.value.errors} == {"title", "specs"}
     assert not ListingRevision.objects.exists()
 
@@ -94,38 +96,38 @@ def test_import_job_imports_and_scans(django_capture_on_commit_callbacks: Any) -
 
     raw = json.dumps(bundle_dict(listings=3), ensure_ascii=False).encode()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        job = services.import_job_create(raw=raw, user=UserFactory())
+        job = imports.import_job_create(raw=raw, user=UserFactory())
     # the job's task, then the scan it starts: both sent on commit, run eagerly here
     while callbacks:
         pending, callbacks[:] = list(callbacks), []
         for callback in pending:
             callback()
     job.refresh_from_db()
-    job = services.import_job_refresh(job=job)
+    job = imports.import_job_refresh(job=job)
     assert job.status == JobStatus.COMPLETE, job.errors
     assert job.run is not None and job.run.status == "complete"
     assert "listings 3 created" in job.summary
     assert bytes(job.payload) == b""
-    progress = services.import_job_progress(job=job)
+    progress = selectors.import_job_progress(job=job)
     assert progress["done"] == progress["total"] == 3
 
 
 def test_import_job_refuses_bad_bundle_synchronously() -> None:
-    from readiness.bundle import BundleError
+    from readiness.imports.bundle import BundleError
     from readiness.models import ImportJob
 
     data = bundle_dict(listings=3)
     data["listings"][2]["skus"][0]["stock"] = "x"
     with pytest.raises(BundleError) as caught:
-        services.import_job_create(raw=json.dumps(data).encode(), user=UserFactory())
+        imports.import_job_create(raw=json.dumps(data).encode(), user=UserFactory())
     assert caught.value.errors[0].path == "listings[2].skus[0].stock"
     assert not ImportJob.objects.exists()
 
 
 def test_import_job_for_another_shop_is_refused() -> None:
-    from readiness.bundle import BundleError
+    from readiness.imports.bundle import BundleError
     from tests.factories import ShopFactory
 
     with pytest.raises(BundleError, match="1 error") as caught:
-        services.import_job_create(raw=json.dumps(bundle_dict()).encode(), user=UserFactory(), shop=ShopFactory())
+        imports.import_job_create(raw=json.dumps(bundle_dict()).encode(), user=UserFactory(), shop=ShopFactory())
     assert caught.value.errors[0].path == "shop.code"

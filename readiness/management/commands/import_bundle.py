@@ -9,8 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from readiness.bundle import BundleError, parse_bundle
-from readiness.importing import bundle_import
+from readiness.imports.bundle import BundleError, parse_bundle
+from readiness.imports.writing import bundle_import
 
 
 class Command(BaseCommand):

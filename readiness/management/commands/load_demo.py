@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
-from readiness.bundle import parse_bundle
-from readiness.importing import bundle_import
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.writing import bundle_import
 from readiness.models import Role, ShopMembership
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from readiness import selectors, services
+from readiness import selectors
 from readiness.management.commands.scan import find_promotion
 from readiness.report import render_table
+from readiness.services import scans
 
 
 class Command(BaseCommand):
@@ -22,7 +23,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, shop: str, promotion: str, format: str, **options: Any) -> None:
         promo = find_promotion(shop, promotion)
-        run = selectors.latest_run(promotion=promo) or services.scan_run_sync(promotion=promo)
+        run = selectors.latest_run(promotion=promo) or scans.scan_run_sync(promotion=promo)
         report = selectors.readiness_report(run=run)
         if format == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))

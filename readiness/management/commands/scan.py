@@ -9,8 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from readiness import services
+from readiness import selectors
 from readiness.models import Promotion, RunStatus, ScanChunk, ScanRun
+from readiness.services import scans
 
 
 def find_promotion(shop: str, promotion: str) -> Promotion:
@@ -35,17 +36,13 @@ class Command(BaseCommand):
         promo = find_promotion(shop, promotion)
         started = time.monotonic()
         if settings.CELERY_TASK_ALWAYS_EAGER:
-            run = services.scan_run_create(promotion=promo, chunk_size=chunk_size)
-            for index in range(run.chunks_total):
-                services.scan_run_chunk(run_id=run.pk, index=index)
-                self._progress(index + 1, run.chunks_total)
-            run = services.scan_run_finish(run_id=run.pk)
+            run = scans.scan_run_sync(promotion=promo, chunk_size=chunk_size, progress=self._progress)
         else:
-            run = services.scan_run_start(promotion=promo, chunk_size=chunk_size)
+            run = scans.scan_run_start(promotion=promo, chunk_size=chunk_size)
             run = self._wait(run, timeout)
         self.stderr.write("")
         elapsed = time.monotonic() - started
-        counts = services.run_counts(run)
+        counts = selectors.run_counts(run=run)
         self.stdout.write(
             f"scan #{run.pk} of {promo.shop.code}/{promo.code}: {run.listings_total} listings in {elapsed:.1f} s; "
             f"score {run.score} ({run.grade}); {counts['error']} errors, {counts['warning']} warnings, "

@@ -15,8 +15,9 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from readiness import selectors, services
+from readiness import selectors
 from readiness.models import Finding, ImportJob, ListingRevision, Promotion, RunStatus, ScanRun, Waiver
+from readiness.services import scans
 from scanners.__main__ import run_scan
 from scanners.options import ScanOptions
 from tests.factories import PromotionFactory
@@ -55,7 +56,7 @@ def test_promotions_carry_the_latest_score_and_links(world: World, ops: APIClien
 
 def test_runs_are_the_scan_history_newest_first(world: World, ops: APIClient) -> None:
     first = selectors.latest_run(promotion=world.own.promotion)
-    second = services.scan_run_sync(promotion=world.own.promotion)
+    second = scans.scan_run_sync(promotion=world.own.promotion)
     body = ops.get(_promo_url(world, "runs")).json()
     assert [run["id"] for run in body["results"]] == [second.pk, first.pk]
     latest = body["results"][0]
@@ -175,7 +176,7 @@ def test_readiness_runs_a_scan_when_there_is_none(world: World, ops: APIClient) 
 
 def test_readiness_while_the_first_scan_runs_is_409(world: World, ops: APIClient) -> None:
     promotion = PromotionFactory(shop=world.own.shop, code="618-2027")
-    services.scan_run_create(promotion=promotion)  # pending, as when a worker has not picked it up yet
+    scans.scan_run_create(promotion=promotion)  # pending, as when a worker has not picked it up yet
     body = assert_problem(ops.get(f"/api/v1/shops/{world.own.shop.code}/promotions/618-2027/readiness"), 409)
     assert body["type"] == "urn:readiness:problem:scan-in-progress"
 

@@ -10,11 +10,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from readiness import services
 from readiness.api.tokens import api_token_issue
-from readiness.bundle import parse_bundle
-from readiness.importing import bundle_import
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.writing import bundle_import
 from readiness.models import Role
+from readiness.services import scans, waivers
 from tests.factories import UserFactory
 from tests.readiness.api.world import problem_bundle
 
@@ -26,9 +26,9 @@ def _shop(code: str, listings: int) -> tuple[Any, str]:
     for listing in data["listings"][2:]:
         listing["title"] = f"最佳 {listing['title']}"  # a text finding on every listing
     summary = bundle_import(parsed=parse_bundle(json.dumps(data, ensure_ascii=False)))
-    run = services.scan_run_sync(promotion=summary.promotion)
+    run = scans.scan_run_sync(promotion=summary.promotion)
     for finding in run.findings.filter(check_name="listing_text")[:2]:
-        services.waiver_create(finding=finding, user=UserFactory(), reason="ok")
+        waivers.waiver_create(finding=finding, user=UserFactory(), reason="ok")
     return summary.promotion, api_token_issue(
         username=f"{code}-ops", shop=summary.shop, role=Role.OPERATIONS_MANAGER
     ).key

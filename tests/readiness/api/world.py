@@ -6,10 +6,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from readiness import services
-from readiness.bundle import parse_bundle
-from readiness.importing import bundle_import
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.writing import bundle_import
 from readiness.models import Finding, ImportJob, JobStatus, Promotion, Role, Shop
+from readiness.services import scans, waivers
 from tests.factories import UserFactory, bundle_dict
 
 ROLES = [Role.OPERATIONS_MANAGER, Role.LISTING_EDITOR, Role.API_CLIENT]
@@ -46,12 +46,12 @@ class World:
 
 def build_shop(code: str) -> ShopWorld:
     summary = bundle_import(parsed=parse_bundle(json.dumps(problem_bundle(code), ensure_ascii=False)))
-    run = services.scan_run_sync(promotion=summary.promotion)
+    run = scans.scan_run_sync(promotion=summary.promotion)
     findings = list(run.findings.order_by("pk"))
     assert len(findings) >= 2, [(f.check_name, f.rule) for f in findings]
     stock = next(f for f in findings if f.check_name == "stock")
     waived = next(f for f in findings if f.check_name == "listing_text")
-    services.waiver_create(finding=waived, user=UserFactory(username=f"{code}-boss"), reason="已确认")
+    waivers.waiver_create(finding=waived, user=UserFactory(username=f"{code}-boss"), reason="已确认")
     job = ImportJob.objects.create(
         shop=summary.shop, promotion=summary.promotion, run=run, status=JobStatus.COMPLETE, summary=summary.line()
     )

@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from readiness.bundle import (
+from readiness.checks import CheckContext, CheckResult, Issue
+from readiness.imports.bundle import (
     CourierData,
     GiftData,
     InboundData,
@@ -25,7 +26,6 @@ from readiness.bundle import (
     ShopData,
     SkuData,
 )
-from readiness.checks import CheckContext, CheckResult, Issue
 from readiness.rulepacks import load_rule_pack
 from scanners.findings import Category, Finding, Related, Severity
 

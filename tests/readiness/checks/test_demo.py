@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from readiness.bundle import parse_bundle
 from readiness.checks import DATA_CHECKS, CheckContext, CheckResult, Issue, run_checks
+from readiness.imports.bundle import parse_bundle
 from readiness.rulepacks import load_rule_pack
 from readiness.scoring import score
 

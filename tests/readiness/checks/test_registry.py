@@ -6,7 +6,6 @@ import dataclasses
 
 import pytest
 
-from readiness.bundle import parse_bundle
 from readiness.checks import (
     CHECKS,
     DATA_CHECKS,
@@ -17,6 +16,7 @@ from readiness.checks import (
     merge_results,
     run_checks,
 )
+from readiness.imports.bundle import parse_bundle
 from readiness.models import Check, OwnerRole
 from readiness.rulepacks import load_rule_pack
 from tests.factories import bundle_dict

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from readiness.bundle import parse_bundle
-from readiness.importing import bundle_import
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.writing import bundle_import
 from readiness.models import Promotion, Role, ScanRun, Shop, ShopMembership
 from tests.factories import UserFactory, bundle_dict
 

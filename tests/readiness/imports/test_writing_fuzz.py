@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readiness.bundle import BundleError, parse_bundle
-from readiness.importing import bundle_import
+from readiness.imports.bundle import BundleError, parse_bundle
+from readiness.imports.writing import bundle_import
 from tests.factories import bundle_dict
-from tests.readiness.test_import import snapshot
+from tests.readiness.imports.test_writing import snapshot
 
 json_values = st.recursive(
     st.none()

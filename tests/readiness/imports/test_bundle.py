@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from readiness.bundle import MAX_ERRORS, BundleError, parse_bundle
+from readiness.imports.bundle import MAX_ERRORS, BundleError, parse_bundle
 from tests.factories import bundle_dict
 
 

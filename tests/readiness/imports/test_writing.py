@@ -13,8 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from readiness import models
-from readiness.bundle import parse_bundle
-from readiness.importing import bundle_import
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.writing import bundle_import
 from tests.factories import bundle_dict
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +131,7 @@ def _run_stdin(data: dict[str, Any], out: io.StringIO, err: io.StringIO) -> None
 
 def test_database_error_mid_import_rolls_back(bundle: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """Atomicity does not rely on validation alone: a failure after rows were written rolls everything back."""
-    from readiness import importing
+    from readiness.imports import writing
 
     do_import(bundle)
     before = snapshot()
@@ -141,7 +141,7 @@ def test_database_error_mid_import_rolls_back(bundle: dict[str, Any], monkeypatc
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_import_price_history", boom)
+    monkeypatch.setattr(writing, "_import_price_history", boom)
     with pytest.raises(RuntimeError):
         do_import(bundle)
     assert snapshot() == before

@@ -19,8 +19,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from readiness import bundle as b
 from readiness.bulkwrite import insert_rows
+from readiness.imports import bundle as b
 from readiness.models import (
     CourierPlan,
     Gift,

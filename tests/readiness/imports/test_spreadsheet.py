@@ -1,4 +1,4 @@
-"""readiness.catalogue: spreadsheets as shops export them → a readiness bundle. Pure: no database."""
+"""readiness.imports.spreadsheet: spreadsheets as shops export them → a readiness bundle. Pure: no database."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from typing import Any
 import openpyxl
 import pytest
 
-from readiness import catalogue
-from readiness.bundle import parse_bundle
-from readiness.catalogue import IGNORE, SPEC, CatalogueError, Table
+from readiness.imports import spreadsheet
+from readiness.imports.bundle import parse_bundle
+from readiness.imports.spreadsheet import IGNORE, SPEC, CatalogueError, Table
 from tests.factories import bundle_dict
 
 
@@ -29,12 +29,12 @@ def xlsx(rows: list[list[Any]]) -> bytes:
 
 def base() -> dict[str, Any]:
     """The shop's current data as the web layer passes it in (``bundle_to_json`` of a Bundle)."""
-    return catalogue.bundle_to_json(parse_bundle(json.dumps(bundle_dict(listings=2), ensure_ascii=False)).bundle)
+    return spreadsheet.bundle_to_json(parse_bundle(json.dumps(bundle_dict(listings=2), ensure_ascii=False)).bundle)
 
 
 def apply(rows: list[list[Any]], mapping: list[str] | None = None, data: dict[str, Any] | None = None) -> Any:
     table = Table(headers=tuple(rows[0]), rows=tuple((i + 2, tuple(r)) for i, r in enumerate(rows[1:])))
-    return catalogue.apply_table(data or base(), table, mapping or catalogue.guess_mapping(table.headers))
+    return spreadsheet.apply_table(data or base(), table, mapping or spreadsheet.guess_mapping(table.headers))
 
 
 # ---- reading files ---------------------------------------------------------------------------------------
@@ -44,7 +44,7 @@ def test_read_xlsx_skips_blank_rows_and_keeps_row_numbers() -> None:
     data = xlsx(
         [[None], ["商品ID", "商品标题", "库存"], ["L100", "新标题", 5], [None, None, None], ["L101", "另一个", 7]]
     )
-    table = catalogue.read_table(data, "导出.xlsx")
+    table = spreadsheet.read_table(data, "导出.xlsx")
     assert table.headers == ("商品ID", "商品标题", "库存")
     assert [number for number, _ in table.rows] == [3, 5]
     assert table.rows[0][1] == ("L100", "新标题", 5)
@@ -60,18 +60,18 @@ def test_read_xlsx_skips_blank_rows_and_keeps_row_numbers() -> None:
     ],
 )
 def test_read_csv_encodings_and_separators(raw: bytes, name: str) -> None:
-    table = catalogue.read_table(raw, name)
+    table = spreadsheet.read_table(raw, name)
     assert table.headers == ("商品ID", "商品标题", "库存")
     assert table.rows == ((2, ("L100", "新标题", "5")),)
 
 
 def test_unreadable_files_are_named() -> None:
     with pytest.raises(CatalogueError, match="只支持"):
-        catalogue.read_table(b"x", "a.pdf")
+        spreadsheet.read_table(b"x", "a.pdf")
     with pytest.raises(CatalogueError, match="无法读取 Excel"):
-        catalogue.read_table(b"not a zip", "a.xlsx")
+        spreadsheet.read_table(b"not a zip", "a.xlsx")
     with pytest.raises(CatalogueError, match="表格是空的"):
-        catalogue.read_table(b"\n\n", "a.csv")
+        spreadsheet.read_table(b"\n\n", "a.csv")
 
 
 # ---- the mapping -------------------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ def test_unreadable_files_are_named() -> None:
 
 def test_guess_mapping_from_back_office_headers() -> None:
     headers = ["宝贝ID", "宝贝标题", "一口价", "可售库存", "商家编码", "净含量", "规格参数:产地", "备注"]
-    assert catalogue.guess_mapping(headers) == [
+    assert spreadsheet.guess_mapping(headers) == [
         "listing_id",
         "title",
         "price",
@@ -93,18 +93,18 @@ def test_guess_mapping_from_back_office_headers() -> None:
 
 def test_remembered_mapping_wins_and_duplicates_are_left_to_the_user() -> None:
     headers = ["商品ID", "数量", "库存"]
-    assert catalogue.guess_mapping(headers) == ["listing_id", "stock", IGNORE]
-    assert catalogue.guess_mapping(headers, {"数量": IGNORE, "库存": "stock"}) == ["listing_id", IGNORE, "stock"]
+    assert spreadsheet.guess_mapping(headers) == ["listing_id", "stock", IGNORE]
+    assert spreadsheet.guess_mapping(headers, {"数量": IGNORE, "库存": "stock"}) == ["listing_id", IGNORE, "stock"]
 
 
 def test_mapping_issues() -> None:
-    assert [i.message for i in catalogue.mapping_issues(["标题"], ["title"])] == ["必须有一列对应「商品ID」"]
-    issues = catalogue.mapping_issues(["ID", "A", "B"], ["listing_id", "price", "price"])
+    assert [i.message for i in spreadsheet.mapping_issues(["标题"], ["title"])] == ["必须有一列对应「商品ID」"]
+    issues = spreadsheet.mapping_issues(["ID", "A", "B"], ["listing_id", "price", "price"])
     assert [i.message for i in issues] == ["「价格」对应了多列：A、B"]
 
 
 def test_mapping_is_stored_by_header() -> None:
-    assert catalogue.mapping_to_store(["商品ID", "", "备注"], ["listing_id", IGNORE, IGNORE]) == {
+    assert spreadsheet.mapping_to_store(["商品ID", "", "备注"], ["listing_id", IGNORE, IGNORE]) == {
         "商品ID": "listing_id",
         "备注": IGNORE,
     }
@@ -224,7 +224,12 @@ def test_bad_mapping_is_refused() -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["readiness/catalogue.py", "readiness/web/highlight.py", "readiness/web/suggestions.py", "readiness/web/charts.py"],
+    [
+        "readiness/imports/spreadsheet.py",
+        "readiness/web/highlight.py",
+        "readiness/web/suggestions.py",
+        "readiness/web/charts.py",
+    ],
 )
 def test_pure_modules_import_no_django(module: str) -> None:
     """The conversion and the page geometry are plain Python: tested without a database or settings."""

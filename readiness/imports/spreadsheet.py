@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from readiness.bundle import Bundle
+from readiness.imports.bundle import Bundle
 
 MAX_ROWS = 200_000
 MAX_ISSUES = 200
@@ -477,7 +477,7 @@ def _parse(spec: FieldSpec, value: Any) -> Any:
 
 
 def bundle_to_json(data: Bundle) -> dict[str, Any]:
-    """A :class:`readiness.bundle.Bundle` as the JSON object of interfaces.md §2 (money as decimal strings)."""
+    """A :class:`readiness.imports.bundle.Bundle` as the JSON object of interfaces.md §2 (money as decimal strings)."""
     result: dict[str, Any] = _BUNDLE_ADAPTER.dump_python(data, mode="json")
     return result
 

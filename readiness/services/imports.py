@@ -1,0 +1,78 @@
+"""Writes of import jobs: a bundle pushed over the API or uploaded in the browser is validated, queued,
+imported (:mod:`readiness.imports.writing`) and scanned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from readiness.imports.bundle import BundleError, BundleIssue, parse_bundle
+from readiness.imports.writing import bundle_import
+from readiness.models import ImportJob, JobStatus, RunStatus, ScanRun, Shop
+from readiness.services.scans import scan_run_start
+
+
+def import_job_create(*, raw: bytes, user: Any, shop: Shop | None = None, source: str = "bundle") -> ImportJob:
+    """Validate a bundle now (raising ``BundleError`` with every JSON path in error) and queue its import and
+    scan. When ``shop`` is given the bundle must be for that shop."""
+    from readiness import tasks  # lazy: tasks call services, services enqueue tasks
+
+    parsed = parse_bundle(raw)
+    if shop is not None and parsed.bundle.shop.code != shop.code:
+        raise BundleError(
+            [BundleIssue("shop.code", f"this bundle is for shop {parsed.bundle.shop.code!r}, not {shop.code!r}")]
+        )
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            shop=shop,
+            created_by=user,
+            source=source,
+            payload=raw,
+            warnings=[str(w) for w in parsed.warnings],
+        )
+        transaction.on_commit(lambda: tasks.run_import_job.delay(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Import a queued job's bundle and start its scan (a chord on the workers; finished in-process when eager)."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.status not in (JobStatus.QUEUED, JobStatus.IMPORTING):
+        return job  # a redelivered task for a job that already ran
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.IMPORTING)
+    try:
+        summary = bundle_import(parsed=parse_bundle(bytes(job.payload)))
+    except BundleError as exc:  # validated on arrival, but the same check again costs nothing
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED,
+            errors=[{"path": i.path, "message": i.message} for i in exc.errors],
+            finished_at=timezone.now(),
+            payload=b"",
+        )
+        return ImportJob.objects.get(pk=job.pk)
+    with transaction.atomic():
+        run = scan_run_start(promotion=summary.promotion)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.SCANNING,
+            shop=summary.shop,
+            promotion=summary.promotion,
+            run=run,
+            summary=summary.line(),
+            payload=b"",
+        )
+    return import_job_refresh(job=ImportJob.objects.get(pk=job.pk))
+
+
+def import_job_refresh(*, job: ImportJob) -> ImportJob:
+    """Bring a scanning job's status up to date with its scan run."""
+    if job.status == JobStatus.SCANNING and job.run_id is not None:
+        run_status = ScanRun.objects.values_list("status", "error").get(pk=job.run_id)
+        if run_status[0] in (RunStatus.COMPLETE, RunStatus.FAILED):
+            job.status = JobStatus.COMPLETE if run_status[0] == RunStatus.COMPLETE else JobStatus.FAILED
+            job.finished_at = timezone.now()
+            if run_status[1]:
+                job.errors = [{"path": "", "message": run_status[1]}]
+            job.save(update_fields=["status", "finished_at", "errors"])
+    return job

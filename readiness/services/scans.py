@@ -1,0 +1,261 @@
+"""Writes of scan runs: start a run, scan a chunk, finish, fail, re-score; re-scan one listing after an edit.
+
+A scan run is split into chunks of listings. Each chunk is scanned by one Celery task, which runs the
+scanners and every per-listing check over its listings and replaces that chunk's findings in one
+transaction, then marks the chunk done: a chunk that runs twice (a redelivered task after a worker died)
+leaves the same rows. The run is finished once, by the chord's callback, which refuses to mark a run
+complete unless every chunk is done, runs the shop-level checks (couriers, after-sales), scores and stores
+the check results.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from readiness import scanning, selectors
+from readiness.bulkwrite import insert_rows
+from readiness.checks import LISTING_CHECKS, SHOP_CHECKS, CheckContext, CheckResult, Issue, run_checks
+from readiness.models import CheckResult as CheckResultRow
+from readiness.models import Finding, Listing, Promotion, RunStatus, ScanChunk, ScanRun, Shop
+from readiness.rulepacks import load_rule_pack
+from readiness.scoring import Score, score
+
+logger = logging.getLogger(__name__)
+
+
+class RunIncomplete(RuntimeError):
+    """A run cannot be finished: some chunk has not been scanned (yet)."""
+
+
+# ---- starting a run ------------------------------------------------------------------------------------------
+
+
+def scan_run_create(*, promotion: Promotion, chunk_size: int | None = None) -> ScanRun:
+    """Create a pending run and its chunks (the active listings, split by ``SCAN_CHUNK_SIZE``)."""
+    shop = promotion.shop
+    size = chunk_size or settings.SCAN_CHUNK_SIZE
+    rules = load_rule_pack(shop.platform, selectors.shop_overrides(shop=shop))  # a bad override fails here, named
+    with transaction.atomic():
+        pks = list(Listing.objects.active().filter(shop=shop).order_by("pk").values_list("pk", flat=True))
+        chunks = [pks[i : i + size] for i in range(0, len(pks), size)] or [[]]
+        run = ScanRun.objects.create(
+            shop=shop,
+            promotion=promotion,
+            status=RunStatus.PENDING,
+            chunks_total=len(chunks),
+            listings_total=len(pks),
+            rule_pack=rules.name,
+            overrides=dict(rules.overrides),
+        )
+        ScanChunk.objects.bulk_create(
+            ScanChunk(run=run, index=i, listing_count=len(chunk), listing_pks=chunk) for i, chunk in enumerate(chunks)
+        )
+    return run
+
+
+def scan_run_start(*, promotion: Promotion, chunk_size: int | None = None) -> ScanRun:
+    """Create a run and hand its chunks to Celery once the transaction commits (a chord: chunks in parallel,
+    then one finish). With Celery eager (no broker) the run has finished when this returns."""
+    from readiness import tasks  # lazy: tasks call services, services enqueue tasks
+
+    with transaction.atomic():
+        run = scan_run_create(promotion=promotion, chunk_size=chunk_size)
+        transaction.on_commit(lambda: tasks.dispatch_scan_run(run.pk, run.chunks_total))
+    run.refresh_from_db()
+    return run
+
+
+def scan_run_sync(
+    *,
+    promotion: Promotion,
+    chunk_size: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScanRun:
+    """Scan in this process, chunk by chunk, whatever the Celery settings (for commands that need a result).
+    ``progress(done, total)`` is called after each chunk."""
+    run = scan_run_create(promotion=promotion, chunk_size=chunk_size)
+    for index in range(run.chunks_total):
+        scan_run_chunk(run_id=run.pk, index=index)
+        if progress is not None:
+            progress(index + 1, run.chunks_total)
+    return scan_run_finish(run_id=run.pk)
+
+
+# ---- one chunk -------------------------------------------------------------------------------------------------
+
+
+def scan_run_chunk(*, run_id: int, index: int) -> None:
+    """Scan one chunk and replace its findings (idempotent)."""
+    run = ScanRun.objects.select_related("shop", "promotion__shop").get(pk=run_id)
+    listing_pks = ScanChunk.objects.values_list("listing_pks", flat=True).get(run_id=run_id, index=index)
+    if run.status in (RunStatus.COMPLETE, RunStatus.FAILED):
+        logger.info("run %s is %s: chunk %s ignored", run_id, run.status, index)
+        return
+    ScanRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(
+        status=RunStatus.RUNNING, started_at=timezone.now()
+    )
+    ScanChunk.objects.filter(run_id=run_id, index=index).update(attempts=F("attempts") + 1)
+    results = _judge_listings(run, listing_pks)
+    with transaction.atomic():
+        _replace_findings(run, Q(listing_id__in=listing_pks), results, listing_pks)
+        _maybe_crash_for_test(run_id, index)
+        ScanChunk.objects.filter(run_id=run_id, index=index).update(done_at=timezone.now(), checks=_coverage(results))
+
+
+def _judge_listings(run: ScanRun, listing_pks: Sequence[int]) -> list[CheckResult]:
+    data = selectors.readiness_input(promotion=run.promotion, listing_pks=list(listing_pks))
+    findings = scanning.scan(data.listings, selectors.shop_scanner_options(shop=run.shop))
+    ctx = CheckContext.from_bundle(
+        data, rules=selectors.run_rules(run=run), findings_by_listing=findings, now=run.created_at
+    )
+    return run_checks(ctx, LISTING_CHECKS)
+
+
+def _coverage(results: Iterable[CheckResult]) -> dict[str, Any]:
+    """What each check examined in this chunk, kept for scoring at the end."""
+    return {
+        r.check: {"examined": r.examined, "listing_ids": list(r.listing_ids), "notes": list(r.notes)} for r in results
+    }
+
+
+def _maybe_crash_for_test(run_id: int, index: int) -> None:
+    """Fault injection for the worker-loss test: if the file named by READINESS_CRASH_ONCE exists, remove it and
+    kill this process in the middle of the chunk's transaction, as a worker killed by the OOM killer would be."""
+    path = os.environ.get("READINESS_CRASH_ONCE")
+    if path:
+        try:
+            os.remove(path)  # the claim: of the worker processes that see the file, only one removes it
+        except FileNotFoundError:
+            return
+        logger.warning("crashing on purpose in run %s chunk %s (READINESS_CRASH_ONCE)", run_id, index)
+        os._exit(137)
+
+
+def _replace_findings(run: ScanRun, scope: Q, results: Iterable[CheckResult], listing_pks: Sequence[int]) -> None:
+    pk_by_id = dict(Listing.objects.filter(pk__in=listing_pks).values_list("listing_id", "pk")) if listing_pks else {}
+    Finding.objects.filter(scope, run=run).delete()
+    insert_rows(
+        Finding,
+        selectors.FINDING_FIELDS,
+        [_finding_row(run.pk, issue, pk_by_id) for result in results for issue in result.issues],
+    )
+
+
+def _finding_row(run_pk: int, issue: Issue, pk_by_id: dict[str, int]) -> tuple[Any, ...]:
+    return (
+        run_pk,
+        issue.check,
+        pk_by_id.get(issue.listing_id) if issue.listing_id else None,
+        issue.sku or "",
+        issue.rule,
+        issue.category,
+        issue.severity,
+        issue.message,
+        issue.remediation,
+        dict(issue.evidence),
+        issue.owner,
+        issue.deadline,
+        issue.exposure_min,
+        issue.exposure_max,
+        issue.field or "",
+        issue.start,
+        issue.end,
+        (issue.text or "")[:500],
+        issue.citation[:200],
+        (issue.suggestion or "")[:200],
+        dict(issue.related) if issue.related is not None else None,
+        issue.fingerprint,
+    )
+
+
+# ---- finishing ---------------------------------------------------------------------------------------------------
+
+
+def scan_run_finish(*, run_id: int) -> ScanRun:
+    """Run the shop-level checks, score, store check results and mark the run complete.
+
+    Raises :class:`RunIncomplete` (and leaves the run as it is) if any chunk is not done.
+    """
+    run = ScanRun.objects.select_related("shop", "promotion__shop").get(pk=run_id)
+    if run.status == RunStatus.COMPLETE:
+        return run
+    pending = ScanChunk.objects.filter(run=run, done_at__isnull=True).count()
+    if pending:
+        raise RunIncomplete(f"run {run_id}: {pending} of {run.chunks_total} chunk(s) not scanned")
+    rules = selectors.run_rules(run=run)
+    data = selectors.readiness_input(promotion=run.promotion, detail=False)
+    ctx = CheckContext.from_bundle(data, rules=rules, now=run.created_at)
+    shop_results = run_checks(ctx, SHOP_CHECKS)
+    with transaction.atomic():
+        _replace_findings(run, Q(check_name__in=SHOP_CHECKS), shop_results, [])
+        results = selectors.run_results(run=run)
+        result_score = score(results, selectors.active_waivers(shop=run.shop).keys(), rules)
+        _store_score(run, result_score)
+        run.status = RunStatus.COMPLETE
+        run.finished_at = timezone.now()
+        run.save(update_fields=["status", "finished_at", "score", "grade"])
+    return run
+
+
+def _store_score(run: ScanRun, result_score: Score) -> None:
+    CheckResultRow.objects.filter(run=run).delete()
+    CheckResultRow.objects.bulk_create(
+        CheckResultRow(run=run, check_name=item.check, status=item.status, score=item.score, weight=item.weight)
+        for item in result_score.checks
+    )
+    run.score = result_score.score
+    run.grade = result_score.grade
+
+
+def scan_run_fail(*, run_id: int, error: str) -> None:
+    ScanRun.objects.filter(pk=run_id).exclude(status=RunStatus.COMPLETE).update(
+        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+
+
+# ---- scoring again ---------------------------------------------------------------------------------------------
+
+
+def run_rescore(*, run: ScanRun) -> ScanRun:
+    """Score a finished run again from its findings and the waivers in force now (after a waiver or a re-scan)."""
+    result_score = score(
+        selectors.run_results(run=run), selectors.active_waivers(shop=run.shop).keys(), selectors.run_rules(run=run)
+    )
+    with transaction.atomic():
+        _store_score(run, result_score)
+        run.save(update_fields=["score", "grade"])
+    return run
+
+
+def shop_runs_rescore(*, shop: Shop) -> None:
+    """Re-score the latest complete run of each of a shop's promotions (after a waiver is given or lifted)."""
+    for promotion in Promotion.objects.filter(shop=shop):
+        run = selectors.latest_run(promotion=promotion)
+        if run is not None:
+            run_rescore(run=run)
+
+
+# ---- re-scanning one listing -------------------------------------------------------------------------------------
+
+
+def listing_rescan(*, listing: Listing) -> list[ScanRun]:
+    """Re-scan one listing in the latest finished run of each of its shop's promotions and re-score them."""
+    runs = []
+    for promotion in Promotion.objects.filter(shop_id=listing.shop_id):
+        run = selectors.latest_run(promotion=promotion)
+        if run is None:
+            continue
+        results = _judge_listings(run, [listing.pk])
+        with transaction.atomic():
+            _replace_findings(run, Q(listing_id=listing.pk, check_name__in=LISTING_CHECKS), results, [listing.pk])
+            run_rescore(run=run)
+        runs.append(run)
+    return runs
