@@ -37,9 +37,10 @@ run: demo
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# Debian's Chromium for the browser tests (Playwright drives it; no browser download ever).
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download ever), and the CJK font
+# the OCR tests draw their listing pictures with (and the pages' screenshots show Chinese in).
 browser:
-	test -x /usr/bin/chromium || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
+	test -x /usr/bin/chromium -a -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-wqy-microhei; }
 
 test: compile browser
 	$(BIN)/python -m pytest

@@ -1,7 +1,7 @@
 """The scanner CLI (interfaces.md §1).
 
     python -m scanners scan [PATH|-] [--format jsonl|table] [--platform tmall|taobao|pdd|jd|douyin]
-                            [--shop-lexicon FILE] [--jobs N]
+                            [--shop-lexicon FILE] [--jobs N] [--no-images]
 
 Reads JSON Lines (one listing per line, only ``id`` required), writes one finding per line sorted by
 field and start within each listing (listings in input order). Exit code 0 when nothing at ``error``
@@ -9,6 +9,10 @@ severity was found, 1 when something was, 2 on bad input or usage.
 
 ``--jobs N`` scans chunks of lines in N worker processes (0: one per CPU); the output is the same, byte for
 byte, as with one process.
+
+A listing's ``images`` with a ``path`` (relative to the input file's folder) are read with OCR and their
+text scanned like the text fields (findings on ``images[<i>]`` with ``box`` and ``image_text``);
+``--no-images`` skips them. ``url`` images are left to the workers.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from typing import IO, Any, NoReturn
 import orjson
 
 from scanners.findings import Finding, Severity
+from scanners.image_files import ImageFiles, check_images
 from scanners.listing import scan_listing
 from scanners.options import ScanOptions
 from scanners.terms import PLATFORMS, default_lexicon
@@ -35,7 +40,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 # Fields of a listing the scanners know; anything else is ignored with one warning per name.
 _KNOWN_FIELDS = frozenset(
-    {"id", "category", "title", "subtitle", "description", "specs", "presale", "gifts", "rebates", "skus"}
+    {"id", "category", "title", "subtitle", "description", "specs", "presale", "gifts", "rebates", "skus", "images"}
 )
 _STRING_FIELDS = ("category", "title", "subtitle", "description")
 
@@ -85,6 +90,10 @@ def _check_listing(obj: Any) -> Mapping[str, Any]:
         label = presale.get("label")
         if label is not None and not isinstance(label, str):
             raise InputError(f"presale.label: expected a string, got {type(label).__name__}")
+    try:
+        check_images(obj.get("images"))
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
     return obj
 
 
@@ -133,7 +142,7 @@ def _table_rows(findings: Sequence[Finding], values: Mapping[str, str], color: b
         else:
             sev = f"{sev:<7}"
         rows.append(f"{f.listing_id}  {f.field}  [{f.start}:{f.end}]  {sev}  {f.rule}  {f.category}  {f.citation}")
-        value = values.get(f.field)
+        value = values.get(f.field) if f.image_text is None else f.image_text
         if value is not None:
             rows.append(f"    {_context(value, f.start, f.end, color)}")
         rows.append(f"    {f.message}")
@@ -171,6 +180,19 @@ def _finish(out: IO[str], fmt: str, errors: int, warnings: int, infos: int, n_li
     return EXIT_FINDINGS if errors else EXIT_OK
 
 
+# The listing pictures of this run (None: --no-images); set by main() before any worker is forked.
+_images: ImageFiles | None = None
+
+
+def _scan(listing: Mapping[str, Any], options: ScanOptions | None) -> list[Finding]:
+    """The findings of one listing: its text fields, then its pictures (when images are read)."""
+    findings = scan_listing(listing, options)
+    if _images is not None and listing.get("images"):
+        findings.extend(_images.findings(listing, options))
+        findings.sort(key=Finding.sort_key)
+    return findings
+
+
 def run_scan(stream: IO[str], out: IO[str], err: IO[str], *, fmt: str, options: ScanOptions | None, color: bool) -> int:
     """Scan every listing of ``stream``; return the exit code."""
     counts = dict.fromkeys(Severity, 0)
@@ -178,7 +200,7 @@ def run_scan(stream: IO[str], out: IO[str], err: IO[str], *, fmt: str, options: 
     try:
         for _, listing in _listings(stream, err):
             n_listings += 1
-            findings = scan_listing(listing, options)
+            findings = _scan(listing, options)
             for f in findings:
                 counts[f.severity] += 1
             if findings:
@@ -246,7 +268,7 @@ def _scan_chunk(task: tuple[int, list[str]] | None) -> _Chunk | None:
             result.segments.append((warnings, "".join(parts)))
             warnings, parts = new, []
         result.listings += 1
-        findings = scan_listing(listing, options)
+        findings = _scan(listing, options)
         if not findings:
             continue
         for f in findings:
@@ -363,6 +385,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="scan in N worker processes, 0 for one per CPU (default 1); the output is the same",
     )
+    scan.add_argument(
+        "--no-images",
+        action="store_true",
+        help="do not read the listings' images (by default images[].path files next to the input are read)",
+    )
     return parser
 
 
@@ -380,6 +407,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"error: --shop-lexicon: {exc}\n")
         return EXIT_USAGE
     color = args.format == "table" and sys.stdout.isatty()
+    global _images
+    if not args.no_images:
+        base = Path.cwd() if args.path == "-" else Path(args.path).parent
+        _images = ImageFiles(base, warn=sys.stderr)
     jobs = args.jobs or default_jobs()
     # What every scan needs, built before the first line: the lexicon and its automata, and for worker
     # processes also the unit tables (they are forked with it). Then the collector is told that these

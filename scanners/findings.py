@@ -30,6 +30,8 @@ class Category(enum.StrEnum):
     SPEC_MISMATCH = "spec_mismatch"
     PRESALE_LABEL = "presale_label"
     GIFT_DISCLOSURE = "gift_disclosure"
+    #: A listing image whose text could not be read (too large, not an image, not fetched): not checked.
+    IMAGE_UNREADABLE = "image_unreadable"
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,10 @@ class Finding:
     suggestion: str | None = None
     listing_id: str | None = None
     related: Related | None = None
+    #: For a finding on an image (``field`` ``images[<i>]``): the box around the words in the image's pixels
+    #: (x0, y0, x1, y1), and the text recognised in the image, which ``start``/``end`` index.
+    box: tuple[int, int, int, int] | None = None
+    image_text: str | None = None
 
     def sort_key(self) -> tuple[str, str, int, int, str]:
         return (self.listing_id or "", self.field, self.start, self.end, self.rule)
@@ -86,4 +92,7 @@ class Finding:
         }
         if self.related is not None:
             data["related"] = self.related.to_dict()
+        if self.image_text is not None:
+            data["box"] = list(self.box) if self.box is not None else None
+            data["image_text"] = self.image_text
         return data
