@@ -90,7 +90,7 @@ def test_factors_come_from_pint(symbol: str, factor: float) -> None:
 def test_factors_with_and_without_pint_cache_folder(
     cache_home: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from scanners import quantities
+    from scanners.units import pint_factors
 
     # pint keeps its parsed definitions in the user's cache folder; when there is none, it parses them again.
     home = tmp_path / "cache" if cache_home == "writable" else tmp_path / "file" / "cache"
@@ -100,7 +100,7 @@ def test_factors_with_and_without_pint_cache_folder(
     units = [{"dimension": "mass", "pint": "jin"}, {"dimension": "volume", "pint": "fluid_ounce"}]
     dims = {"mass": {"pint": "gram"}, "volume": {"pint": "milliliter"}}
     for _ in range(2):  # the second registry reads the cache when there is one
-        factors = quantities._pint_factors(units, dims, ["jin = 500 * gram"])
+        factors = pint_factors(units, dims, ["jin = 500 * gram"])
         assert factors == [pytest.approx(500.0), pytest.approx(29.5735295625)]
     assert (home / "pint").is_dir() == (cache_home == "writable")
 
