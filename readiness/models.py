@@ -1,15 +1,22 @@
 """The data model: a shop's catalogue and promotion plan (the readiness bundle, interfaces.md §2), the scans
 run over it, and the people allowed to act on it.
 
-Fields, choices, constraints and ``__str__`` only: business rules live in services and checks.
+Fields, choices, constraints and ``__str__``, plus the querysets that name a domain rule once ("a waiver in
+force", "the latest complete run", "worst severity first"): every read uses them. Business rules that change
+state live in services, judgements in checks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from readiness.checks.results import SEVERITY_RANK
 
 
 class Platform(models.TextChoices):
@@ -273,6 +280,16 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+class ScanRunQuerySet(models.QuerySet["ScanRun"]):
+    def complete(self) -> ScanRunQuerySet:
+        """Runs that finished: every chunk scanned, scored, check results stored."""
+        return self.filter(status=RunStatus.COMPLETE)
+
+    def latest_first(self) -> ScanRunQuerySet:
+        """Newest finish first (ties by id): ``complete().latest_first().first()`` is the run a report shows."""
+        return self.order_by("-finished_at", "-pk")
+
+
 class ScanRun(models.Model):
     """One scan of a shop against a promotion. Earlier runs are kept for history and trends."""
 
@@ -289,6 +306,8 @@ class ScanRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScanRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -351,6 +370,19 @@ class CheckResult(models.Model):
         return f"{self.check_name}: {self.status} {self.score}"
 
 
+def severity_rank(field: str = "severity") -> Case:
+    """The order of severities (``checks.results.SEVERITY_RANK``: error 0, warning 1, info 2) as SQL."""
+    return Case(
+        *(
+            When(**{field: name}, then=Value(rank))
+            for name, rank in SEVERITY_RANK.items()
+            if rank < max(SEVERITY_RANK.values())
+        ),
+        default=Value(max(SEVERITY_RANK.values())),
+        output_field=IntegerField(),
+    )
+
+
 class Finding(models.Model):
     """One issue a scan found: a check's issue, or a scanner's finding in a listing's text (with offsets)."""
 
@@ -392,6 +424,26 @@ class Finding(models.Model):
         return f"[{self.severity}] {self.rule}: {self.message[:50]}"
 
 
+def waiver_in_force_q(now: dt.datetime | None = None, prefix: str = "") -> Q:
+    """A waiver in force: not lifted and not expired at ``now`` (default: now). The one definition of the rule;
+    ``prefix`` applies it through a relation (``"waivers__"``). The raw SQL of ``api/reports.py`` repeats it
+    for speed, pinned to this by ``tests/readiness/test_rules.py``."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}lifted_at__isnull": True}) & (
+        Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now})
+    )
+
+
+class WaiverQuerySet(models.QuerySet["Waiver"]):
+    def in_force(self, now: dt.datetime | None = None) -> WaiverQuerySet:
+        """Waivers in force at ``now`` (not lifted, not expired)."""
+        return self.filter(waiver_in_force_q(now))
+
+    def with_in_force(self, name: str = "in_force", now: dt.datetime | None = None) -> WaiverQuerySet:
+        """Every waiver, annotated with whether it is in force at ``now`` (lifted and expired ones stay listed)."""
+        return self.annotate(**{name: ExpressionWrapper(waiver_in_force_q(now), output_field=BooleanField())})
+
+
 class Waiver(models.Model):
     """A decision to accept one finding, with who, why and until when. Lifting keeps the record."""
 
@@ -411,6 +463,8 @@ class Waiver(models.Model):
         related_name="waivers_lifted",
     )
     lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = WaiverQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

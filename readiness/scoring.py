@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from readiness.checks.results import CheckResult, Issue
 from readiness.rulepacks import RulePack
@@ -31,12 +32,34 @@ WAIVED = "waived"
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """Counts of issues by state (open errors/warnings/infos, waived ones)."""
+    """Counts of issues by state (open errors/warnings/infos, waived ones) and, where the caller sums it (the
+    dashboard), the money at risk of the open ones. Tallies add up: ``a + b``."""
 
     errors: int = 0
     warnings: int = 0
     infos: int = 0
     waived: int = 0
+    exposure_min: Decimal = Decimal(0)
+    exposure_max: Decimal = Decimal(0)
+
+    def __add__(self, other: Tally) -> Tally:
+        return Tally(
+            errors=self.errors + other.errors,
+            warnings=self.warnings + other.warnings,
+            infos=self.infos + other.infos,
+            waived=self.waived + other.waived,
+            exposure_min=self.exposure_min + other.exposure_min,
+            exposure_max=self.exposure_max + other.exposure_max,
+        )
+
+    @property
+    def open(self) -> int:
+        """Open errors and warnings (what still needs work)."""
+        return self.errors + self.warnings
+
+    @property
+    def has_exposure(self) -> bool:
+        return bool(self.exposure_min or self.exposure_max)
 
     @property
     def status(self) -> str:
@@ -143,7 +166,7 @@ def score(results: Sequence[CheckResult], waived: Collection[str], rules: RulePa
             CheckScore(
                 check=result.check,
                 status=counts.status,
-                score=_round(raw),
+                score=round_score(raw),
                 raw=raw,
                 weight=weight,
                 tally=counts,
@@ -156,7 +179,7 @@ def score(results: Sequence[CheckResult], waived: Collection[str], rules: RulePa
     if overall_counts.errors:
         # Scaled, not clipped: a clip at 89 would make the second and third small errors cost nothing.
         raw_overall = raw_overall * rules.number("scoring.max_score_with_errors") / 100
-    rounded = _round(raw_overall)
+    rounded = round_score(raw_overall)
     return Score(
         score=rounded,
         raw=raw_overall,
@@ -181,10 +204,13 @@ def _listing_scores(
     for listing_id in sorted(by_listing):
         counts = tally(by_listing[listing_id], waived)
         raw = item_score(counts, rules)
-        out.append(ListingScore(listing_id=listing_id, status=counts.status, score=_round(raw), raw=raw, tally=counts))
+        out.append(
+            ListingScore(listing_id=listing_id, status=counts.status, score=round_score(raw), raw=raw, tally=counts)
+        )
     return tuple(out)
 
 
-def _round(value: float) -> int:
+def round_score(value: float) -> int:
+    """A 0–100 score as shown and stored: rounded half up, clamped to 0–100."""
     # Half up (Python's round() is banker's rounding: round(88.5) == 88); clamped to 0–100.
     return max(0, min(100, int(value + 0.5)))

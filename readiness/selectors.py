@@ -9,10 +9,9 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from readiness import scanning
-from readiness.checks import CHECKS, CheckResult, Issue
+from readiness.checks import CHECKS, SEVERITY_RANK, CheckResult, Issue
 from readiness.imports import bundle
 from readiness.models import (
     Gift,
@@ -23,7 +22,6 @@ from readiness.models import (
     PriceHistory,
     Promotion,
     Rebate,
-    RunStatus,
     ScanChunk,
     ScanRun,
     ServicePlan,
@@ -223,9 +221,10 @@ def readiness_input(
 def latest_run(*, promotion: Promotion) -> ScanRun | None:
     """The newest complete scan run of a promotion, or None."""
     return (
-        ScanRun.objects.filter(promotion=promotion, status=RunStatus.COMPLETE)
+        ScanRun.objects.filter(promotion=promotion)
+        .complete()
+        .latest_first()
         .select_related("shop", "promotion")
-        .order_by("-finished_at", "-pk")
         .first()
     )
 
@@ -310,7 +309,7 @@ def _issue_from_row(row: dict[str, Any]) -> Issue:
 def run_counts(*, run: ScanRun) -> dict[str, int]:
     """Open (not waived) findings of a run by severity."""
     waived = active_waivers(shop=run.shop).keys()
-    counts = dict.fromkeys(("error", "warning", "info"), 0)
+    counts = dict.fromkeys(SEVERITY_RANK, 0)
     for severity, fingerprint in run.findings.values_list("severity", "fingerprint"):
         if fingerprint not in waived:
             counts[severity] += 1
@@ -322,12 +321,7 @@ def run_counts(*, run: ScanRun) -> dict[str, int]:
 
 def active_waivers(*, shop: Shop, now: dt.datetime | None = None) -> dict[str, Waiver]:
     """Waivers in force for a shop: fingerprint → waiver (not lifted, not expired)."""
-    now = now or timezone.now()
-    waivers = (
-        Waiver.objects.filter(shop=shop, lifted_at__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .select_related("created_by")
-    )
+    waivers = Waiver.objects.filter(shop=shop).in_force(now).select_related("created_by")
     return {w.fingerprint: w for w in waivers}
 
 

@@ -158,13 +158,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "SeverityEnum": ["error", "warning", "info"],
+        "SeverityEnum": "readiness.api.serializers.SEVERITIES",
         "CheckEnum": "readiness.api.serializers.CHECKS",
-        "CheckStatusEnum": ["pass", "warn", "fail", "waived"],
+        "CheckStatusEnum": "readiness.api.serializers.CHECK_STATUSES",
         "FindingStatusEnum": ["open", "waived"],
-        "JobStatusEnum": ["queued", "importing", "scanning", "complete", "failed"],
-        "RunStatusEnum": ["pending", "running", "complete", "failed"],
-        "PlatformEnum": "readiness.imports.bundle.PLATFORMS",
+        "JobStatusEnum": "readiness.api.serializers.JOB_STATUSES",
+        "RunStatusEnum": "readiness.api.serializers.RUN_STATUSES",
+        "PlatformEnum": "readiness.platforms.PLATFORMS",
     },
 }
 

@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     (
         "pure",  # plain data and pure functions: the import format, checks, rule packs, scoring, the report
         (
+            "readiness.platforms",
             "readiness.imports.bundle",
             "readiness.imports.spreadsheet",
             "readiness.rulepacks",

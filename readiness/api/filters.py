@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 
-from readiness.api.queries import active_waiver_q
 from readiness.api.serializers import CHECKS, FINDING_STATUSES, SEVERITIES
-from readiness.models import Finding, Waiver
+from readiness.models import Finding, Waiver, waiver_in_force_q
 
 
 def _choices(values: list[str]) -> list[tuple[str, str]]:
@@ -57,4 +56,4 @@ class WaiverFilter(filters.FilterSet):
         fields: list[str] = []
 
     def filter_active(self, queryset: QuerySet[Waiver], name: str, value: bool) -> QuerySet[Waiver]:
-        return queryset.filter(active_waiver_q()) if value else queryset.exclude(active_waiver_q())
+        return queryset.filter(waiver_in_force_q()) if value else queryset.exclude(waiver_in_force_q())

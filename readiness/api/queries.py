@@ -3,31 +3,25 @@ constant number of queries whatever the size of the shop (the views paginate the
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.utils import timezone
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Value
 
 from readiness import selectors
 from readiness.api.permissions import role_subquery
+from readiness.checks import SEVERITY_RANK
 from readiness.models import (
     Finding,
     ImportJob,
     Listing,
     Promotion,
-    RunStatus,
     ScanRun,
     Shop,
     Waiver,
+    severity_rank,
 )
-
-
-def active_waiver_q(now: dt.datetime | None = None) -> Q:
-    """Waivers in force: not lifted and not expired (the definition of ``selectors.active_waivers``)."""
-    return Q(lifted_at__isnull=True) & (Q(expires_at__isnull=True) | Q(expires_at__gt=now or timezone.now()))
 
 
 def shops_with_role(*, user: Any) -> QuerySet[Shop]:
@@ -36,7 +30,7 @@ def shops_with_role(*, user: Any) -> QuerySet[Shop]:
 
 
 def _latest_complete_runs() -> QuerySet[ScanRun]:
-    return ScanRun.objects.filter(promotion=OuterRef("pk"), status=RunStatus.COMPLETE).order_by("-finished_at", "-pk")
+    return ScanRun.objects.filter(promotion=OuterRef("pk")).complete().latest_first()
 
 
 def promotions_of(*, shop: Shop) -> QuerySet[Promotion]:
@@ -62,7 +56,7 @@ def runs_of(*, promotion: Promotion) -> QuerySet[ScanRun]:
 
 def finding_totals(run_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """Findings per severity for each run (waived or not): one query for a page of runs."""
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(("error", "warning", "info"), 0))
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(SEVERITY_RANK, 0))
     rows = (
         Finding.objects.filter(run_id__in=list(run_ids))
         .order_by()
@@ -82,16 +76,10 @@ def _findings(shop_id: int, promotion_code: str | None = None) -> QuerySet[Findi
     # after sorting and limiting, where a join would be made for every finding of the run first.
     promotion = Value(promotion_code) if promotion_code is not None else F("run__promotion__code")
     listing_code = Subquery(Listing.objects.filter(pk=OuterRef("listing_id")).order_by().values("listing_id")[:1])
-    waived = Exists(Waiver.objects.filter(active_waiver_q(), shop_id=shop_id, fingerprint=OuterRef("fingerprint")))
+    waived = Exists(Waiver.objects.in_force().filter(shop_id=shop_id, fingerprint=OuterRef("fingerprint")))
     return Finding.objects.annotate(listing_code=listing_code, promotion_code=promotion, waived=waived).alias(
-        severity_rank=Case(When(severity="error", then=Value(0)), When(severity="warning", then=Value(1)), default=2),
+        severity_rank=severity_rank()
     )
-
-
-def latest_run_id(*, promotion_id: int) -> int | None:
-    """The id of the newest complete run of a promotion (the run of ``selectors.latest_run``)."""
-    runs = ScanRun.objects.filter(promotion_id=promotion_id, status=RunStatus.COMPLETE).order_by("-finished_at", "-pk")
-    return runs.values_list("pk", flat=True).first()
 
 
 def run_findings(*, run_id: int | None, shop_id: int, promotion_code: str) -> QuerySet[Finding]:
@@ -117,14 +105,12 @@ def waivers_of(*, shop_id: int, findings: Iterable[Finding]) -> dict[str, Waiver
     fingerprints = {f.fingerprint for f in findings if f.waived}  # type: ignore[attr-defined]
     if not fingerprints:
         return {}
-    waivers = Waiver.objects.filter(active_waiver_q(), shop_id=shop_id, fingerprint__in=fingerprints)
+    waivers = Waiver.objects.in_force().filter(shop_id=shop_id, fingerprint__in=fingerprints)
     return {w.fingerprint: w for w in waivers.select_related("created_by")}
 
 
 def _waivers() -> QuerySet[Waiver]:
-    return Waiver.objects.select_related("created_by", "lifted_by", "listing").annotate(
-        active=Exists(Waiver.objects.filter(active_waiver_q(), pk=OuterRef("pk")))
-    )
+    return Waiver.objects.select_related("created_by", "lifted_by", "listing").with_in_force("active")
 
 
 def shop_waivers(*, shop: Shop) -> QuerySet[Waiver]:

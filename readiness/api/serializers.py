@@ -15,12 +15,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from readiness.imports.bundle import FORMAT, PLATFORMS, REBATE_KINDS
+from readiness.imports.bundle import FORMAT
 from readiness.models import Check, CheckStatus, JobStatus, Role, RunStatus, Severity
+from readiness.platforms import PLATFORMS, REBATE_KINDS
 
 CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
+# The values of the models' choices, as the API's enums (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
 SEVERITIES = [s.value for s in Severity]
 CHECKS = [c.value for c in Check]
+CHECK_STATUSES = [s.value for s in CheckStatus]
+JOB_STATUSES = [s.value for s in JobStatus]
+RUN_STATUSES = [s.value for s in RunStatus]
 FINDING_STATUSES = ["open", "waived"]
 
 
@@ -283,7 +288,7 @@ class JobOutputSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     url = serializers.SerializerMethodField()
-    status = serializers.ChoiceField(choices=[s.value for s in JobStatus])
+    status = serializers.ChoiceField(choices=JOB_STATUSES)
     progress = serializers.SerializerMethodField()
     shop = serializers.CharField(source="shop.code", allow_null=True, default=None)
     promotion = serializers.CharField(source="promotion.code", allow_null=True, default=None)
@@ -375,7 +380,7 @@ class SummarySerializer(CountsSerializer):
 
 class ReportCheckSerializer(serializers.Serializer):
     check = serializers.ChoiceField(choices=CHECKS)
-    status = serializers.ChoiceField(choices=[s.value for s in CheckStatus])
+    status = serializers.ChoiceField(choices=CHECK_STATUSES)
     score = serializers.IntegerField()
     weight = serializers.IntegerField()
     examined = serializers.IntegerField()
@@ -387,7 +392,7 @@ class ReportCheckSerializer(serializers.Serializer):
 class ReportListingSerializer(serializers.Serializer):
     listing_id = serializers.CharField()
     score = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=[s.value for s in CheckStatus])
+    status = serializers.ChoiceField(choices=CHECK_STATUSES)
     errors = serializers.IntegerField()
     warnings = serializers.IntegerField()
 
@@ -587,7 +592,7 @@ class RunOutputSerializer(serializers.Serializer):
     """A scan run; ``totals`` (run id → findings per severity) is given in the context."""
 
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=[s.value for s in RunStatus])
+    status = serializers.ChoiceField(choices=RUN_STATUSES)
     score = serializers.IntegerField(allow_null=True)
     grade = serializers.CharField(allow_blank=True)
     listings = serializers.IntegerField(source="listings_total")

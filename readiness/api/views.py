@@ -38,7 +38,7 @@ from readiness.api.parsers import BundleParser, LimitedJSONParser, body_bytes
 from readiness.api.permissions import Capability, job_access, object_access, promotion_access, shop_access
 from readiness.api.scan import scan_listings
 from readiness.models import Finding, Promotion, ScanRun, Shop, Waiver
-from readiness.services.imports import import_job_create, import_job_refresh
+from readiness.services.imports import import_job_create
 from readiness.services.listings import listing_update_text
 from readiness.services.waivers import waiver_create, waiver_lift
 
@@ -156,7 +156,7 @@ class JobDetailApi(ApiView):
         responses={200: s.JobOutputSerializer, **problems(*READ_ERRORS)},
     )
     def get(self, request: Request, id: int) -> Response:
-        job = import_job_refresh(job=job_access(request.user, queries.job_by_id(pk=id)))
+        job = job_access(request.user, queries.job_by_id(pk=id))
         context = {"request": request, "progress": selectors.import_job_progress(job=job)}
         return Response(s.JobOutputSerializer(job, context=context).data)
 

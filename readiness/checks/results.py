@@ -12,15 +12,17 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
     from readiness.imports.bundle import CourierData, ListingData, PromotionData, ServiceData, ShopData
     from readiness.rulepacks import RulePack
     from scanners.findings import Finding
 
+# The severities, worst first: the one order every sort and every SQL ``severity_rank`` uses.
 SeverityName = Literal["error", "warning", "info"]
-SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+SEVERITIES: tuple[str, ...] = get_args(SeverityName)
+SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 
 # Owner roles (readiness.models.OwnerRole values; repeated here so that checks need no Django).
 OPERATIONS = "operations"

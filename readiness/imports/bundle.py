@@ -21,7 +21,7 @@ import types
 import typing
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -36,11 +36,11 @@ from pydantic import (
     with_config,
 )
 
+from readiness.platforms import PlatformName, RebateKindName
+
 FORMAT = "readiness-bundle/1"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_ERRORS = 100
-PLATFORMS = ("tmall", "taobao", "pdd", "jd", "douyin")
-REBATE_KINDS = ("review_cashback", "free_order", "ranking_cashback", "coupon", "full_reduction", "other")
 # Column limits of the database, so that a bundle that validates also fits.
 MAX_INT = 2**31 - 1
 
@@ -167,7 +167,7 @@ STRICT = ConfigDict(allow_inf_nan=False)
 class ShopData:
     code: Annotated[Str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
     name: Name
-    platform: Literal["tmall", "taobao", "pdd", "jd", "douyin"]
+    platform: PlatformName
 
 
 @with_config(STRICT)
@@ -249,7 +249,7 @@ class GiftData:
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class RebateData:
-    kind: Literal["review_cashback", "free_order", "ranking_cashback", "coupon", "full_reduction", "other"]
+    kind: RebateKindName
     text: LongText = ""
     official_activity_id: Annotated[Str, Field(max_length=64)] | None = None
 

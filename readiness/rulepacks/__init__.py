@@ -23,6 +23,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from readiness.platforms import PLATFORMS
+
 __all__ = [
     "PLATFORMS",
     "LegalBasis",
@@ -33,7 +35,6 @@ __all__ = [
     "validate_overrides",
 ]
 
-PLATFORMS = ("tmall", "taobao", "pdd", "jd", "douyin")
 _DIR = Path(__file__).resolve().parent
 _MISSING = object()
 

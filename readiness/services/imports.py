@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from readiness.imports.bundle import BundleError, BundleIssue, parse_bundle
 from readiness.imports.writing import bundle_import
-from readiness.models import ImportJob, JobStatus, RunStatus, ScanRun, Shop
+from readiness.models import ImportJob, JobStatus, Shop
 from readiness.services.scans import scan_run_start
 
 
@@ -62,17 +62,5 @@ def import_job_run(*, job_id: int) -> ImportJob:
             summary=summary.line(),
             payload=b"",
         )
-    return import_job_refresh(job=ImportJob.objects.get(pk=job.pk))
-
-
-def import_job_refresh(*, job: ImportJob) -> ImportJob:
-    """Bring a scanning job's status up to date with its scan run."""
-    if job.status == JobStatus.SCANNING and job.run_id is not None:
-        run_status = ScanRun.objects.values_list("status", "error").get(pk=job.run_id)
-        if run_status[0] in (RunStatus.COMPLETE, RunStatus.FAILED):
-            job.status = JobStatus.COMPLETE if run_status[0] == RunStatus.COMPLETE else JobStatus.FAILED
-            job.finished_at = timezone.now()
-            if run_status[1]:
-                job.errors = [{"path": "", "message": run_status[1]}]
-            job.save(update_fields=["status", "finished_at", "errors"])
-    return job
+    # The scan's finish (or failure) completes the job: ``scan_run_finish`` / ``scan_run_fail``.
+    return ImportJob.objects.get(pk=job.pk)

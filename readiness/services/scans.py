@@ -24,7 +24,7 @@ from readiness import scanning, selectors
 from readiness.bulkwrite import insert_rows
 from readiness.checks import LISTING_CHECKS, SHOP_CHECKS, CheckContext, CheckResult, Issue, run_checks
 from readiness.models import CheckResult as CheckResultRow
-from readiness.models import Finding, Listing, Promotion, RunStatus, ScanChunk, ScanRun, Shop
+from readiness.models import Finding, ImportJob, JobStatus, Listing, Promotion, RunStatus, ScanChunk, ScanRun, Shop
 from readiness.rulepacks import load_rule_pack
 from readiness.scoring import Score, score
 
@@ -202,6 +202,10 @@ def scan_run_finish(*, run_id: int) -> ScanRun:
         run.status = RunStatus.COMPLETE
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "finished_at", "score", "grade"])
+        # An import job waiting for this scan is complete with it (its status is never refreshed on read).
+        ImportJob.objects.filter(run=run, status=JobStatus.SCANNING).update(
+            status=JobStatus.COMPLETE, finished_at=run.finished_at
+        )
     return run
 
 
@@ -216,9 +220,18 @@ def _store_score(run: ScanRun, result_score: Score) -> None:
 
 
 def scan_run_fail(*, run_id: int, error: str) -> None:
-    ScanRun.objects.filter(pk=run_id).exclude(status=RunStatus.COMPLETE).update(
-        status=RunStatus.FAILED, error=error[:2000], finished_at=timezone.now()
-    )
+    """Mark a run failed (not one already complete), and the import job waiting for it."""
+    now, error = timezone.now(), error[:2000]
+    with transaction.atomic():
+        failed = (
+            ScanRun.objects.filter(pk=run_id)
+            .exclude(status=RunStatus.COMPLETE)
+            .update(status=RunStatus.FAILED, error=error, finished_at=now)
+        )
+        if failed:
+            ImportJob.objects.filter(run_id=run_id, status=JobStatus.SCANNING).update(
+                status=JobStatus.FAILED, finished_at=now, errors=[{"path": "", "message": error}] if error else []
+            )
 
 
 # ---- scoring again ---------------------------------------------------------------------------------------------

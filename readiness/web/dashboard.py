@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from readiness.models import Check, OwnerRole, ScanRun, Severity
 from readiness.rulepacks import RulePackError
+from readiness.scoring import Tally
 from readiness.services import scans
 from readiness.services.errors import ServiceError
 from readiness.web import access, charts, exports, formatting, presenters, queries
@@ -53,7 +54,7 @@ def dashboard(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
     return render(request, "readiness/dashboard.html", context)
 
 
-def _exposure(tally: queries.Tally) -> str:
+def _exposure(tally: Tally) -> str:
     return formatting.yuan_range(tally.exposure_min, tally.exposure_max) if tally.has_exposure else ""
 
 

@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+from readiness.checks.results import SEVERITY_RANK
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,14 +53,12 @@ def _mapping_context(table: spreadsheet.Table, mapping: list[str]) -> dict[str, 
 
 
 def _recent_jobs(scope: access.Scope) -> list[ImportJob]:
-    jobs = list(
+    return list(
         ImportJob.objects.filter(shop=scope.shop)
         .select_related("created_by", "promotion")
         .defer("payload")
         .order_by("-created_at")[:10]
     )
-    # A job's status follows its scan run only when asked (import_job_refresh); ask for the unfinished ones.
-    return [imports.import_job_refresh(job=job) if job.status == JobStatus.SCANNING else job for job in jobs]
 
 
 def _page(
@@ -146,7 +144,6 @@ def _job(scope: access.Scope, job: int) -> ImportJob:
 
 
 def _progress(scope: access.Scope, job: ImportJob) -> dict[str, Any]:
-    job = imports.import_job_refresh(job=job)
     progress = selectors.import_job_progress(job=job)
     finished = job.status in (JobStatus.COMPLETE, JobStatus.FAILED)
     done, total = progress["done"], max(progress["total"], 1)

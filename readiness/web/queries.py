@@ -41,6 +41,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from readiness import selectors
 from readiness.checks import CHECKS
 from readiness.checks.results import SEVERITY_RANK
 from readiness.models import (
@@ -54,17 +55,10 @@ from readiness.models import (
     Shop,
     Sku,
     Waiver,
+    severity_rank,
 )
-from readiness.rulepacks import load_rule_pack
-from readiness.scoring import Tally as ScoreTally
-from readiness.scoring import grade_for, item_score
+from readiness.scoring import Tally, grade_for, item_score, round_score
 
-SEVERITY_ORDER = Case(
-    When(severity="error", then=Value(0)),
-    When(severity="warning", then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 ISSUE_FIELDS = (
     "pk",
     "check_name",
@@ -99,19 +93,14 @@ WORST_FIRST = (
 )
 
 
-def active_waivers(shop: Shop, now: dt.datetime | None = None) -> QuerySet[Waiver]:
-    """Waivers in force now (not lifted, not expired) — the same rule as ``selectors.active_waivers``."""
-    now = now or timezone.now()
-    return Waiver.objects.filter(shop=shop, lifted_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
+def waived_fingerprints(shop: Shop, now: dt.datetime) -> QuerySet[Waiver]:
+    """The fingerprints of the shop's waivers in force (a subquery)."""
+    return Waiver.objects.filter(shop=shop).in_force(now).values("fingerprint")
 
 
 def _waived(shop: Shop, now: dt.datetime) -> ExpressionWrapper:
     # ``fingerprint IN (SELECT …)``: PostgreSQL hashes the subquery once instead of probing it per row.
-    return ExpressionWrapper(
-        Q(fingerprint__in=active_waivers(shop, now).values("fingerprint")), output_field=BooleanField()
-    )
+    return ExpressionWrapper(Q(fingerprint__in=waived_fingerprints(shop, now)), output_field=BooleanField())
 
 
 def open_findings(run: ScanRun, now: dt.datetime | None = None) -> QuerySet[Finding]:
@@ -120,30 +109,12 @@ def open_findings(run: ScanRun, now: dt.datetime | None = None) -> QuerySet[Find
     return (
         Finding.objects.filter(run=run)
         .exclude(severity="info")
-        .exclude(fingerprint__in=active_waivers(run.shop, now).values("fingerprint"))
-        .annotate(severity_order=SEVERITY_ORDER)
+        .exclude(fingerprint__in=waived_fingerprints(run.shop, now))
+        .annotate(severity_order=severity_rank())
     )
 
 
 # ---- the dashboard -----------------------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Tally:
-    errors: int = 0
-    warnings: int = 0
-    infos: int = 0
-    waived: int = 0
-    exposure_min: Decimal = Decimal(0)
-    exposure_max: Decimal = Decimal(0)
-
-    @property
-    def open(self) -> int:
-        return self.errors + self.warnings
-
-    @property
-    def has_exposure(self) -> bool:
-        return bool(self.exposure_min or self.exposure_max)
 
 
 @dataclass(slots=True)
@@ -220,7 +191,7 @@ def pending_run(promotion: Promotion) -> ScanRun | None:
 
 def latest_run(promotion: Promotion) -> ScanRun | None:
     """The newest complete run (as ``selectors.latest_run``), without re-fetching shop and promotion."""
-    run = ScanRun.objects.filter(promotion=promotion, status=RunStatus.COMPLETE).order_by("-finished_at", "-pk").first()
+    run = ScanRun.objects.filter(promotion=promotion).complete().latest_first().first()
     if run is not None:
         run.shop = promotion.shop
         run.promotion = promotion
@@ -237,8 +208,9 @@ def dashboard(promotion: Promotion, run: ScanRun | None, *, per_owner: int = 8, 
     """
     now = timezone.now()
     trend = list(
-        ScanRun.objects.filter(promotion=promotion, status=RunStatus.COMPLETE)
-        .order_by("-finished_at", "-pk")
+        ScanRun.objects.filter(promotion=promotion)
+        .complete()
+        .latest_first()
         .values("pk", "finished_at", "score", "grade")[:30]
     )[::-1]
     pending = pending_run(promotion)
@@ -251,7 +223,7 @@ def dashboard(promotion: Promotion, run: ScanRun | None, *, per_owner: int = 8, 
     by_owner: dict[str, Tally] = defaultdict(Tally)
     by_phase: dict[int, Tally] = defaultdict(Tally)
     total = Tally()
-    waivers = active_waivers(run.shop, now).values("fingerprint")
+    waivers = waived_fingerprints(run.shop, now)
     kinds = list(
         Finding.objects.filter(run=run)
         .exclude(fingerprint__in=waivers)
@@ -270,14 +242,16 @@ def dashboard(promotion: Promotion, run: ScanRun | None, *, per_owner: int = 8, 
     for kind in kinds:
         kind["waived"] = False
         kind["bucket"] = bucket_of(kind["deadline"])
-        targets = [by_check[kind["check_name"]], total]
+        counted = _tally_of(kind)
+        by_check[kind["check_name"]] += counted
+        total += counted
         if kind["severity"] != "info":
-            targets += [by_owner[kind["owner"]], by_phase[kind["bucket"]]]
-        for tally in targets:
-            _count(tally, kind)
+            by_owner[kind["owner"]] += counted
+            by_phase[kind["bucket"]] += counted
     for row in waived:
-        for tally in (by_check[row["check_name"]], total):
-            _count(tally, row | {"waived": True, "low": None, "high": None})
+        counted = _tally_of(row | {"waived": True, "low": None, "high": None})
+        by_check[row["check_name"]] += counted
+        total += counted
     checks = []
     order = list(CHECKS) + sorted(set(stored) - set(CHECKS))
     for name in order:
@@ -341,19 +315,15 @@ def _bucket_function(promotion: Promotion) -> Any:
     return bucket
 
 
-def _count(tally: Tally, row: dict[str, Any]) -> None:
+def _tally_of(row: dict[str, Any]) -> Tally:
+    """The tally of ``n`` issues of one kind (the rule of ``scoring.tally``), with their money at risk if open."""
     n = row["n"]
     if row["severity"] == "info":
-        tally.infos += n
-    elif row["waived"]:
-        tally.waived += n
-    elif row["severity"] == "error":
-        tally.errors += n
-    else:
-        tally.warnings += n
-    if row["severity"] != "info" and not row["waived"]:
-        tally.exposure_min += row["low"] or 0
-        tally.exposure_max += row["high"] or 0
+        return Tally(infos=n)
+    if row["waived"]:
+        return Tally(waived=n)
+    exposure = {"exposure_min": Decimal(row["low"] or 0), "exposure_max": Decimal(row["high"] or 0)}
+    return Tally(errors=n, **exposure) if row["severity"] == "error" else Tally(warnings=n, **exposure)
 
 
 # ---- issue lists (the dashboard's "all issues" page and the exports) -------------------------------------
@@ -391,7 +361,7 @@ def issues(run: ScanRun, promotion: Promotion, flt: IssueFilter) -> QuerySet[Fin
 
 def _filtered(run: ScanRun, promotion: Promotion, flt: IssueFilter) -> QuerySet[Finding]:
     now = timezone.now()
-    qs = Finding.objects.filter(run=run).annotate(severity_order=SEVERITY_ORDER, waived=_waived(run.shop, now))
+    qs = Finding.objects.filter(run=run).annotate(severity_order=severity_rank(), waived=_waived(run.shop, now))
     if flt.status == "open":
         qs = qs.filter(waived=False).exclude(severity="info")
     elif flt.status == "waived":
@@ -527,21 +497,22 @@ def listing_detail(run: ScanRun | None, listing: Listing) -> ListingDetail:
     skus = list(listing.skus.filter(archived_at__isnull=True).order_by("position", "pk"))
     waivers = list(
         Waiver.objects.filter(shop_id=listing.shop_id, listing=listing)
+        .with_in_force(now=now)
         .select_related("created_by", "lifted_by")
         .order_by("-created_at")[:100]
     )
     revisions = list(listing.revisions.select_related("changed_by").order_by("-changed_at", "-pk")[:100])
     if run is None:
         return ListingDetail(listing, skus, [], waivers, revisions, None, "", "")
-    in_force = {
-        w.fingerprint: w for w in waivers if w.lifted_at is None and (w.expires_at is None or w.expires_at > now)
-    }
+    in_force = {w.fingerprint: w for w in waivers if w.in_force}  # type: ignore[attr-defined]
     findings = list(
         Finding.objects.filter(run=run, listing=listing)
         .annotate(
-            severity_order=SEVERITY_ORDER,
+            severity_order=severity_rank(),
             # A waiver made on another listing row (same fingerprint) still counts: match like the scorer.
-            waived=Exists(active_waivers(run.shop, now).filter(fingerprint=OuterRef("fingerprint"))),
+            waived=Exists(
+                Waiver.objects.filter(shop=run.shop).in_force(now).filter(fingerprint=OuterRef("fingerprint"))
+            ),
         )
         .order_by("severity_order", "field", "start", "pk")
         .values(*ISSUE_FIELDS, "waived")
@@ -562,9 +533,8 @@ def listing_detail(run: ScanRun | None, listing: Listing) -> ListingDetail:
 
 def _listing_score(run: ScanRun, errors: int, warnings: int) -> tuple[int, str]:
     """A listing's score from its open errors and warnings, by the run's rules (as ``scoring`` scores it)."""
-    rules = load_rule_pack(run.shop.platform, run.overrides)
-    raw = item_score(ScoreTally(errors=errors, warnings=warnings), rules)
-    score = max(0, min(100, int(raw + 0.5)))
+    rules = selectors.run_rules(run=run)
+    score = round_score(item_score(Tally(errors=errors, warnings=warnings), rules))
     return score, grade_for(score, rules)
 
 
