@@ -15,11 +15,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from readiness.imports.bundle import FORMAT
 from readiness.models import Check, CheckStatus, JobStatus, Role, RunStatus, Severity
 from readiness.platforms import PLATFORMS, REBATE_KINDS
 
-CODE_PATTERN = r"^[-a-zA-Z0-9_]+$"
 # The values of the models' choices, as the API's enums (named in SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
 SEVERITIES = [s.value for s in Severity]
 CHECKS = [c.value for c in Check]
@@ -168,111 +166,10 @@ class PromotionOutputSerializer(serializers.Serializer):
         return promotion_links(self.context, promotion.shop.code, promotion.code)
 
 
-# ---- bundle (schema only: readiness.imports.bundle validates) -----------------------------------------------------------
-
-
-class BundleShopSerializer(serializers.Serializer):
-    code = serializers.RegexField(CODE_PATTERN, max_length=64)
-    name = serializers.CharField(max_length=200)
-    platform = serializers.ChoiceField(choices=PLATFORMS)
-
-
-class BundlePromotionSerializer(serializers.Serializer):
-    code = serializers.RegexField(CODE_PATTERN, max_length=64)
-    name = serializers.CharField(max_length=200, required=False)
-    presale_start = serializers.DateTimeField(required=False, allow_null=True)
-    final_payment_start = serializers.DateTimeField(required=False, allow_null=True)
-    sale_start = serializers.DateTimeField()
-    sale_end = serializers.DateTimeField(help_text="after sale_start")
-    expected_orders = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
-    destinations = serializers.DictField(
-        child=serializers.FloatField(min_value=0, max_value=1), required=False, help_text="region → share of orders"
-    )
-
-
-class BundleCourierSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=64)
-    name = serializers.CharField(max_length=200, required=False)
-    planned_share = serializers.FloatField(min_value=0, max_value=1)
-    daily_capacity = serializers.IntegerField(min_value=0, max_value=2**31 - 1)
-    regions = serializers.ListField(child=serializers.CharField(max_length=32), required=False)
-    supports_intercept = serializers.BooleanField(required=False)
-
-
-class BundleServiceSerializer(serializers.Serializer):
-    auto_refund_unshipped = serializers.BooleanField(required=False)
-    auto_accept_returns = serializers.BooleanField(required=False)
-    cs_agents = serializers.IntegerField(min_value=0, required=False)
-    dispute_refund_rate = serializers.FloatField(min_value=0, max_value=1, required=False, allow_null=True)
-    refund_self_completion_rate = serializers.FloatField(min_value=0, max_value=1, required=False, allow_null=True)
-
-
-class BundleInboundSerializer(serializers.Serializer):
-    units = serializers.IntegerField(min_value=0)
-    arrives = serializers.DateTimeField(help_text="a date or a date-time; without a zone it is Asia/Shanghai")
-
-
-class BundlePricePointSerializer(serializers.Serializer):
-    date = serializers.DateField()
-    lowest_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-
-
-class BundleSkuSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=64, help_text="unique within the listing")
-    name = serializers.CharField(max_length=200, required=False)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, help_text="a decimal string")
-    list_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True)
-    list_price_basis = serializers.CharField(max_length=200, required=False, allow_null=True)
-    stock = serializers.IntegerField(min_value=0)
-    inbound = BundleInboundSerializer(many=True, required=False)
-    forecast_units = serializers.IntegerField(min_value=0, required=False)
-    safety_stock = serializers.IntegerField(min_value=0, required=False, allow_null=True)
-    price_history = BundlePricePointSerializer(many=True, required=False)
-
-
-class BundleGiftSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=200)
-    sku_code = serializers.CharField(max_length=64, required=False, allow_null=True)
-    stock = serializers.IntegerField(min_value=0)
-    per_order = serializers.IntegerField(min_value=1, required=False)
-    first_n = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    described_on_page = serializers.BooleanField(required=False)
-
-
-class BundleRebateSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=REBATE_KINDS)
-    text = serializers.CharField(max_length=500, required=False)
-    official_activity_id = serializers.CharField(max_length=64, required=False, allow_null=True)
-
-
 class PresaleSerializer(serializers.Serializer):
     enabled = StrictBooleanField(required=False)
     ship_by = serializers.DateField(required=False, allow_null=True, help_text="required when enabled")
     label = _text(200, required=False)
-
-
-class BundleListingSerializer(serializers.Serializer):
-    id = serializers.CharField(max_length=64)
-    category = serializers.CharField(max_length=64, required=False)
-    title = _text(500, required=False)
-    subtitle = _text(500, required=False)
-    description = _text(100_000, required=False)
-    specs = serializers.DictField(child=serializers.CharField(max_length=500), required=False)
-    presale = PresaleSerializer(required=False, allow_null=True)
-    gifts = BundleGiftSerializer(many=True, required=False)
-    rebates = BundleRebateSerializer(many=True, required=False)
-    skus = BundleSkuSerializer(many=True, required=False)
-
-
-class BundleSerializer(serializers.Serializer):
-    """A readiness bundle (interfaces.md §2). Unknown fields are ignored with a warning (in the job)."""
-
-    format = serializers.ChoiceField(choices=[FORMAT])
-    shop = BundleShopSerializer(help_text="must be the shop of the URL")
-    promotion = BundlePromotionSerializer()
-    couriers = BundleCourierSerializer(many=True, required=False)
-    service = BundleServiceSerializer(required=False, allow_null=True)
-    listings = BundleListingSerializer(many=True, required=False)
 
 
 # ---- import jobs ----------------------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from readiness.api.openapi import READ_ERRORS, WRITE_ERRORS, ApiAutoSchema, prob
 from readiness.api.parsers import BundleParser, LimitedJSONParser, body_bytes
 from readiness.api.permissions import Capability, job_access, object_access, promotion_access, shop_access
 from readiness.api.scan import scan_listings
+from readiness.imports.bundle import Bundle
 from readiness.models import Finding, Promotion, ScanRun, Shop, Waiver
 from readiness.services.imports import import_job_create
 from readiness.services.listings import listing_update_text
@@ -132,7 +133,7 @@ class BundleCreateApi(ApiView):
             "It is validated synchronously: 400 lists every JSON path in error. Then a job imports it and scans "
             "the shop; poll the job's `url` until `status` is `complete`."
         ),
-        request=s.BundleSerializer,
+        request=Bundle,
         examples=[examples.BUNDLE_REQUEST, examples.JOB_QUEUED, examples.INVALID_BUNDLE],
         responses={
             202: OpenApiResponse(s.JobOutputSerializer, description="Accepted; `Location` is the job's URL"),

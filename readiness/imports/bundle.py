@@ -33,6 +33,7 @@ from pydantic import (
     StrictBool,
     TypeAdapter,
     ValidationError,
+    WithJsonSchema,
     with_config,
 )
 
@@ -97,6 +98,7 @@ Count = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1)]
 Rate = Share
 Str = Annotated[str, Strict(), AfterValidator(_storable_text)]
+Slug = Annotated[Str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]  # shop and promotion codes
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
@@ -113,7 +115,18 @@ def _money_input(value: Any) -> Any:
     return amount
 
 
-MoneyIn = Annotated[Money, BeforeValidator(_money_input)]
+MoneyIn = Annotated[
+    Money,
+    BeforeValidator(_money_input),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "decimal",
+            "pattern": r"^\d{0,10}(?:\.\d{0,2})?$",
+            "description": 'yuan as a decimal string such as "59.90" (a JSON integer is accepted, a float is not)',
+        }
+    ),
+]
 
 
 def _aware(value: Any) -> Any:
@@ -139,7 +152,11 @@ def _date(value: Any) -> Any:
         raise ValueError(f"expected an ISO 8601 date such as 2026-11-15, got {value!r}") from None
 
 
-DateTime = Annotated[dt.datetime, BeforeValidator(_aware)]
+DateTime = Annotated[
+    dt.datetime,
+    BeforeValidator(_aware),
+    Field(description="ISO 8601; a date or a date-time without a zone is Asia/Shanghai"),
+]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 
 
@@ -165,7 +182,7 @@ STRICT = ConfigDict(allow_inf_nan=False)
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class ShopData:
-    code: Annotated[Str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
+    code: Slug
     name: Name
     platform: PlatformName
 
@@ -173,9 +190,9 @@ class ShopData:
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class PromotionData:
-    code: Annotated[Str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
+    code: Slug
     sale_start: DateTime
-    sale_end: DateTime
+    sale_end: Annotated[DateTime, Field(description="after sale_start")]
     name: Name = ""
     presale_start: DateTime | None = None
     final_payment_start: DateTime | None = None
@@ -223,7 +240,7 @@ class PricePointData:
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class SkuData:
-    code: Code
+    code: Annotated[Code, Field(description="unique within the listing")]
     price: MoneyIn
     stock: Count
     name: Name = ""
@@ -258,7 +275,7 @@ class RebateData:
 @dataclasses.dataclass(frozen=True, slots=True)
 class PresaleData:
     enabled: StrictBool = False
-    ship_by: Date | None = None
+    ship_by: Annotated[Date | None, Field(description="required when enabled")] = None
     label: Name = ""
 
 
@@ -280,8 +297,8 @@ class ListingData:
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class Bundle:
-    format: str
-    shop: ShopData
+    format: Annotated[str, WithJsonSchema({"type": "string", "enum": [FORMAT]})]
+    shop: Annotated[ShopData, Field(description="must be the shop of the URL")]
     promotion: PromotionData
     couriers: list[CourierData] = dataclasses.field(default_factory=list)
     service: ServiceData | None = None
@@ -296,6 +313,13 @@ class ParsedBundle:
 
 
 _ADAPTER = TypeAdapter(Bundle)
+
+
+def json_schema(*, ref_template: str = "#/$defs/{model}") -> dict[str, Any]:
+    """The JSON Schema of a bundle, from the same types that validate it (``$defs`` holds the nested objects).
+    Cross-field rules (sale_end after sale_start, unique ids, shares adding up) are in descriptions only."""
+    return _ADAPTER.json_schema(mode="validation", ref_template=ref_template)
+
 
 # Messages for pydantic's error types, in the words of the bundle (what was expected).
 _EXPECTED = {

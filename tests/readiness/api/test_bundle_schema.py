@@ -1,0 +1,76 @@
+"""The bundle's schema in the OpenAPI document is the pydantic validator's own (no DRF copy to drift from it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from readiness.api.openapi import openapi_30
+from readiness.imports import bundle
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return APIClient().get("/api/schema/?format=json").json()
+
+
+def _inline_enums(node: Any, components: dict[str, Any]) -> Any:
+    """drf-spectacular moves every enum into a component of its own (``PlatformEnum``): put them back."""
+    if isinstance(node, list):
+        return [_inline_enums(item, components) for item in node]
+    if not isinstance(node, dict):
+        return node
+    refs = node.get("allOf", [node])
+    if len(refs) == 1 and "$ref" in refs[0]:
+        target = components[refs[0]["$ref"].rsplit("/", 1)[1]]
+        if "enum" in target:
+            rest = {k: v for k, v in node.items() if k not in ("allOf", "$ref")}
+            return {k: v for k, v in target.items() if k != "description"} | rest
+    return {key: _inline_enums(value, components) for key, value in node.items()}
+
+
+def test_the_bundle_request_is_the_validators_schema(schema: dict[str, Any]) -> None:
+    components = _inline_enums(schema["components"]["schemas"], schema["components"]["schemas"])
+    body = schema["paths"]["/api/v1/shops/{shop}/bundles"]["post"]["requestBody"]["content"]["application/json"]
+    name = body["schema"]["$ref"].rsplit("/", 1)[1]
+    expected = openapi_30(bundle.json_schema(ref_template="#/components/schemas/Bundle{model}"))
+    for sub_name, sub_schema in expected.pop("$defs").items():
+        assert components[f"Bundle{sub_name}"] == sub_schema
+    assert {k: v for k, v in components[name].items() if k != "description"} == expected
+
+
+def test_the_limits_of_the_database_are_in_the_schema(schema: dict[str, Any]) -> None:
+    components = _inline_enums(schema["components"]["schemas"], schema["components"]["schemas"])
+    listing = components["BundleListingData"]["properties"]
+    assert listing["title"]["maxLength"] == 500 and listing["description"]["maxLength"] == 100_000
+    assert listing["specs"]["additionalProperties"]["maxLength"] == 500
+    sku = components["BundleSkuData"]["properties"]
+    assert sku["code"]["maxLength"] == 64 and sku["stock"]["maximum"] == 2**31 - 1
+    assert sku["price"]["type"] == "string" and sku["list_price"]["nullable"] is True
+    assert components["BundleShopData"]["properties"]["platform"]["enum"] == ["tmall", "taobao", "pdd", "jd", "douyin"]
+    assert components["BundleRequest"]["properties"]["format"]["enum"] == [bundle.FORMAT]
+    assert schema["components"]["schemas"]["BundleShopData"]["properties"]["platform"]["allOf"] == [
+        {"$ref": "#/components/schemas/PlatformEnum"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("json_schema", "expected"),
+    [
+        ({"anyOf": [{"type": "string"}, {"type": "null"}]}, {"type": "string", "nullable": True}),
+        (
+            {"anyOf": [{"$ref": "#/x"}, {"type": "null"}], "default": None},
+            {"allOf": [{"$ref": "#/x"}], "default": None, "nullable": True},
+        ),
+        (
+            {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}]},
+            {"anyOf": [{"type": "number"}, {"type": "string"}], "nullable": True},
+        ),
+        ({"const": "a", "propertyNames": {"maxLength": 3}}, {"enum": ["a"]}),
+        ({"items": [{"const": 1}]}, {"items": [{"enum": [1]}]}),
+    ],
+)
+def test_openapi_30_translates_json_schema(json_schema: Any, expected: Any) -> None:
+    assert openapi_30(json_schema) == expected
