@@ -130,6 +130,9 @@ class ServicePlan(models.Model):
     cs_agents = models.PositiveIntegerField(_("客服人数"), default=0)
     dispute_refund_rate = models.FloatField(_("纠纷退款率"), null=True, blank=True)
     refund_self_completion_rate = models.FloatField(_("退款自主完结率"), null=True, blank=True)
+    roles = models.JSONField(_("各岗位客服人数"), default=dict, blank=True)  # {"后台处理": 4, "查件": 2, …}
+    auto_refund_shipped = models.BooleanField(_("已发货自动退款"), default=False)
+    fast_refund_plan = models.BooleanField(_("无法拦截件快速退款方案"), default=False)
 
     class Meta:
         verbose_name = _("售后计划")
@@ -620,3 +623,7 @@ class ImportMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shop.code}: {len(self.mapping)} columns"
+
+
+# After-sale records live with their feature (readiness/aftersales/); imported here so Django registers them.
+from readiness.aftersales.models import AfterSaleRecord, PaidOrders  # noqa: E402, F401

@@ -198,6 +198,9 @@ def readiness_input(
             cs_agents=service_plan.cs_agents,
             dispute_refund_rate=service_plan.dispute_refund_rate,
             refund_self_completion_rate=service_plan.refund_self_completion_rate,
+            roles=dict(service_plan.roles or {}),
+            auto_refund_shipped=service_plan.auto_refund_shipped,
+            fast_refund_plan=service_plan.fast_refund_plan,
         )
     return bundle.Bundle(
         format=bundle.FORMAT,

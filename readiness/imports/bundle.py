@@ -221,6 +221,11 @@ class ServiceData:
     cs_agents: Count = 0
     dispute_refund_rate: Rate | None = None
     refund_self_completion_rate: Rate | None = None
+    # Issue 18: agents planned per after-sale role, auto-approval of shipped refunds (a risk), and a fast-refund
+    # route for parcels that cannot be intercepted during the peak.
+    roles: dict[Literal["后台处理", "查件", "疑难件", "投诉接待"], Count] = dataclasses.field(default_factory=dict)
+    auto_refund_shipped: StrictBool = False
+    fast_refund_plan: StrictBool = False
 
 
 @with_config(STRICT)

@@ -97,6 +97,9 @@ SERVICE_FIELDS = [
     "cs_agents",
     "dispute_refund_rate",
     "refund_self_completion_rate",
+    "roles",
+    "auto_refund_shipped",
+    "fast_refund_plan",
 ]
 
 
