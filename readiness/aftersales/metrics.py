@@ -141,6 +141,7 @@ class PageFinding:
     text: str
     message: str
     related_text: str = ""
+    related_field: str = ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

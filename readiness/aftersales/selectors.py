@@ -299,10 +299,16 @@ def _page_findings(shop_id: int, run_id: int, window: Window, rules: RulePack) -
         .order_by("listing__listing_id", "severity", "field", "start")
         .values_list("listing__listing_id", "rule", "category", "field", "text", "message", "related")
     ):
-        related_text = str((related or {}).get("text", "")) if isinstance(related, dict) else ""
+        related = related if isinstance(related, dict) else {}
         out[listing_id].append(
             PageFinding(
-                rule=rule, category=category, field=field, text=text, message=message, related_text=related_text
+                rule=rule,
+                category=category,
+                field=field,
+                text=text,
+                message=message,
+                related_text=str(related.get("text", "")),
+                related_field=str(related.get("field", "")),
             )
         )
     return dict(out)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:
+    from readiness.aftersales.metrics import AfterSalesFacts
     from readiness.imports.bundle import CourierData, ListingData, PromotionData, ServiceData, ShopData
     from readiness.rulepacks import RulePack
     from scanners.findings import Finding
@@ -121,6 +122,9 @@ class CheckContext:
     # gifts). The checks never run the scanners themselves.
     findings_by_listing: Mapping[str, Sequence[Finding]] = field(default_factory=dict)
     now: dt.datetime | None = None
+    # What the shop's after-sale records say (issue 18); None when not looked up (then the bundle's service rates
+    # are judged, as when the shop has no records).
+    after_sales: AfterSalesFacts | None = None
 
     @classmethod
     def from_bundle(
@@ -130,6 +134,7 @@ class CheckContext:
         rules: RulePack,
         findings_by_listing: Mapping[str, Sequence[Finding]] | None = None,
         now: dt.datetime | None = None,
+        after_sales: AfterSalesFacts | None = None,
     ) -> CheckContext:
         """A context from a :class:`readiness.imports.bundle.Bundle` (or an object with the same attributes)."""
         return cls(
@@ -141,4 +146,5 @@ class CheckContext:
             rules=rules,
             findings_by_listing=dict(findings_by_listing or {}),
             now=now,
+            after_sales=after_sales,
         )

@@ -340,7 +340,6 @@ _NON_NEGATIVE = [
     "compensation.stockout_cap",
     "price.reference_lookback_days",
     "price.raise_lookback_days",
-    "after_sales.max_orders_per_agent",
     "after_sales.refund_only_hours_max",
     "after_sales.return_refund_hours_max",
     "after_sales.window_lag_days",

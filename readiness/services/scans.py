@@ -25,7 +25,7 @@ from readiness.bulkwrite import insert_rows
 from readiness.checks import LISTING_CHECKS, SHOP_CHECKS, CheckContext, CheckResult, Issue, run_checks
 from readiness.models import CheckResult as CheckResultRow
 from readiness.models import Finding, ImportJob, JobStatus, Listing, Promotion, RunStatus, ScanChunk, ScanRun, Shop
-from readiness.rulepacks import load_rule_pack
+from readiness.rulepacks import RulePack, load_rule_pack
 from readiness.scoring import Score, score
 
 logger = logging.getLogger(__name__)
@@ -179,6 +179,14 @@ def _finding_row(run_pk: int, issue: Issue, pk_by_id: dict[str, int]) -> tuple[A
 # ---- finishing ---------------------------------------------------------------------------------------------------
 
 
+def _after_sales_facts(run: ScanRun, rules: RulePack) -> Any:
+    # The shop's after-sale records as of the run's day (issue 18), with the page findings of this run.
+    from readiness.aftersales.selectors import after_sales_facts
+    from readiness.checks.phases import local_date
+
+    return after_sales_facts(shop_id=run.shop_id, as_of=local_date(run.created_at), rules=rules, run_id=run.pk)
+
+
 def scan_run_finish(*, run_id: int) -> ScanRun:
     """Run the shop-level checks, score, store check results and mark the run complete.
 
@@ -192,7 +200,7 @@ def scan_run_finish(*, run_id: int) -> ScanRun:
         raise RunIncomplete(f"run {run_id}: {pending} of {run.chunks_total} chunk(s) not scanned")
     rules = selectors.run_rules(run=run)
     data = selectors.readiness_input(promotion=run.promotion, detail=False)
-    ctx = CheckContext.from_bundle(data, rules=rules, now=run.created_at)
+    ctx = CheckContext.from_bundle(data, rules=rules, now=run.created_at, after_sales=_after_sales_facts(run, rules))
     shop_results = run_checks(ctx, SHOP_CHECKS)
     with transaction.atomic():
         _replace_findings(run, Q(check_name__in=SHOP_CHECKS), shop_results, [])

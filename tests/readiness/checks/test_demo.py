@@ -48,6 +48,7 @@ PLANTED = [
     ("P05", "couriers", None, "couriers[ems]", "couriers.no_intercept", "info"),
     ("P06", "after_sales", None, "service.auto_accept_returns", "after_sales.auto_accept_returns_off", "warning"),
     ("P07", "after_sales", None, "service.cs_agents", "after_sales.understaffed", "warning"),
+    ("P62", "after_sales", None, "service.fast_refund_plan", "after_sales.no_fast_refund_plan", "warning"),
     ("P08", "stock", "L111", "L111-1", "stock.coverage_low", "error"),
     ("P09", "stock", "L112", "L112-1", "stock.coverage_low", "error"),
     ("P10", "stock", "L113", "L113-1", "stock.coverage_tight", "warning"),
