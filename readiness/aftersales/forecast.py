@@ -124,7 +124,9 @@ def handling_minutes(rules: RulePack, *, auto_refund_unshipped: bool, auto_accep
     return matrix
 
 
-def erlang_c_agents(load: float, *, handle_minutes: float, answer_minutes: float, level: float, occupancy: float) -> int:
+def erlang_c_agents(
+    load: float, *, handle_minutes: float, answer_minutes: float, level: float, occupancy: float
+) -> int:
     """The fewest agents n such that an M/M/n queue with offered load ``load`` (Erlangs) answers ``level`` of
     contacts within ``answer_minutes`` and runs at most at ``occupancy``; 0 without load."""
     if load <= 0:
@@ -158,7 +160,9 @@ def forecast_wave(
     shares = arrival_shares(rules, days)
     # requests[type, day]
     requests = np.array([orders * used[kind] * shares[kind] for kind in REQUEST_TYPES])
-    minutes = handling_minutes(rules, auto_refund_unshipped=auto_refund_unshipped, auto_accept_returns=auto_accept_returns)
+    minutes = handling_minutes(
+        rules, auto_refund_unshipped=auto_refund_unshipped, auto_accept_returns=auto_accept_returns
+    )
     work = minutes.T @ requests / 60.0  # hours[role, day]
     hours_per_agent = rules.number("after_sales.agent_hours_per_day") * rules.number("after_sales.max_occupancy")
     needed = np.zeros((len(ROLES), days), dtype=int)

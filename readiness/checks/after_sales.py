@@ -178,8 +178,7 @@ def _staffing(ctx: CheckContext, forecast: Forecast) -> list[Issue]:
                 "after_sales.no_agents",
                 "error",
                 f"预计售后申请 {forecast.requests_total} 单，但没有安排售后客服。",
-                f"活动结束前按岗位安排客服，高峰日至少 {forecast.peak_total} 人"
-                f"（{_peak_by_role(forecast)}）。",
+                f"活动结束前按岗位安排客服，高峰日至少 {forecast.peak_total} 人（{_peak_by_role(forecast)}）。",
                 basis | {"agents_needed": forecast.peak_total, "cs_agents": 0},
                 deadline,
                 field="service.cs_agents",
@@ -280,7 +279,9 @@ def _rates(ctx: CheckContext, facts: AfterSalesFacts | None, notes: list[str]) -
                 "缩短退款处理时间，主动与买家协商，避免买家申请平台介入。",
                 source | {"refund_self_completion_rate": completion, "min": completion_min},
                 deadline,
-                field=f"{prefix}.refund_self_completion_rate" if prefix == "service" else "records.self_completion_rate",
+                field=f"{prefix}.refund_self_completion_rate"
+                if prefix == "service"
+                else "records.self_completion_rate",
             )
         )
     if prefix != "records" or facts is None:

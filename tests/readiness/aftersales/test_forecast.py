@@ -64,7 +64,9 @@ def test_a_plan_that_meets_the_forecast_has_no_shortfall() -> None:
 
 def test_auto_tools_lower_the_processing_work() -> None:
     manual = forecast_wave(expected_orders=50000, start=START, rules=RULES)
-    auto = forecast_wave(expected_orders=50000, start=START, rules=RULES, auto_refund_unshipped=True, auto_accept_returns=True)
+    auto = forecast_wave(
+        expected_orders=50000, start=START, rules=RULES, auto_refund_unshipped=True, auto_accept_returns=True
+    )
     assert auto.days[0].work_hours["后台处理"] < manual.days[0].work_hours["后台处理"]
     assert auto.days[0].work_hours["查件"] == manual.days[0].work_hours["查件"]
 

@@ -9,9 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from readiness.aftersales.forecast import forecast_wave
-from readiness.aftersales.metrics import AfterSalesFacts, Counts, ListingQuality, PageFinding, Window
-from readiness.aftersales.metrics import ROLES
+from readiness.aftersales.metrics import ROLES, AfterSalesFacts, Counts, ListingQuality, PageFinding, Window
 from readiness.checks import after_sales
 from tests.readiness.checks.builders import (
     SALE_END,
