@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import set_rollback
 
+from readiness.aftersales.records import RecordsError
 from readiness.imports.bundle import BundleError
 from readiness.services.errors import ServiceError
 
@@ -99,6 +100,10 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
         errors = [{"path": issue.path, "message": issue.message} for issue in exc.errors]
         return problem(400, slug="invalid-bundle", title="Invalid bundle", detail=exc.summary(), errors=errors,
                        instance=instance)  # fmt: skip
+    if isinstance(exc, RecordsError):
+        errors = [{"path": issue.where, "message": issue.message} for issue in exc.errors]
+        return problem(400, slug="invalid-records", title="Invalid after-sale records", detail=exc.summary(),
+                       errors=errors, instance=instance)  # fmt: skip
     if isinstance(exc, ServiceError):
         slug = "conflict" if exc.status == 409 else "invalid-request"
         return problem(exc.status, slug=slug, detail=exc.message, errors=exc.errors or None, instance=instance)

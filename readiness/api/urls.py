@@ -1,7 +1,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from readiness.api import views
+from readiness.api import after_sales, views
 
 # Shop, promotion and listing ids are the shop's own codes (as in the bundle); job and finding ids are numbers.
 v1 = [
@@ -14,6 +14,16 @@ v1 = [
     ),
     path("shops/<str:shop>/promotions/<str:promotion>/runs", views.RunListApi.as_view(), name="api-run-list"),
     path("shops/<str:shop>/listings/<str:listing>", views.ListingApi.as_view(), name="api-listing"),
+    path(
+        "shops/<str:shop>/after-sales/records",
+        after_sales.AfterSalesRecordsApi.as_view(),
+        name="api-after-sales-records",
+    ),
+    path(
+        "shops/<str:shop>/promotions/<str:promotion>/after-sales",
+        after_sales.AfterSalesReportApi.as_view(),
+        name="api-after-sales",
+    ),
     path("shops/<str:shop>/waivers", views.WaiverListApi.as_view(), name="api-waiver-list"),
     path("findings/<int:id>/waiver", views.FindingWaiverApi.as_view(), name="api-finding-waiver"),
     path("jobs/<int:id>", views.JobDetailApi.as_view(), name="api-job-detail"),

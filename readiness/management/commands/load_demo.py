@@ -23,10 +23,17 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="demo")
         parser.add_argument("--password", default="d11-demo-2026")
         parser.add_argument("--bundle", default=str(DEMO_DIR / "demo-shop.json"))
+        parser.add_argument(
+            "--no-after-sales",
+            dest="after_sales",
+            action="store_false",
+            help="skip the generated after-sale records (60 days up to yesterday)",
+        )
 
     @transaction.atomic
     def handle(self, *args: Any, username: str, password: str, bundle: str, **options: Any) -> None:
-        summary = bundle_import(parsed=parse_bundle(Path(bundle).read_bytes()))
+        parsed = parse_bundle(Path(bundle).read_bytes())
+        summary = bundle_import(parsed=parsed)
         user_model = get_user_model()
         user, _ = user_model.objects.get_or_create(username=username, defaults={"is_staff": True, "is_superuser": True})
         user.set_password(password)
@@ -35,4 +42,20 @@ class Command(BaseCommand):
             user=user, shop=summary.shop, defaults={"role": Role.OPERATIONS_MANAGER}
         )
         self.stdout.write(summary.line())
+        if options["after_sales"]:
+            self.stdout.write(_demo_after_sales(summary.shop, parsed.bundle).line())
         self.stdout.write(f"Demo login: username {username!r}, password {password!r}")
+
+
+def _demo_after_sales(shop: Any, bundle: Any) -> Any:
+    """Generated after-sale records and paid orders for the 60 days up to yesterday (readiness/aftersales/demo.py)."""
+    import datetime as dt
+
+    from readiness.aftersales.demo import demo_records
+    from readiness.aftersales.reporting import today
+    from readiness.aftersales.services import after_sales_import
+
+    weights = {item.id: sum(s.forecast_units for s in item.skus) for item in bundle.listings}
+    prices = {item.id: item.skus[0].price for item in bundle.listings if item.skus}
+    parsed = demo_records(weights, prices, end=today() - dt.timedelta(days=1))
+    return after_sales_import(shop=shop, parsed=parsed)

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 OPERATIONS = {
     "shops_list", "promotions_list", "bundles_create", "jobs_retrieve", "readiness_retrieve", "findings_list",
     "runs_list", "listings_retrieve", "listings_partial_update", "waivers_create", "waivers_destroy", "waivers_list",
-    "scan_create",
+    "scan_create", "after_sales_records_create", "after_sales_retrieve",
 }  # fmt: skip
 
 
