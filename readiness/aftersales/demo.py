@@ -18,6 +18,7 @@ from readiness.aftersales.records import OrderRow, Parsed, RecordRow
 
 DAYS = 60
 # Requests per paid order by type (kind, shipped).
+# fmt: off
 RATES = {
     ("refund_only", False): 0.030,
     ("refund_only", True): 0.012,
@@ -35,10 +36,11 @@ REASONS = {
         ("发错货", 6),
         ("商品破损", 8),
         ("不想要了", 10),
-    ],  # fmt: skip
+    ],
     ("exchange", True): [("发错货", 40), ("尺寸/规格不合适", 40), ("质量问题", 20)],
     ("reship", True): [("少件/漏发", 70), ("赠品未收到", 30)],
 }
+# fmt: on
 # Planted problem listings: (extra quality requests per paid order, their reasons).
 PROBLEMS = {
     "L139": (0.06, [("描述不符", 80), ("质量问题", 20)]),

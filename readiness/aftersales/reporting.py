@@ -39,9 +39,7 @@ def today() -> dt.date:
 
 
 def shop_rules(promotion: Promotion) -> RulePack:
-    from readiness.services import shop_overrides
-
-    return load_rule_pack(promotion.shop.platform, shop_overrides(shop=promotion.shop))
+    return load_rule_pack(promotion.shop.platform, selectors.shop_overrides(shop=promotion.shop))
 
 
 def thresholds(rules: RulePack) -> dict[str, dict[str, Any]]:
@@ -75,9 +73,7 @@ def after_sales_report(*, promotion: Promotion, as_of: dt.date | None = None) ->
     service = data.service
     roles = dict(service.roles) if service else {}
     cs_agents = service.cs_agents if service else 0
-    from readiness.services import active_waivers
-
-    waivers = active_waivers(shop=promotion.shop)
+    waivers = selectors.active_waivers(shop=promotion.shop)
     now = dt.datetime.now(tz=SHANGHAI)
     metrics = facts.metrics if facts.has_records else _typed_in(service)
     listings = sorted(

@@ -278,7 +278,7 @@ class AfterSalesRecordsApi(ApiView):
                     "unchanged": 0,
                     "paid_order_rows": 1,
                     "warnings": [],
-                },  # fmt: skip
+                },
             ),
         ],
         responses={200: AfterSalesImportOutputSerializer, **problems(*WRITE_ERRORS)},
