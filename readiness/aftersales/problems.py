@@ -43,10 +43,12 @@ class ProblemListing:
     def ratio(self) -> float | None:
         return self.rate / self.shop_rate if self.shop_rate else None
 
+    description_top: bool = False  # 描述不符 is among its top reasons
+
     @property
     def page_is_suspect(self) -> bool:
-        """描述不符 is among its reasons: the page itself may be the problem."""
-        return self.description_share > 0
+        """描述不符 is among its top reasons: the page itself may be the problem."""
+        return self.description_top
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -117,6 +119,7 @@ def problem_listings(facts: AfterSalesFacts, rules: RulePack) -> list[ProblemLis
                 description_share=described / total if total else 0.0,
                 quality_amount=item.quality_amount,
                 page_findings=tuple(_page_findings(facts.page_findings, item.listing_id)),
+                description_top=any(reason in description for reason in item.top_reasons()),
             )
         )
     found.sort(key=lambda p: (p.q_value, -p.rate, p.listing_id))

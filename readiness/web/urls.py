@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from readiness.web import dashboard, editor, imports, views
+from readiness.web import after_sales, dashboard, editor, imports, views
 
 # Listing ids come from shops' back offices: <path:> keeps an id with a slash addressable. Actions on a listing
 # come before its page so that "…/edit" is never read as part of an id.
@@ -16,6 +16,7 @@ scoped = [
     path("listings/<path:listing_id>/", editor.listing_page, name="listing"),
     path("findings/<int:finding>/waive", editor.finding_waive, name="finding-waive"),
     path("waivers/<int:waiver>/lift", editor.waiver_lift, name="waiver-lift"),
+    path("after-sales/", after_sales.after_sales_page, name="after-sales"),
     path("imports/", imports.import_page, name="imports"),
     path("imports/columns", imports.import_columns, name="import-columns"),
     path("imports/<int:job>/", imports.import_job, name="import-job"),
