@@ -3,9 +3,9 @@
 Records are upserted by (shop, 退款编号): a re-import updates what changed and leaves the rest, so importing the
 same file twice changes nothing. Paid orders are upserted by (shop, 日期, 商品ID).
 
-On PostgreSQL the records go through ``COPY`` into a temporary table and one ``INSERT … SELECT … ON CONFLICT DO
-UPDATE … WHERE (…) IS DISTINCT FROM (…)``: three statements whatever the number of rows, no model instance per
-row, and the count of changed rows comes back from the database. Elsewhere (SQLite) ``bulk_create`` with
+On PostgreSQL records and paid orders go through ``COPY`` into a temporary table and one ``INSERT … SELECT … ON
+CONFLICT DO UPDATE … WHERE (…) IS DISTINCT FROM (…)``: four statements per table whatever the number of rows, no
+model instance per row, and the count of changed rows comes back from the database. Elsewhere (SQLite) ``bulk_create`` with
 ``update_conflicts`` does the same in batches.
 """
 
@@ -117,48 +117,83 @@ def _record_tuple(shop_id: int, row: Any) -> tuple[Any, ...]:
 def _upsert_records_postgres(shop: Shop, rows: Sequence[Any]) -> tuple[int, int]:
     if not rows:
         return 0, 0
-    meta = AfterSaleRecord._meta
+    existing, written = _copy_upsert(
+        AfterSaleRecord,
+        ["shop", *RECORD_FIELDS],
+        ["shop", "refund_id"],
+        (_record_tuple(shop.pk, row) for row in rows),
+        len(rows),
+        touch="imported_at",
+    )
+    created = len(rows) - existing
+    return created, written - created
+
+
+def _copy_upsert(
+    model: Any,
+    fields: list[str],
+    key: list[str],
+    rows: Iterable[tuple[Any, ...]],
+    count: int,
+    *,
+    touch: str | None = None,
+) -> tuple[int, int]:
+    """Upsert rows by ``key`` in four statements whatever their number: COPY into a temporary table, count the
+    keys that exist, one INSERT … ON CONFLICT DO UPDATE that writes only rows that differ, drop the table.
+    Returns (rows whose key existed, rows written)."""
+    meta = model._meta
     table = sql.Identifier(meta.db_table)
-    fields = ["shop", *RECORD_FIELDS]
-    columns = [meta.get_field(f).column for f in fields]
-    data_columns = [meta.get_field(f).column for f in _DATA_FIELDS]
-    ident = [sql.Identifier(c) for c in columns]
-    tmp = sql.Identifier("aftersale_import")
+    column = {f: meta.get_field(f).column for f in fields}
+    ident = [sql.Identifier(column[f]) for f in fields]
+    data = [sql.Identifier(column[f]) for f in fields if f not in key]
+    keys = [sql.Identifier(column[f]) for f in key]
+    tmp = sql.Identifier(f"import_{meta.db_table}")
+    stamp = sql.Identifier(meta.get_field(touch).column) if touch else None
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA")
-            .format(tmp, sql.SQL(", ").join(ident), table)
-            .as_string(cursor.connection)
+        raw = cursor.connection
+
+        def run(statement: sql.Composable) -> None:
+            cursor.execute(statement.as_string(raw))
+
+        run(
+            sql.SQL("CREATE TEMP TABLE {} ON COMMIT DROP AS SELECT {} FROM {} WITH NO DATA").format(
+                tmp, sql.SQL(", ").join(ident), table
+            )
         )
-        logged = cursor.debug_sql(f"COPY aftersale_import ({len(rows)} rows)") if hasattr(cursor, "debug_sql") else None
+        logged = (
+            cursor.debug_sql(f"COPY {meta.db_table} import ({count} rows)") if hasattr(cursor, "debug_sql") else None
+        )
         copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(tmp, sql.SQL(", ").join(ident))
         with logged or contextlib.nullcontext(), cursor.cursor.copy(copy_sql) as copy:
             for row in rows:
-                copy.write_row(_record_tuple(shop.pk, row))
-        cursor.execute(
-            sql.SQL("SELECT count(*) FROM {} t JOIN {} r ON r.shop_id = t.shop_id AND r.refund_id = t.refund_id")
-            .format(tmp, table)
-            .as_string(cursor.connection)
-        )
+                copy.write_row(row)
+        join = sql.SQL(" AND ").join(sql.SQL("r.{k} = t.{k}").format(k=k) for k in keys)
+        run(sql.SQL("SELECT count(*) FROM {} t JOIN {} r ON {}").format(tmp, table, join))
         existing = cursor.fetchone()[0]
-        updates = sql.SQL(", ").join(
-            sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c)) for c in data_columns
-        )
-        old = sql.SQL(", ").join(sql.SQL("{}.{}").format(table, sql.Identifier(c)) for c in data_columns)
-        new = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in data_columns)
-        cursor.execute(
+        updates = [sql.SQL("{c} = EXCLUDED.{c}").format(c=c) for c in data]
+        insert_cols, select_cols = list(ident), list(ident)
+        if stamp is not None:
+            updates.append(sql.SQL("{} = now()").format(stamp))
+            insert_cols.append(stamp)
+            select_cols.append(sql.SQL("now()"))
+        run(
             sql.SQL(
-                "INSERT INTO {table} ({cols}, imported_at) SELECT {cols}, now() FROM {tmp} "
-                "ON CONFLICT (shop_id, refund_id) DO UPDATE SET {updates}, imported_at = now() "
+                "INSERT INTO {table} ({cols}) SELECT {values} FROM {tmp} ON CONFLICT ({keys}) DO UPDATE SET {updates} "
                 "WHERE ({old}) IS DISTINCT FROM ({new})"
+            ).format(
+                table=table,
+                cols=sql.SQL(", ").join(insert_cols),
+                values=sql.SQL(", ").join(select_cols),
+                tmp=tmp,
+                keys=sql.SQL(", ").join(keys),
+                updates=sql.SQL(", ").join(updates),
+                old=sql.SQL(", ").join(sql.SQL("{}.{}").format(table, c) for c in data),
+                new=sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(c) for c in data),
             )
-            .format(table=table, cols=sql.SQL(", ").join(ident), tmp=tmp, updates=updates, old=old, new=new)
-            .as_string(cursor.connection)
         )
         written = cursor.rowcount
-        cursor.execute(sql.SQL("DROP TABLE {}").format(tmp).as_string(cursor.connection))
-    created = len(rows) - existing
-    return created, written - created
+        run(sql.SQL("DROP TABLE {}").format(tmp))
+    return existing, written
 
 
 def _upsert_records_bulk(shop: Shop, rows: Sequence[Any]) -> tuple[int, int]:
@@ -188,6 +223,15 @@ def _upsert_records_bulk(shop: Shop, rows: Sequence[Any]) -> tuple[int, int]:
 
 def _upsert_orders(shop: Shop, parsed: Parsed) -> None:
     if not parsed.orders:
+        return
+    if connection.vendor == "postgresql":
+        _copy_upsert(
+            PaidOrders,
+            ["shop", "date", "listing_id", "orders"],
+            ["shop", "date", "listing_id"],
+            ((shop.pk, row.date, row.listing_id, row.orders) for row in parsed.orders),
+            len(parsed.orders),
+        )
         return
     PaidOrders.objects.bulk_create(
         _order_objects(shop, parsed.orders),

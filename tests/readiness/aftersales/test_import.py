@@ -154,3 +154,27 @@ def test_command(tmp_path: Any, capsys: Any) -> None:
     assert exit_info.value.code == 2
     assert "bad.csv 第2行 退款金额" in capsys.readouterr().err
     assert AfterSaleRecord.objects.filter(shop=shop).count() == len(RECORDS)
+
+
+def _many(n: int, prefix: str) -> list[dict[str, Any]]:
+    return [dict(RECORDS[i % len(RECORDS)], 退款编号=f"{prefix}{i}", 订单编号=f"{prefix}O{i}") for i in range(n)]
+
+
+def test_query_count_does_not_grow_with_rows(django_assert_num_queries: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("set-based COPY upsert is PostgreSQL's; SQLite batches bulk_create at 999 parameters")
+    counts = []
+    for n, prefix in ((10, "S"), (600, "M")):
+        shop = ShopFactory()
+        orders = [
+            {"日期": f"2026-10-{d:02d}", "支付订单数": 10, "商品ID": f"L{i}"}
+            for d in range(1, 29)
+            for i in range(n // 20 + 1)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            after_sales_import_json(shop=shop, data={"records": _many(n, prefix), "paid_orders": orders})
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]

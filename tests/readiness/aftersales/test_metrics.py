@@ -115,3 +115,18 @@ def test_reimport_is_idempotent(shop: Any) -> None:
 def test_query_count_is_fixed(shop: Any, django_assert_max_num_queries: Any) -> None:
     with django_assert_max_num_queries(12):
         _facts(shop)
+
+
+def test_query_count_does_not_grow_with_records() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (len(RECORDS), 400):
+        shop = ShopFactory()
+        rows = [dict(RECORDS[i % len(RECORDS)], 退款编号=f"X{i}", 订单编号=f"XO{i % 150}") for i in range(n)]
+        after_sales_import_json(shop=shop, data={"records": rows, "paid_orders": PAID_ORDERS})
+        with CaptureQueriesContext(connection) as queries:
+            _facts(shop)
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
