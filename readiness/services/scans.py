@@ -179,6 +179,14 @@ def _finding_row(run_pk: int, issue: Issue, pk_by_id: dict[str, int]) -> tuple[A
 # ---- finishing ---------------------------------------------------------------------------------------------------
 
 
+def _listing_pks(run: ScanRun, results: Iterable[CheckResult]) -> list[int]:
+    # Shop-level checks may name listings too (after-sales problem listings): their findings keep the link.
+    ids = {issue.listing_id for result in results for issue in result.issues if issue.listing_id}
+    if not ids:
+        return []
+    return list(Listing.objects.filter(shop_id=run.shop_id, listing_id__in=ids).values_list("pk", flat=True))
+
+
 def _after_sales_facts(run: ScanRun, rules: RulePack) -> Any:
     # The shop's after-sale records as of the run's day (issue 18), with the page findings of this run.
     from readiness.aftersales.selectors import after_sales_facts
@@ -203,7 +211,7 @@ def scan_run_finish(*, run_id: int) -> ScanRun:
     ctx = CheckContext.from_bundle(data, rules=rules, now=run.created_at, after_sales=_after_sales_facts(run, rules))
     shop_results = run_checks(ctx, SHOP_CHECKS)
     with transaction.atomic():
-        _replace_findings(run, Q(check_name__in=SHOP_CHECKS), shop_results, [])
+        _replace_findings(run, Q(check_name__in=SHOP_CHECKS), shop_results, _listing_pks(run, shop_results))
         results = selectors.run_results(run=run)
         result_score = score(results, selectors.active_waivers(shop=run.shop).keys(), rules)
         _store_score(run, result_score)

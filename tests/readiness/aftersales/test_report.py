@@ -14,7 +14,7 @@ from django.core.management import call_command
 from readiness.aftersales.demo import demo_records
 from readiness.aftersales.reporting import after_sales_report
 from readiness.aftersales.services import after_sales_import_json
-from readiness.models import Promotion
+from readiness.models import Finding, Promotion
 from tests.factories import PromotionFactory, ShopFactory
 from tests.readiness.aftersales.cases import AS_OF, EXPECTED, PAID_ORDERS, RECORDS
 
@@ -69,3 +69,5 @@ def test_demo_shop_shows_its_planted_problem_listing() -> None:
         i for i in report["issues"] if i["rule"] == "after_sales.problem_listing" and i["listing_id"] == "L139"
     )
     assert "2斤" in issue["message"] and issue["owner"] == "listing_editor"
+    # the scan stored it on the listing (the dashboard and the listing page link it)
+    assert Finding.objects.filter(rule="after_sales.problem_listing", listing__listing_id="L139").exists()
