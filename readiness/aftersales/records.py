@@ -327,7 +327,7 @@ def _parse_records(table: Table, parsed: Parsed, errors: list[RowIssue], seen: d
         errors.append(RowIssue(table.name, f"缺少列：{'、'.join(missing)}"))
         return
     for index, row in enumerate(table.rows):
-        if not any(_present(v) for v in row):
+        if not any(row) or not any(_present(v) for v in row):
             continue  # a blank line at the end of a sheet
         row_errors: list[RowIssue] = []
 
@@ -406,7 +406,7 @@ def _parse_records(table: Table, parsed: Parsed, errors: list[RowIssue], seen: d
 def _parse_orders(table: Table, parsed: Parsed, errors: list[RowIssue], seen: dict[tuple[dt.date, str], str]) -> None:
     columns = _columns(table, ORDER_ALIASES, ORDER_HEADERS, parsed)
     for index, row in enumerate(table.rows):
-        if not any(_present(v) for v in row):
+        if not any(row) or not any(_present(v) for v in row):
             continue
         row_errors: list[RowIssue] = []
 
@@ -439,7 +439,9 @@ _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, str) and not value.strip())
+    if value is None or value == "":
+        return False
+    return not (isinstance(value, str) and not value.strip())
 
 
 def _plain(value: Any) -> str:
