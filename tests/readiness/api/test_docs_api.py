@@ -46,6 +46,7 @@ EVERY_OPERATION = {
     ("api-job-detail", "GET"), ("api-readiness", "GET"), ("api-finding-list", "GET"), ("api-run-list", "GET"),
     ("api-listing", "GET"), ("api-listing", "PATCH"), ("api-finding-waiver", "POST"),
     ("api-finding-waiver", "DELETE"), ("api-waiver-list", "GET"), ("api-scan", "POST"),
+    ("api-after-sales-records", "POST"), ("api-after-sales", "GET"),
 }  # fmt: skip
 
 
