@@ -51,7 +51,7 @@ class Quantity:
     per_unit: bool = False  # the quantity is stated per package (500g/袋, 每袋500g)
     total: bool = False  # the quantity is stated as a total (共24盒, a multipack multiplied out)
     bound: str = "exact"  # exact, range, approx, min, max
-    resolution: float = 0.0  # place value of the last stated decimal digit, in base unit (0 for integers)
+    resolution: float = 0.0  # place value of the last stated digit, in base unit (1 kg for 5kg, 0.5 斤 for 一斤半)
     qualifier: str | None = None  # net, gross, weight, rated, cell, max, output, screen … (from the text)
     role: str = PRODUCT  # product, gift, reference, condition, other
     ambiguous_with: str | None = None  # another dimension the unit may mean (oz: volume)
@@ -106,6 +106,8 @@ def _atoms(norm: str) -> list[_Atom]:
             unit = _storage_or_mass(norm, m, unit, low)
             if unit is None:
                 continue
+        if start > 1 and norm[start - 1] == "/" and _denominator(norm, start - 1, low):
+            continue
         glued_x = start > 0 and norm[start - 1] in "xX" and not _times_x(norm, start - 1)
         if start > 1 and norm[start - 1] in "-_" and norm[start - 2].isascii() and norm[start - 2].isalpha():
             # XR-500W: part of a model number.
@@ -113,6 +115,17 @@ def _atoms(norm: str) -> list[_Atom]:
         scale = MULT_SCALE.get(mult, 1.0) if mult else 1.0
         atoms.append(_Atom(start, m.end(), start, low, high, res, unit, glued_x, scale))
     return atoms
+
+
+def _denominator(norm: str, slash: int, value: float) -> bool:
+    """Whether the number after the / at ``slash`` divides a larger bare number before it (100/1支: a ratio,
+    not one item); 250g/500g (a unit before the /) and 12/24瓶 (alternatives) are read as they are."""
+    k = slash
+    while k > 0 and norm[k - 1].isdigit():
+        k -= 1
+    if k == slash or slash - k > 6 or (k > 0 and not (norm[k - 1].isspace() or "\u4e00" <= norm[k - 1] <= "\u9fff")):
+        return False  # a decimal (29.9/3斤), a price (¥30/3斤) or a model number (A100/1支) before the /
+    return int(norm[k:slash]) > value
 
 
 def _times_x(norm: str, x: int) -> bool:
@@ -131,7 +144,8 @@ def _times_x(norm: str, x: int) -> bool:
 # Every atom begins with a numeral character. Scanning for runs of them first and trying the atom
 # expression only there gives the same matches as atom.finditer() (leftmost first, no overlaps) at a
 # fraction of the cost: the atom expression's leading lookbehinds defeat re's fast prefix scan. A speed
-# measure that pays: 6.9 µs per benchmark text against 9.3 µs with atom.finditer() (docs/benchmarks.md).
+# measure that pays where sentences are new (bench/quantity_bench.py: 36.8 µs per real title, 40.2 µs with
+# atom.finditer(); docs/benchmarks.md).
 def candidate_runs(norm: str, unit_first: frozenset[str]) -> list[tuple[int, int]]:
     """``(start, end)`` of the runs of numeral characters an atom may begin in: a unit follows (after at
     most one space or tab), or 两 follows the run's first character (三两). No atom begins elsewhere."""
@@ -161,6 +175,12 @@ def _atom_matches(norm: str, tables: Tables) -> list[re.Match[str]]:
                 continue
             found.append(m)
             resume = p = m.end()
+            if p < len(norm) and norm[p].isdigit():
+                # 15g8盒: a count glued to a measure's unit (the atom expression wants no letter before a number)
+                glued = tables.glued_count.match(norm, p)
+                if glued is not None:
+                    found.append(glued)
+                    resume = p = glued.end()
     return found
 
 
@@ -199,6 +219,7 @@ def _extend_compound(norm: str, atom: _Atom) -> None:
         if m and atom.low == atom.high and atom.low == int(atom.low) and atom.low >= 1:
             atom.low += 0.5
             atom.high += 0.5
+            atom.resolution = 0.5
             atom.end = m.end()
             return
     if unit.symbol == "斤":
@@ -208,7 +229,7 @@ def _extend_compound(norm: str, atom: _Atom) -> None:
             if n is not None:
                 atom.low += n / 10
                 atom.high += n / 10
-                atom.resolution = 0.0
+                atom.resolution = 0.1
                 atom.end = m.end()
                 return
     if unit.symbol in ("m", "尺") and atom.low == atom.high and atom.low == int(atom.low):
@@ -303,7 +324,7 @@ def _spoken_range(norm: str, atom: _Atom) -> _Draft | None:
         num_start=atom.start,
         low=unit.factor,
         high=2 * unit.factor,
-        resolution=0.0,
+        resolution=unit.factor,
         unit=unit,
         counts=unit.symbol if unit.dimension == "count" else None,
         bound="range",
@@ -542,18 +563,28 @@ def _role(norm: str, d: _Draft) -> str:
     return m.lastgroup or PRODUCT if m else PRODUCT
 
 
-def _qualifier(norm: str, d: _Draft) -> str | None:
+def _qualifier(norm: str, d: _Draft, taken: int) -> tuple[str | None, int]:
+    """The word before or after the quantity that says which kind it is, and where the word after it
+    begins (-1 when it is none or before it). A word that qualifies other dimensions only is no qualifier
+    of this quantity (高 is a height, not in 128GB 高速), and a word the previous quantity took after it is
+    not read again before this one (16G运行内存 1T固态: 运行内存 is the 16G's)."""
     tables = get_tables()
+    limits = tables.qualifier_dimensions
+    dimension = d.unit.dimension
     m = tables.before_qualifier.search(norm, max(0, d.num_start - 12), d.num_start)
-    if m:
-        return tables.qualifier_of[m.group("q")]
+    if m and m.start() != taken:
+        qualifier = tables.qualifier_of[m.group("q")]
+        if qualifier not in limits or dimension in limits[qualifier]:
+            return qualifier, -1
     m = tables.after_qualifier.match(norm, d.end)
     if m:
-        return tables.after_qualifier_of[m.group("q")]
-    return None
+        qualifier = tables.after_qualifier_of[m.group("q")]
+        if qualifier not in limits or dimension in limits[qualifier]:
+            return qualifier, m.start("q")
+    return None, -1
 
 
-def _to_quantity(original: str, norm: str, d: _Draft) -> Quantity:
+def _to_quantity(original: str, norm: str, d: _Draft, qualifier: str | None) -> Quantity:
     unit = d.unit
     return Quantity(
         d.start,
@@ -572,7 +603,7 @@ def _to_quantity(original: str, norm: str, d: _Draft) -> Quantity:
         d.total,
         d.bound,
         d.resolution,
-        _qualifier(norm, d),
+        qualifier,
         _role(norm, d),
         unit.ambiguous_with,
         d.dims,
@@ -582,4 +613,9 @@ def _to_quantity(original: str, norm: str, d: _Draft) -> Quantity:
 def extract_text(text: str) -> tuple[Quantity, ...]:
     """Every quantity in ``text`` (auxiliary ones included), with spans into ``text``."""
     norm = normalize(text)
-    return tuple(_to_quantity(text, norm, d) for d in _assemble(norm))
+    out: list[Quantity] = []
+    taken = -1  # where the word the previous quantity took as its qualifier after it begins
+    for d in _assemble(norm):
+        qualifier, taken = _qualifier(norm, d, taken)
+        out.append(_to_quantity(text, norm, d, qualifier))
+    return tuple(out)

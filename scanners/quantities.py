@@ -171,9 +171,10 @@ def _inert() -> re.Pattern[str] | None:
 # words and every gap class exclude them, and the look-behinds only test digits and letters. The one read
 # that does cross one is the mass context of a capital G (_has_mass_context: 净重。2.4G), so such texts
 # are taken as one sentence. Sentences without a candidate run hold no quantity and are skipped; of the
-# others, the head (up to the inert tail) is extracted, from the cache. A speed measure that pays: 6.9 µs
-# per benchmark text with both, 13.0 µs without the cut of the inert tail, 24.0 µs without either
-# (docs/benchmarks.md).
+# others, the head (up to the inert tail) is extracted, from the cache. A speed measure that pays where
+# shops repeat their sentences (bench/quantity_bench.py: 7.0 µs per benchmark text with both, 13.3 µs without
+# the cut of the inert tail, 24.0 µs without either); on text that never repeats it costs 16% (36.8 µs per
+# real title against 31.7 µs; docs/benchmarks.md).
 _SENTENCE_END = re.compile(r"[。！？；]+")
 _QUANTITY_FIELDS = tuple(f.name for f in fields(Quantity))
 _QUANTITY_VALUES = attrgetter(*_QUANTITY_FIELDS)

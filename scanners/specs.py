@@ -32,7 +32,18 @@ from operator import attrgetter
 from typing import Any
 
 from scanners.findings import Category, Finding, Related, Severity
-from scanners.quantities import PRODUCT, Quantity, UnitInfo, extract_all, normalize, reading_extent, unit_info
+from scanners.numerals import int_value
+from scanners.quantities import (
+    CONDITION,
+    GIFT,
+    PRODUCT,
+    Quantity,
+    UnitInfo,
+    extract_all,
+    normalize,
+    reading_extent,
+    unit_info,
+)
 
 __all__ = ["SpecKind", "scan_specs", "spec_kind"]
 
@@ -79,6 +90,9 @@ class _Data:
     ignored: tuple[str, ...]  # a name containing one of these is no quantity of the product
     rules: dict[str, _Rule]
     plain_qualifiers: frozenset[str]
+    bed_covers: tuple[str, ...]  # products larger than the bed they fit (a quilt, a flat sheet)
+    bed_length: tuple[float, float]  # the longer side of a bed, in mm
+    bed_width: tuple[float, float]
 
 
 def _load_toml(name: str) -> dict[str, Any]:
@@ -122,6 +136,9 @@ def _data() -> _Data:
         ignored=tuple(names_doc["ignore"]["contains"]),
         rules=rules,
         plain_qualifiers=plain,
+        bed_covers=tuple(names_doc["bed"]["covers"]),
+        bed_length=(float(names_doc["bed"]["length_mm"][0]), float(names_doc["bed"]["length_mm"][1])),
+        bed_width=(float(names_doc["bed"]["width_mm"][0]), float(names_doc["bed"]["width_mm"][1])),
     )
 
 
@@ -141,11 +158,11 @@ def spec_kind(name: str) -> SpecKind | None:
     """The kind of a spec-table name (净含量, 产品净含量, 净含量(g) …), or None if it is no quantity."""
     data = _data()
     clean, _ = _clean_name(name)
-    if not clean or any(word in clean for word in data.ignored):
-        return None
-    kind = data.kinds.get(clean)
+    kind = data.kinds.get(clean)  # a name listed as it is (适用床尺寸), even with a word of [ignore]
     if kind is not None:
         return kind
+    if not clean or any(word in clean for word in data.ignored):
+        return None
     for sub, kind in data.substrings:
         if sub in clean:
             return kind
@@ -166,6 +183,7 @@ class _View:
     resolution: float
     aspect: str  # plain, total, per_unit
     open_count: bool = False  # per package, and the number of packages is not stated (250g/袋)
+    single: bool = False  # stated for one package (单箱5斤): open only where the page sells several
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +198,7 @@ class _Side:
     group: int = -1  # alternatives in one phrase share a group
     sentence: int = 0
     views: tuple[_View, ...] = ()
+    gift: str = ""  # a gift named before its quantity (送电池285Wh: 电池): compared only with entries of that name
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +211,7 @@ class _Spec:
     sides: tuple[_Side, ...] = ()
 
 
-def _views(q: Quantity, aspect: str) -> tuple[_View, ...]:
+def _views(q: Quantity, aspect: str, single: bool = False) -> tuple[_View, ...]:
     views: list[_View] = []
     classifier = q.unit if q.dimension == "count" else None
     if q.count is not None:
@@ -202,7 +221,19 @@ def _views(q: Quantity, aspect: str) -> tuple[_View, ...]:
         if q.counts:
             views.append(_View("count", q.counts, q.count, q.count, 0.0, "plain"))
     else:
-        views.append(_View(q.dimension, classifier, q.low, q.high, q.resolution, aspect, aspect == "per_unit"))
+        per_unit = aspect == "per_unit"
+        views.append(
+            _View(
+                q.dimension,
+                classifier,
+                q.low,
+                q.high,
+                q.resolution,
+                aspect,
+                per_unit and not single,
+                per_unit and single,
+            )
+        )
     return tuple(views)
 
 
@@ -220,7 +251,11 @@ def _aspect(q: Quantity, kind: SpecKind | None = None) -> str:
 
 
 def _meets(alo: float, ahi: float, ares: float, blo: float, bhi: float, bres: float) -> bool:
-    """Whether two intervals agree within max(1%, half of the last stated digit of either)."""
+    """Whether two intervals agree within max(1%, half of the last stated digit of the more precise side).
+
+    The more precise side decides: 11斤 (stated to the 斤, ±250 g) is not 5kg (stated to the kg), while
+    8寸 (203.2 mm) is 20cm (stated to the cm, ±5 mm). A resolution of 0 is an exact count.
+    """
     if alo > bhi:
         gap, ref = alo - bhi, alo
     elif blo > ahi:
@@ -228,7 +263,7 @@ def _meets(alo: float, ahi: float, ares: float, blo: float, bhi: float, bres: fl
     else:
         return True
     ref = abs(ref)
-    return gap <= max(0.01 * ref, ares / 2, bres / 2) + 1e-9 * ref
+    return gap <= max(0.01 * ref, min(ares, bres) / 2) + 1e-9 * ref
 
 
 def _view_meets(a: _View, b: _View) -> bool:
@@ -238,6 +273,11 @@ def _view_meets(a: _View, b: _View) -> bool:
         return False
     if _meets(a.low, a.high, a.resolution, b.low, b.high, b.resolution):
         return True
+    if a.dimension == "data":
+        # Storage is sold in decimal (1TB = 1000GB) and binary (1TB = 1024GB) prefixes alike.
+        for f in (1.024, 1 / 1.024):
+            if _meets(a.low * f, a.high * f, a.resolution * f, b.low, b.high, b.resolution):
+                return True
     # One side per package with no count stated, the other in all: a whole number of packages
     # reconciles them (250g/袋 against 净含量 1kg).
     if a.open_count != b.open_count and a.aspect != b.aspect:
@@ -245,7 +285,9 @@ def _view_meets(a: _View, b: _View) -> bool:
         # Midpoints, so that approximate values (每袋约250g) reconcile as exact ones do.
         if per.low > 0 and math.isfinite(per.high) and math.isfinite(whole.high):
             k = round((whole.low + whole.high) / (per.low + per.high))
-            if 2 <= k <= 1000 and _meets(per.low * k, per.high * k, per.resolution * k, whole.low, whole.high, 0):
+            if 2 <= k <= 1000 and _meets(
+                per.low * k, per.high * k, per.resolution * k, whole.low, whole.high, whole.resolution
+            ):
                 return True
     return False
 
@@ -288,16 +330,43 @@ def _sides_overlap(a: _Side, b: _Side) -> bool:
     return any(_view_meets(va, vb) for va in a.views for vb in b.views)
 
 
+def _multiple_meets(side: _Side, spec_side: _Side, units: int) -> bool:
+    """Whether a quantity is ``units`` times the spec's, or the spec ``units`` times the quantity: one of
+    them is stated for all the units the page hands over, the other for one."""
+    if side.q.dimension == "count" or side.q.count is not None:
+        return False  # a count, or a multipack whose total is already stated
+    for f in (1 / units, float(units)):
+        scaled = [replace(v, low=v.low * f, high=v.high * f, resolution=v.resolution * f) for v in side.views]
+        if any(_view_meets(a, b) for a in scaled for b in spec_side.views):
+            return True
+    return False
+
+
+def _is_single(side: _Side) -> bool:
+    return any(v.single for v in side.views)
+
+
+def _opened(side: _Side) -> _Side:
+    return replace(side, views=_views(side.q, side.aspect))
+
+
 # --------------------------------------------------------------------------- the scanner
 
 
 class _FieldSides:
-    """The product quantities of one field, and the selections of them that spec tables compare."""
+    """The product quantities of one field, and the selections of them that spec tables compare; and two
+    facts about the whole listing that the field states: the classifiers of which it counts several
+    packages (3袋, 2箱装), and how many units the page hands over, by a count of packages (3支装: 3) or a
+    buy-N-get-M offer (买一送一: 2)."""
 
-    __slots__ = ("selected", "sides")
+    __slots__ = ("counted", "multiples", "selected", "sides")
 
-    def __init__(self, sides: tuple[_Side, ...]) -> None:
+    def __init__(
+        self, sides: tuple[_Side, ...], counted: frozenset[str] = frozenset(), multiples: frozenset[int] = frozenset()
+    ) -> None:
         self.sides = sides
+        self.counted = counted
+        self.multiples = multiples
         self.selected: dict[tuple[frozenset[str], bool], tuple[int, tuple[_Side, ...]]] = {}
 
     def select(self, dims: frozenset[str], counted: bool) -> tuple[int, tuple[_Side, ...]]:
@@ -318,27 +387,67 @@ _NO_SIDES = _FieldSides(())
 @lru_cache(maxsize=8192)
 def _field_sides(field_name: str, label: str, value: str) -> _FieldSides:
     """The product quantities of one field (cached: SKU names and descriptions repeat across listings)."""
-    # Everything but the choice words is read before the last quantity, within the extent that the
-    # quantities depend on: titles that differ only after it ("坚果礼盒 500g 2024新款 … 58号") share one entry.
+    # Everything but the choice words, the offers and a bed is read before the last quantity, within the
+    # extent that the quantities depend on: titles that differ only after it ("坚果礼盒 500g 2024新款 … 58号")
+    # share one entry.
+    offers = _offers(value)
     extent = reading_extent(value)
     if not extent:
-        return _NO_SIDES
-    return _prefix_sides(field_name, label, value[:extent], any(w in value for w in _CHOICE_WORDS))
+        return _FieldSides((), multiples=offers) if offers else _NO_SIDES
+    # A bed (适用1.5米床) is read after its quantity: such fields are taken whole.
+    prefix = value if "床" in value else value[:extent]
+    found = _prefix_sides(field_name, label, prefix, any(w in value for w in _CHOICE_WORDS))
+    return _FieldSides(found.sides, found.counted, found.multiples | offers) if offers else found
+
+
+# 买一送一, 买2件送1件, 买二赠一: the buyer receives N+M units, and a total stated for all of them (到手共1000g)
+# is N+M times the unit's quantity.
+_OFFER = re.compile(
+    r"买[ \t]*(?P<n>[1-9]|[一二两三四五六七八九十])[ \t]*(?:[件个袋盒瓶罐包份支条只箱桶套])?[ \t]*"
+    r"[送赠][ \t]*(?P<m>[1-9]|[一二两三四五六七八九十])(?![0-9.])"
+)
+
+
+def _offers(value: str) -> frozenset[int]:
+    if "买" not in value:
+        return frozenset()
+    units = set()
+    for m in _OFFER.finditer(normalize(value)):
+        n, k = int_value(m.group("n")), int_value(m.group("m"))
+        if n is not None and k is not None and n + k >= 2:
+            units.add(n + k)
+    return frozenset(units)
 
 
 @lru_cache(maxsize=8192)
 def _prefix_sides(field_name: str, label: str, value: str, choice: bool) -> _FieldSides:
-    sides = _quantity_sides(field_name, label, value, choice)
-    return _FieldSides(sides) if sides else _NO_SIDES
+    sides, counted, multiples = _quantity_sides(field_name, label, value, choice)
+    return _FieldSides(sides, counted, multiples) if sides or counted else _NO_SIDES
 
 
-def _quantity_sides(field_name: str, label: str, value: str, choice: bool) -> tuple[_Side, ...]:
+def _quantity_sides(
+    field_name: str, label: str, value: str, choice: bool
+) -> tuple[tuple[_Side, ...], frozenset[str], frozenset[int]]:
     sides: list[_Side] = []
+    found = extract_all(value)
+    qualifiers = _data_qualifiers(value, found)
+    beds = _bed_sizes(value, found)
+    gifts = {q.start: noun for q in found if q.role == GIFT and (noun := _gift_noun(value, q))}
     # 一袋, 一盒 in prose is "a bag", "a box": never read as a count of one.
-    quantities = [q for q in extract_all(value) if q.role == PRODUCT and not _article(q)]
+    quantities = [
+        q
+        for i, q in enumerate(found)
+        if (q.role == PRODUCT or i in qualifiers or i in beds or q.start in gifts) and not _article(q)
+    ]
     if not quantities:
-        return ()
+        return (), frozenset(), frozenset()
+    qualifier_of = {found[i].start: qualifier for i, qualifier in qualifiers.items()}
+    for i, bed in beds.items():
+        qualifier_of[found[i].start] = bed
     quantities = _packs(value, quantities)
+    counted = frozenset(_counted(quantities))
+    # Counts of packages by themselves (3支装, 2箱), not the count of a multipack (whose total is stated).
+    multiples = frozenset(n for q in quantities if q.count is None and (n := _package_count(q)) is not None)
     group = 0
     prev: Quantity | None = None
     sentence = 0
@@ -359,15 +468,88 @@ def _quantity_sides(field_name: str, label: str, value: str, choice: bool) -> tu
                 field=field_name,
                 label=label,
                 q=q,
-                qualifier=q.qualifier,
+                qualifier=qualifier_of.get(q.start, q.qualifier),
                 aspect=aspect,
                 group=0 if choice else group,
                 sentence=sentence,
-                views=_views(q, aspect),
+                views=_views(q, aspect, aspect == "per_unit" and _single(value, q)),
+                gift=gifts.get(q.start, ""),
             )
         )
         prev = q
-    return tuple(sides)
+    return tuple(sides), counted, multiples
+
+
+_GIFT_NOUN = re.compile(r"(?:送|赠|附赠|赠送)(?P<noun>[\u4e00-\u9fff]{2,4})[ \t:：]*$")
+
+
+def _gift_noun(value: str, q: Quantity) -> str:
+    """The thing a gift is, when it is named between the gift word and its quantity (送电池285Wh)."""
+    m = _GIFT_NOUN.search(value, max(0, q.start - 8), q.start)
+    return m.group("noun") if m else ""
+
+
+def _single(value: str, q: Quantity) -> bool:
+    """Whether a per-package quantity is stated for one package with 单 (单箱5-6斤), not 每 (每袋250g)."""
+    if q.counts is None or q.count is not None:
+        return False
+    head = value[max(0, q.start - 6) : q.start].rstrip(" \t:：")
+    return head.endswith(q.counts) and head[: -len(q.counts)].rstrip(" \t").endswith("单")
+
+
+def _counted(quantities: Sequence[Quantity]) -> Iterator[str]:
+    """The classifiers of which several packages are stated (3袋, 共2箱, 500g*2袋)."""
+    for q in quantities:
+        if q.count is not None and q.count >= 2 and q.counts:
+            yield q.counts
+        elif q.dimension == "count" and q.per_unit is False and _package_count(q) is not None:
+            yield q.unit
+
+
+def _data_qualifiers(value: str, found: Sequence[Quantity]) -> dict[int, str]:
+    """8G+256G, 12GB+512GB: a phone's or a computer's memory and storage, in that order (the + is no gift)."""
+    out: dict[int, str] = {}
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if a.dimension == b.dimension == "data" and value[a.end : b.start].strip(" \t") == "+" and a.low < b.low:
+            out[i] = a.qualifier or "ram"
+            out[i + 1] = b.qualifier or "storage"
+    return out
+
+
+_BED_AFTER = re.compile(r"[ \t]*的?[ \t]*床")
+
+
+def _bed_sizes(value: str, found: Sequence[Quantity]) -> dict[int, str]:
+    """Lengths that name the bed a product is made for. Before 床 (适用1.5米床, 1.8m床垫, 1.5m/1.8m床) they are
+    "bed", the width of a bed-sized product, unless the field is about a product larger than its bed (a
+    quilt, a flat sheet); there, and for metres of a bed's width in a field that names a bed (四件套 1.2m),
+    they are "bed_fit": the bed, compared only with a 适用床尺寸 entry."""
+    if "床" not in value:
+        return {}
+    data = _data()
+    qualifier = "bed_fit" if any(w in value for w in data.bed_covers) else "bed"
+    out: dict[int, str] = {}
+    for i, q in enumerate(found):
+        if q.unit == "m" and q.is_point and q.dims is None and data.bed_width[0] <= q.low <= data.bed_width[1]:
+            out[i] = "bed_fit"
+    i, n = 0, len(found)
+    while i < n:
+        q = found[i]
+        if q.dimension != "length" or q.role not in (PRODUCT, CONDITION):
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < n
+            and found[j + 1].dimension == "length"
+            and _ALTERNATIVE_GAP.fullmatch(value, found[j].end, found[j + 1].start) is not None
+        ):
+            j += 1
+        if _BED_AFTER.match(value, found[j].end):
+            out.update(dict.fromkeys(range(i, j + 1), qualifier))
+        i = j + 1
+    return out
 
 
 # A measure per package and the number of packages said apart, next to each other: 每袋250g，共3袋,
@@ -388,17 +570,23 @@ def _package_count(n: Quantity) -> int | None:
 
 def _packs(value: str, quantities: list[Quantity]) -> list[Quantity]:
     out = list(quantities)
+    joined: set[int] = set()  # counts that became part of a multipack (共3袋 of 每袋250g，共3袋)
     for i, q in enumerate(quantities):
-        if q.count is not None or q.dimension == "count" or q.total:
+        if q.count is not None or q.total:
             continue
+        if q.dimension == "count" and not (q.per_unit and q.counts is not None and q.counts != q.unit):
+            continue  # a count measures a package only when it is stated per package (5片/盒 共3盒)
         if not q.per_unit:
-            # 250g 两袋装
+            # 250g 两袋装, and a count glued to the measure: 15g8盒
             n = quantities[i + 1] if i + 1 < len(quantities) else None
-            if n is None or n.total or n.counts is None or value[n.end : n.end + 1] != "装":
+            if n is None or n.total or n.counts is None or n.dimension != "count":
+                continue
+            packed = value[n.end : n.end + 1] == "装"
+            if not packed and n.start != q.end:
                 continue
             count = _package_count(n)
             if count is not None and not value[q.end : n.start].strip(" \t"):
-                out[i] = _multipack(value, q, count, n.counts, q.start, n.end + 1)
+                out[i] = _multipack(value, q, count, n.counts, q.start, n.end + 1 if packed else n.end)
             continue
         if q.counts is None:
             continue
@@ -420,8 +608,9 @@ def _packs(value: str, quantities: list[Quantity]) -> list[Quantity]:
             if lead is not None and (lead.group(1) is None or lead.group(1) == q.counts):
                 start = lead.start()
             out[i] = _multipack(value, q, count, q.counts, start, end)
+            joined.add(j)
             break
-    return out
+    return [q for k, q in enumerate(out) if k not in joined] if joined else out
 
 
 def _multipack(value: str, q: Quantity, count: int, counts: str, start: int, end: int) -> Quantity:
@@ -487,7 +676,7 @@ def _bare_quantity(name: str, value: str, kind: SpecKind) -> Quantity | None:
         dimension=info.dimension,
         base_unit=info.base_unit,
         counts=info.symbol if info.dimension == "count" else None,
-        resolution=(10.0**-decimals) * info.factor if decimals else 0.0,
+        resolution=(10.0**-decimals) * info.factor,
     )
 
 
@@ -525,15 +714,25 @@ def scan_specs(listing: Mapping[str, Any]) -> list[Finding]:
     key = [table.token]
     text_sides: list[_Side] = []
     dims, counted = table.dims, table.counted
+    packages: frozenset[str] = frozenset()
+    multiples: frozenset[int] = frozenset()
     for field_name, label, value in _listing_fields(listing):
-        token, sides = _field_sides(field_name, label, value).select(dims, counted)
+        field_sides = _field_sides(field_name, label, value)
+        token, sides = field_sides.select(dims, counted)
         if token:
             key.append(token)
             text_sides.extend(sides)
+        if field_sides.counted:
+            packages |= field_sides.counted
+        if field_sides.multiples:
+            multiples |= field_sides.multiples
+    if text_sides and (packages or multiples):
+        key.append(_token((packages, multiples)))
     memo_key = tuple(key)
     found = _CHECKS.get(memo_key)
     if found is None:
-        found = tuple(_Checker(list(table.specs), text_sides, list(table.voltages), None).run())
+        checker = _Checker(list(table.specs), text_sides, list(table.voltages), None, packages, multiples)
+        found = tuple(checker.run())
         if len(_CHECKS) >= _CHECKS_MAX:
             _CHECKS.clear()
         _CHECKS[memo_key] = found
@@ -644,15 +843,30 @@ def _same_family(a: SpecKind, b: SpecKind) -> bool:
 class _Checker:
     """Compares one listing's spec entries with its text; collects findings."""
 
-    def __init__(self, specs: list[_Spec], text_sides: list[_Side], voltages: list[float], listing_id: str | None):
+    def __init__(
+        self,
+        specs: list[_Spec],
+        text_sides: list[_Side],
+        voltages: list[float],
+        listing_id: str | None,
+        counted: frozenset[str] = frozenset(),
+        multiples: frozenset[int] = frozenset(),
+    ):
         self.specs = specs
-        self.text_sides = text_sides
+        # 单箱5斤 is the one box the listing sells, unless the page sells several boxes (2箱装): then it is
+        # per package like 每箱5斤, and the total a whole number of them.
+        self.text_sides = [_opened(s) if s.q.counts in counted and _is_single(s) else s for s in text_sides]
         self.voltages = voltages
         self.listing_id = listing_id
+        # How many units the page hands over: its counts of packages and buy-N-get-M offers, and the
+        # spec table's own counts (数量 3支).
+        self.multiples = multiples | frozenset(
+            n for spec in specs for s in spec.sides if (n := _package_count(s.q)) is not None
+        )
         self.data = _data()
         self.findings: dict[tuple[str, int, int], Finding] = {}
         self.by_field: dict[str, list[_Side]] = {}
-        for side in text_sides:
+        for side in self.text_sides:
             self.by_field.setdefault(side.field, []).append(side)
 
     # ---- which spec entries a side is compared with
@@ -662,6 +876,8 @@ class _Checker:
 
     def _targets(self, side: _Side, spec: _Spec) -> bool:
         """Whether ``side`` is compared with ``spec`` for equality."""
+        if side.gift and side.gift not in spec.name:
+            return False  # a gift is compared only with the entry named after it (电池容量 for 送电池)
         kind = spec.kind
         if side.qualifier is not None and side.qualifier == kind.qualifier:
             return True
@@ -677,7 +893,7 @@ class _Checker:
 
     def _relation(self, side: _Side, spec: _Spec) -> str | None:
         """ "le" when side must not exceed spec (content against 毛重), "ge" for the reverse."""
-        if side.q.dimension not in ("mass", "volume"):
+        if side.q.dimension not in ("mass", "volume") or side.gift:
             return None
         if spec.kind.qualifier == "gross" and side.qualifier != "gross":
             if self._effective(side.qualifier) is None:
@@ -754,8 +970,8 @@ class _Checker:
         for side, spec_side, rule in pending:
             if side.group in excused_groups:
                 continue  # another alternative of the same phrase agrees
-            if field_name == "description" and side.sentence in excused_sentences:
-                continue  # a long text: the sentence also states the right value
+            if field_name == "description" and side.sentence in excused_sentences and rule != "spec.net_exceeds_gross":
+                continue  # a long text: the sentence also states the right value (a gross weight states another)
             self._add(rule, side, spec_side, spec)
         if not same:
             self._check_cross(spec, sides, dims)
@@ -764,6 +980,12 @@ class _Checker:
         self, side: _Side, spec: _Spec, good: list[_Side], variants: list[_Side] | None
     ) -> str | tuple[_Side, str] | None:
         """ "ok", (spec side, rule) for a finding, or None when the side is not compared at all."""
+        if side.qualifier == "bed" or (side.qualifier == "bed_fit" and spec.kind.qualifier == "bed"):
+            return self._bed_verdict(side, spec)
+        if side.qualifier == "bed_fit":  # against anything but a 适用床尺寸 entry, what the text says it is
+            if side.q.role != PRODUCT:
+                return None
+            side = replace(side, qualifier=side.q.qualifier)
         targeted = self._targets(side, spec)
         relation = None if targeted else self._relation(side, spec)
         if not targeted and relation is None:
@@ -784,6 +1006,8 @@ class _Checker:
             return "ok"
         if variants is not None and (side in variants or any(_sides_meet(side, v) for v in variants)):
             return "ok"
+        if any(_multiple_meets(side, s, k) for k in self.multiples for s in spec.sides):
+            return "ok"  # 买一送一 到手共1000g, 3支装 2.25L against 750ml a unit
         comparable = [s for s in spec.sides if self._is_comparable(side, s)]
         if not comparable:
             return None
@@ -793,10 +1017,45 @@ class _Checker:
             if scalar.dims is None and scalar.unit == "inch":
                 return None  # 24寸 luggage, 55寸 screens: a nominal size, not one side of L×W×H
             if _dims_meet(side.q, spec_side.q) is None:
+                if any(g.q.dims is not None for g in good):
+                    return None  # the page states the size (180*48厘米): a lone length is something else
                 return spec_side, "spec.size_review"
         if side.q.ambiguous_with is not None or spec_side.q.ambiguous_with is not None:
             return self._ambiguous_verdict(side, spec_side)
         return spec_side, f"spec.{side.q.dimension}_mismatch"
+
+    def _bed_verdict(self, side: _Side, spec: _Spec) -> str | tuple[_Side, str] | None:
+        """The bed a product is made for (适用1.5米床) against its size: the width of a bed-sized W×L (or a
+        床宽 entry). Sizes that are no bed's (a quilt's 200×230) are not compared."""
+        q = side.q
+        low, high = (min(q.dims), min(q.dims)) if q.dims else (q.low, q.high)
+        for spec_side in spec.sides:
+            if spec.kind.qualifier == "bed":  # 适用床尺寸 1.5m: the bed itself
+                width = spec_side.q.low if spec_side.q.is_point and spec_side.q.dims is None else None
+            elif side.qualifier == "bed":
+                width = self._bed_width(spec, spec_side.q)
+            else:
+                width = None
+            if width is None:
+                continue
+            if _meets(low, high, q.resolution, width, width, spec_side.q.resolution):
+                return "ok"
+            return spec_side, "spec.length_mismatch"
+        return None
+
+    def _bed_width(self, spec: _Spec, q: Quantity) -> float | None:
+        if q.dimension != "length":
+            return None
+        if q.dims is None:
+            return q.low if spec.kind.qualifier == "width" and q.is_point else None
+        sides = sorted(q.dims, reverse=True)
+        if len(sides) < 2:
+            return None
+        length, width = sides[0], sides[1]
+        (min_length, max_length), (min_width, max_width) = self.data.bed_length, self.data.bed_width
+        if min_length <= length <= max_length and min_width <= width <= max_width:
+            return width
+        return None
 
     def _is_comparable(self, side: _Side, spec_side: _Side) -> bool:
         if side.q.dimension != spec_side.q.dimension:
@@ -949,8 +1208,9 @@ _DISPLAY_UNITS = {
     "charge": (("mAh", 1.0),),
     "energy": (("Wh", 1.0), ("kWh", 1000.0)),
     "power": (("W", 1.0), ("kW", 1000.0)),
+    "data": (("GB", 1.0), ("TB", 1000.0)),
 }
-_ACCEPTED_DISPLAY = {"g", "kg", "ml", "L", "mm", "cm", "m", "inch", "mAh", "Ah", "Wh", "kWh", "W", "kW"}
+_ACCEPTED_DISPLAY = {"g", "kg", "ml", "L", "mm", "cm", "m", "inch", "mAh", "Ah", "Wh", "kWh", "W", "kW", "GB", "TB"}
 
 
 def _display_unit(q: Quantity) -> tuple[str, float]:

@@ -96,8 +96,8 @@ class Ending:
     """An expression anchored at the end of a window, with the characters it can end with.
 
     Most quantities are preceded by none of those characters, and looking at one character is much
-    cheaper than running the expression: a speed measure that pays (extraction per text: 6.9 µs on the
-    benchmark's listings and 13.6 µs on real titles; 8.2 µs and 20.6 µs without it; docs/benchmarks.md).
+    cheaper than running the expression: a speed measure that pays where sentences are new (bench/
+    quantity_bench.py: 36.8 µs per real title with it, 40.4 µs without; docs/benchmarks.md).
     """
 
     pattern: re.Pattern[str]
@@ -123,6 +123,7 @@ class Tables:
     by_symbol: dict[str, UnitInfo]
     base_units: dict[str, str]
     atom: re.Pattern[str]
+    glued_count: re.Pattern[str]  # a count right after another quantity's unit (15g8盒), same groups as atom
     after_compound_half: re.Pattern[str]
     after_liang: re.Pattern[str]
     after_decimetre_digit: re.Pattern[str]
@@ -144,6 +145,7 @@ class Tables:
     after_qualifier: re.Pattern[str]
     qualifier_of: dict[str, str]  # qualifier word -> qualifier
     after_qualifier_of: dict[str, str]
+    qualifier_dimensions: dict[str, frozenset[str]]  # qualifier -> the dimensions it may qualify (if limited)
     bound_of: dict[str, str]  # prefix/suffix word -> approx/min/max
     approx_fraction: float
     word_with_one: Ending  # words ending in 一 (统一, 唯一)
@@ -210,9 +212,12 @@ def get_tables() -> Tables:
     qual = words["qualifier"]
     qualifier_of: dict[str, str] = {}
     after_qualifier_of: dict[str, str] = {}
+    qualifier_dimensions: dict[str, frozenset[str]] = {}
     for name, entry in qual.items():
         if not isinstance(entry, dict):
             continue
+        if "dimensions" in entry:
+            qualifier_dimensions[name] = frozenset(entry["dimensions"])
         for word in entry.get("before", []):
             qualifier_of.setdefault(word, name)
         for word in entry.get("after", []):
@@ -247,6 +252,7 @@ def get_tables() -> Tables:
         by_symbol=by_symbol,
         base_units={name: row["base"] for name, row in dims.items()},
         atom=atom,
+        glued_count=re.compile(rf"(?P<arabic>[0-9]{{1,4}})(?![0-9])(?P<mult>(?!))?(?P<cn>(?!))?(?P<unit>{classifier})"),
         after_compound_half=re.compile(r"半(?![价年天月个小份])"),
         after_liang=re.compile(rf"(?P<n>[0-9]|[{NUMERAL_DIGITS}两])两"),
         after_decimetre_digit=re.compile(
@@ -279,9 +285,10 @@ def get_tables() -> Tables:
         before_qualifier=_ending(
             rf"(?P<q>{_alt(qualifier_of)})(?:{_alt(qual['filler'])})*$", [*qualifier_of, *qual["filler"]], skip=""
         ),
-        after_qualifier=re.compile(rf"[ \t]?(?P<q>{_alt(after_qualifier_of)})"),
+        after_qualifier=re.compile(rf"[ \t]?(?!{_alt(qual['not_after'])})(?P<q>{_alt(after_qualifier_of)})"),
         qualifier_of=qualifier_of,
         after_qualifier_of=after_qualifier_of,
+        qualifier_dimensions=qualifier_dimensions,
         bound_of=bound_of,
         approx_fraction=float(interval["approx_fraction"]),
         word_with_one=_ending(rf"(?:{_alt(words['numeral']['words_ending_in_one'])})$", ["一"], skip=""),

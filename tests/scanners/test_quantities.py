@@ -166,3 +166,32 @@ def test_arbitrary_text_never_crashes_and_spans_map_back(text: str) -> None:
         previous_end = q.end
         assert q.low <= q.high
         assert not math.isnan(q.low) and not math.isnan(q.high)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("U盘 128GB 高速", [("128GB", None)]),  # 高 qualifies lengths only, and 高速 is no height
+        ("街机7寸高清大屏", [("7寸", None)]),  # 高清 is no height
+        ("16G运行内存 1T固态", [("16G", "ram"), ("1T", "storage")]),  # 运行内存 is the 16G's, not the 1T's
+        ("8G/1T/2G独显", [("8G", None), ("1T", None), ("2G", "graphics")]),
+        ("30mm宽*15mm高1500张", [("30mm", "width"), ("15mm", "height"), ("1500张", None)]),
+    ],
+)
+def test_qualifiers_belong_to_one_quantity_and_dimension(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert [(q.text, q.qualifier) for q in extract_all(text)] == expected
+
+
+def test_storage_sizes_in_terabytes() -> None:
+    found = extract_all("移动硬盘 2T 1TB 童装T恤")
+    assert [(q.text, q.dimension, q.unit) for q in found] == [("2T", "data", "TB"), ("1TB", "data", "TB")]
+    assert found[0].low == pytest.approx(2000)  # in GB
+
+
+@pytest.mark.parametrize(
+    ("text", "resolution"),
+    [("5kg", 1000), ("1.5kg", 100), ("11斤", 500), ("一斤半", 250), ("1斤2两", 50), ("8寸", 25.4), ("2.5万毫安", 1000)],
+)
+def test_resolution_is_the_place_value_of_the_last_stated_digit(text: str, resolution: float) -> None:
+    (q,) = extract_quantities(text)
+    assert q.resolution == pytest.approx(resolution)
