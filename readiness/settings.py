@@ -6,6 +6,7 @@ Defaults give a development run that needs no server: SQLite and Celery tasks ru
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -36,7 +37,9 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "true")
+# Off unless asked for: a production host that forgets the variable must not show the technical 500 page (settings,
+# the URL list on 404). `make run`, `make test` and `make worker` turn it on explicitly.
+DEBUG = envbool("DEBUG", "false")
 
 # A development key is fine while DEBUG is on; with DEBUG off there is no default on purpose.
 SECRET_KEY = os.getenv("SECRET_KEY", "")
@@ -59,11 +62,17 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's assets, served from the app (no CDN on the logged-in origin)
+    "axes",
     "readiness",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app itself, DEBUG or not (after `collectstatic`), compressed and cached.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # NUL in a path or a query string is refused before any view sees it (PostgreSQL cannot store it).
+    "readiness.web.guards.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "readiness.web.locale.CookieLocaleMiddleware",  # Chinese unless the user picked English
     "django.middleware.common.CommonMiddleware",
@@ -71,7 +80,22 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name from one address,
+# that user name is locked out from that address for AXES_COOLOFF_MINUTES, even with the right password (the
+# login page and the admin alike). A successful login resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = dt.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"  # answered with 429
 
 ROOT_URLCONF = "readiness.urls"
 WSGI_APPLICATION = "readiness.wsgi.application"
@@ -115,7 +139,11 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = BASE_DIR / "staticfiles"  # `manage.py collectstatic` fills it; WhiteNoise serves it
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -147,7 +175,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.getenv("API_THROTTLE_RATE", "600/minute")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.getenv("API_THROTTLE_RATE", "600/minute"),
+        "scan": os.getenv("API_SCAN_THROTTLE_RATE", "30/minute"),
+    },
     "EXCEPTION_HANDLER": "readiness.api.errors.problem_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -156,6 +187,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from drf-spectacular-sidecar's pinned copy, served as our own static files: no third-party
+    # script on the logged-in origin, and /api/docs/ works offline.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SeverityEnum": "readiness.api.serializers.SEVERITIES",
@@ -171,8 +207,22 @@ SPECTACULAR_SETTINGS = {
 # Listings per scan task: a big shop's scan is split into chunks that several workers scan in parallel.
 SCAN_CHUNK_SIZE = envint("SCAN_CHUNK_SIZE", "2000")
 
+# ---- what one request may cost (each limit is one setting; a request over it gets 413, nothing is read whole) ----
 # Bundles larger than this are refused before parsing (bytes).
 BUNDLE_MAX_BYTES = envint("BUNDLE_MAX_BYTES", str(200 * 1024 * 1024))
+# The body of any other API request (a listing edit, a waiver, a stateless scan), in bytes.
+API_JSON_MAX_BYTES = envint("API_JSON_MAX_BYTES", str(10 * 1024 * 1024))
+# How deeply a JSON body may nest (objects and arrays); the deepest real request (a scan) nests 4 deep.
+API_JSON_MAX_DEPTH = envint("API_JSON_MAX_DEPTH", "32")
+# A web form without files (Django reads it into memory) and a file uploaded in the browser (a spreadsheet or a
+# bundle), in bytes.
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("WEB_FORM_MAX_BYTES", str(2_621_440))
+UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))
+# POST /api/v1/scan: listings per request, characters of text per request, findings reported per field, and its
+# own rate per user (it costs CPU in the web process, unlike every other endpoint).
+API_SCAN_MAX_LISTINGS = envint("API_SCAN_MAX_LISTINGS", "500")
+API_SCAN_MAX_CHARS = envint("API_SCAN_MAX_CHARS", "1000000")
+API_SCAN_MAX_FINDINGS_PER_FIELD = envint("API_SCAN_MAX_FINDINGS_PER_FIELD", "50")
 
 LOGGING = {
     "version": 1,

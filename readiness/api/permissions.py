@@ -7,27 +7,15 @@ Superusers act as operations managers of every shop (as ``selectors.shops_for_us
 
 from __future__ import annotations
 
-import enum
 from typing import Any, TypeVar
 
 from django.db.models import Model, OuterRef, Subquery
 from rest_framework.exceptions import NotFound, PermissionDenied
 
-from readiness.models import ImportJob, Promotion, Role, Shop, ShopMembership
+from readiness.capabilities import ROLE_CAPABILITIES, Capability, effective_role
+from readiness.models import ImportJob, Promotion, Shop, ShopMembership
 
-
-class Capability(enum.StrEnum):
-    READ = "read"  # shops, promotions, readiness, findings, listings, runs, waivers, jobs
-    IMPORT = "import"  # push a bundle
-    EDIT_LISTING = "edit_listing"  # change a listing's title, subtitle, description, specs
-    WAIVE = "waive"  # waive a finding, lift a waiver
-
-
-ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
-    Role.OPERATIONS_MANAGER: frozenset(Capability),
-    Role.LISTING_EDITOR: frozenset({Capability.READ, Capability.EDIT_LISTING, Capability.WAIVE}),
-    Role.API_CLIENT: frozenset({Capability.READ, Capability.IMPORT}),
-}
+__all__ = ["ROLE_CAPABILITIES", "Capability", "job_access", "object_access", "promotion_access", "shop_access"]
 
 
 def role_subquery(user: Any, shop_ref: str = "pk") -> Subquery:
@@ -35,16 +23,10 @@ def role_subquery(user: Any, shop_ref: str = "pk") -> Subquery:
     return Subquery(ShopMembership.objects.filter(shop=OuterRef(shop_ref), user_id=user.pk).values("role")[:1])
 
 
-def effective_role(user: Any, role: str | None) -> str | None:
-    if getattr(user, "is_superuser", False):
-        return Role.OPERATIONS_MANAGER
-    return role
-
-
-def require(user: Any, role: str | None, need: Capability) -> None:
-    """404 unless the user is a member; 403 unless their role allows ``need``."""
+def require(user: Any, role: str | None, need: Capability, *, exists: bool = True) -> None:
+    """404 unless the object exists and the user is a member; 403 unless their role allows ``need``."""
     role = effective_role(user, role)
-    if role is None:
+    if role is None or not exists:
         raise NotFound()
     if need not in ROLE_CAPABILITIES.get(role, frozenset()):
         raise PermissionDenied(f"the role {role} may not do this ({need}) in this shop")
@@ -65,7 +47,8 @@ def shop_access(user: Any, code: str, need: Capability) -> Shop:
     """The shop with this code, if the user may ``need`` in it (one query)."""
     sql = f"SELECT s.*, m.role AS role FROM {Shop._meta.db_table} s {_MEMBER_ROLE} WHERE s.code = %s"
     shop = next(iter(Shop.objects.raw(sql, [user.pk, code])), None)
-    require(user, shop.role if shop else None, need)
+    # A superuser is a member of every shop, even of one that does not exist: that is still a 404.
+    require(user, shop.role if shop else None, need, exists=shop is not None)
     assert shop is not None
     return shop
 
@@ -78,7 +61,7 @@ def promotion_access(user: Any, shop: str, promotion: str, need: Capability) -> 
         f" JOIN {Shop._meta.db_table} s ON s.id = p.shop_id {_MEMBER_ROLE} WHERE s.code = %s AND p.code = %s"
     )
     promo = next(iter(Promotion.objects.raw(sql, [user.pk, shop, promotion])), None)
-    require(user, promo.role if promo else None, need)
+    require(user, promo.role if promo else None, need, exists=promo is not None)
     assert promo is not None
     return promo
 

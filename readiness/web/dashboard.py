@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from readiness.capabilities import Capability
 from readiness.models import Check, OwnerRole, ScanRun, Severity
 from readiness.rulepacks import RulePackError
 from readiness.scoring import Tally
@@ -62,7 +63,7 @@ def _exposure(tally: Tally) -> str:
 @require_POST
 def rescan(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
     """Start a scan of the promotion (finished before the redirect when Celery runs eagerly)."""
-    scope = access.scope(request, shop, promotion)
+    scope = access.scope(request, shop, promotion, need=Capability.SCAN)
     assert scope.promotion is not None
     try:
         run = scans.scan_run_start(promotion=scope.promotion)

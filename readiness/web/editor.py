@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from readiness.capabilities import Capability
 from readiness.models import Check, Finding, Listing, Waiver
 from readiness.services import listings, waivers
 from readiness.services.errors import ServiceError
@@ -231,7 +232,7 @@ def _service_errors(exc: ServiceError) -> list[str]:
 @login_required
 @require_POST
 def listing_edit(request: HttpRequest, shop: str, promotion: str, listing_id: str) -> HttpResponse:
-    scope = access.scope(request, shop, promotion)
+    scope = access.scope(request, shop, promotion, need=Capability.EDIT_LISTING)
     listing = _listing(scope, listing_id)
     form = EditForm(request.POST)
     if not form.is_valid():
@@ -264,7 +265,7 @@ def listing_edit(request: HttpRequest, shop: str, promotion: str, listing_id: st
 @require_POST
 def listing_apply(request: HttpRequest, shop: str, promotion: str, listing_id: str) -> HttpResponse:
     """Replace a finding's text with its suggestion, save and re-scan."""
-    scope = access.scope(request, shop, promotion)
+    scope = access.scope(request, shop, promotion, need=Capability.EDIT_LISTING)
     listing = _listing(scope, listing_id)
     form = ApplyForm(request.POST)
     finding = None
@@ -322,7 +323,7 @@ def _next_url(request: HttpRequest) -> str | None:
 @require_POST
 def finding_waive(request: HttpRequest, shop: str, promotion: str, finding: int) -> HttpResponse:
     """Accept one finding with a reason (it stays listed, marked waived, and no longer counts)."""
-    scope = access.scope(request, shop, promotion)
+    scope = access.scope(request, shop, promotion, need=Capability.WAIVE)
     row = get_object_or_404(Finding.objects.select_related("run__shop", "listing"), pk=finding, run__shop=scope.shop)
     form = WaiveForm(request.POST)
     message = error = ""
@@ -357,7 +358,7 @@ def finding_waive(request: HttpRequest, shop: str, promotion: str, finding: int)
 @login_required
 @require_POST
 def waiver_lift(request: HttpRequest, shop: str, promotion: str, waiver: int) -> HttpResponse:
-    scope = access.scope(request, shop, promotion)
+    scope = access.scope(request, shop, promotion, need=Capability.WAIVE)
     row = get_object_or_404(Waiver.objects.select_related("listing", "shop"), pk=waiver, shop=scope.shop)
     message = error = ""
     try:

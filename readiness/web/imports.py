@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness import selectors
+from readiness.capabilities import Capability
 from readiness.imports import spreadsheet
 from readiness.imports.bundle import BundleError
 from readiness.models import ImportJob, JobStatus
@@ -71,7 +72,8 @@ def _page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
-    scope = access.scope(request, shop, promotion)
+    need = Capability.READ if request.method == "GET" else Capability.IMPORT
+    scope = access.scope(request, shop, promotion, need=need)
     assert scope.promotion is not None
     if request.method == "GET":
         return _page(request, scope, UploadForm())
@@ -125,7 +127,7 @@ def import_page(request: HttpRequest, shop: str, promotion: str) -> HttpResponse
 @require_POST
 def import_columns(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
     """The column-mapping fieldset for a chosen spreadsheet (partial HTML, fetched when a file is picked)."""
-    scope = access.scope(request, shop, promotion)
+    scope = access.scope(request, shop, promotion, need=Capability.IMPORT)
     upload = request.FILES.get("file")
     if upload is None:
         return HttpResponse(status=400)
