@@ -1,8 +1,9 @@
 """Open issues as CSV and XLSX, so that a manager can hand out the work (one row per issue, worst first).
 
 CSV is streamed (UTF-8 with a byte-order mark, which Excel needs to read Chinese); XLSX is written by openpyxl in
-write-only mode. Text that a spreadsheet would run as a formula (=, +, -, @ at the start) is prefixed with an
-apostrophe: listing text comes from shops and back offices, not from us.
+write-only mode. Every text cell that a spreadsheet would run as a formula (=, +, -, @, tab or CR at the start) is
+prefixed with an apostrophe, whatever its column: listing ids, SKU codes and listing text come from shops and back
+offices, not from us (``rows`` applies it to every string it yields, so a new column cannot forget it).
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ def columns() -> list[str]:
 
 
 def rows(issues: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
+    """The export's rows, every text cell guarded against formula injection."""
+    for row in _raw_rows(issues):
+        yield [_safe(value) if isinstance(value, str) else value for value in row]
+
+
+def _raw_rows(issues: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
     now = timezone.now()
     for issue in issues:
         deadline = issue.get("deadline")
@@ -53,19 +60,19 @@ def rows(issues: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
             formatting.severity_label(issue["severity"]),
             formatting.check_label(issue["check_name"]),
             issue.get("listing__listing_id") or "",
-            _safe(issue.get("listing__title") or ""),
+            issue.get("listing__title") or "",
             issue.get("sku_code") or "",
-            _safe(issue["message"]),
-            _safe(issue["remediation"]),
+            issue["message"],
+            issue["remediation"],
             timezone.localtime(deadline).strftime("%Y-%m-%d %H:%M") if deadline else "",
             _("是") if deadline and deadline < now else "",
             issue.get("exposure_min"),
             issue.get("exposure_max"),
             formatting.field_label(issue["field"]) if issue.get("field") else "",
-            _safe(issue.get("text") or ""),
-            _safe(issue.get("suggestion") or ""),
-            _safe(issue.get("citation") or ""),
-            _safe(json.dumps(issue.get("evidence") or {}, ensure_ascii=False, default=str)),
+            issue.get("text") or "",
+            issue.get("suggestion") or "",
+            issue.get("citation") or "",
+            json.dumps(issue.get("evidence") or {}, ensure_ascii=False, default=str),
             _("已豁免") if issue.get("waived") else _("待处理"),
         ]
 
