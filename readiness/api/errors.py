@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import http
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -78,18 +81,34 @@ def problem(
         "type": TYPE_PREFIX + slug,
         "title": title or http.HTTPStatus(status_code).phrase,
         "status": status_code,
-        "detail": detail or http.HTTPStatus(status_code).description,
+        "detail": printable(detail or http.HTTPStatus(status_code).description),
     }
     if instance:
-        body["instance"] = instance
+        body["instance"] = printable(instance)
     if errors is not None:
-        body["errors"] = [{"path": e["path"], "message": e["message"]} for e in errors]
+        body["errors"] = [{"path": printable(e["path"]), "message": printable(e["message"])} for e in errors]
     return Response(body, status=status_code, headers=dict(headers or {}), content_type=PROBLEM_CONTENT_TYPE)
+
+
+_UNPRINTABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """Text an error may echo from the input, made safe to encode and to store: a lone surrogate (which UTF-8
+    cannot encode, so rendering the answer would fail) or a NUL becomes its escape (``\\udc80``, ``\\u0000``)."""
+    text = str(text)
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response:
     request = context.get("request")
     instance = request.path if request is not None else None
+    if isinstance(exc, RequestDataTooBig):  # Django's own limit on request.body
+        exc = PayloadTooLarge(f"the request body is larger than {settings.API_JSON_MAX_BYTES} bytes")
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ParseError("too many fields")
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

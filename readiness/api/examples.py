@@ -306,6 +306,7 @@ SCAN_RESPONSE = OpenApiExample(
     value={
         "listings": 2,
         "counts": {"error": 1, "warning": 0, "info": 0},
+        "omitted": 0,
         "findings": [
             {
                 "listing_id": "L1",

@@ -1,22 +1,25 @@
-"""Request bodies with a size limit, refused with 413 before they are read whole.
+"""Request bodies with limits, refused with a 4xx problem before anything reads them whole or recurses into them.
 
 Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` guards ``request.body`` only; DRF parsers read the stream themselves, so
-the limits are enforced here: first on ``Content-Length``, then on the bytes actually read.
+the size limits are enforced here: first on ``Content-Length``, then on the bytes actually read (413). JSON is
+decoded by orjson (strict RFC 8259: no NaN, no lone surrogates, no recursion in Python) and then walked once,
+without recursion, to refuse nesting deeper than ``API_JSON_MAX_DEPTH`` and text PostgreSQL cannot store (NUL) in
+any value or key, each with its JSON path (400). So no endpoint's serializer, service or error message ever sees
+such a body.
 """
 
 from __future__ import annotations
 
-import io
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+import orjson
 from django.conf import settings
-from rest_framework.parsers import BaseParser, JSONParser
+from rest_framework.exceptions import ParseError, ValidationError
+from rest_framework.parsers import BaseParser
 
 from readiness.api.errors import PayloadTooLarge
-
-# Bodies of the other JSON endpoints (a listing edit, a waiver, a stateless scan). Settings may override.
-DEFAULT_JSON_MAX_BYTES = 10 * 1024 * 1024
 
 
 def _read_limited(stream: IO[bytes], parser_context: Mapping[str, Any] | None, limit: int, what: str) -> bytes:
@@ -28,7 +31,7 @@ def _read_limited(stream: IO[bytes], parser_context: Mapping[str, Any] | None, l
     message = f"{what} is larger than {limit} bytes"
     if length > limit:
         raise PayloadTooLarge(f"{message} ({length} bytes sent)")
-    raw = stream.read(limit + 1)
+    raw = stream.read(limit + 1) if stream is not None else b""
     if len(raw) > limit:
         raise PayloadTooLarge(message)
     return raw
@@ -43,11 +46,66 @@ class BundleParser(BaseParser):
         return _read_limited(stream, parser_context, settings.BUNDLE_MAX_BYTES, "the bundle")
 
 
-class LimitedJSONParser(JSONParser):
+class LimitedJSONParser(BaseParser):
+    """JSON within API_JSON_MAX_BYTES and API_JSON_MAX_DEPTH, with no NUL in any string."""
+
+    media_type = "application/json"
+
     def parse(self, stream: IO[bytes], media_type: str | None = None, parser_context: Any = None) -> Any:
-        limit = getattr(settings, "API_JSON_MAX_BYTES", DEFAULT_JSON_MAX_BYTES)
-        raw = _read_limited(stream, parser_context, limit, "the request body")
-        return super().parse(io.BytesIO(raw), media_type, parser_context)
+        raw = _read_limited(stream, parser_context, settings.API_JSON_MAX_BYTES, "the request body")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            if "depth" in str(exc):
+                raise ParseError(f"JSON nested too deep (at most {settings.API_JSON_MAX_DEPTH} levels)") from None
+            raise ParseError(f"JSON parse error - {_printable(str(exc))}") from None
+        check_json(data, max_depth=settings.API_JSON_MAX_DEPTH)
+        return data
+
+
+def check_json(data: Any, *, max_depth: int) -> None:
+    """Refuse nesting deeper than ``max_depth`` (ParseError) and NUL or lone surrogates in any string, key or
+    value (ValidationError naming each path). Iterative: the depth of the input never becomes Python's."""
+    errors: dict[str, list[str]] = {}
+    for path, problem in _walk(data, max_depth):
+        if problem == "depth":
+            raise ParseError(f"JSON nested too deep at {path or 'the top'} (at most {max_depth} levels)")
+        if len(errors) < 100:
+            errors.setdefault(path, []).append(problem)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _walk(data: Any, max_depth: int) -> Iterator[tuple[str, str]]:
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if _unstorable(value):
+                yield path, "text must not contain the NUL character or lone surrogates"
+        elif isinstance(value, dict | list):
+            if depth >= max_depth:
+                yield path, "depth"
+                return
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if _unstorable(key):
+                        yield path or "(top)", f"a key contains the NUL character or a lone surrogate: {key!a}"
+                        continue
+                    stack.append((item, f"{path}.{key}" if path else key, depth + 1))
+            else:
+                stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+
+
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(text: str) -> bool:
+    return _UNSTORABLE.search(text) is not None
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\u0000")
 
 
 def body_bytes(data: Any) -> bytes:

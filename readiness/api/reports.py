@@ -85,23 +85,23 @@ def latest_run_state(*, promotion_id: int, now: dt.datetime | None = None) -> Ru
     return RunState(*row) if row is not None else None
 
 
-def current_run(*, promotion: Promotion) -> RunState:
-    """The run whose report is served: the newest complete one; if the promotion was never scanned, a scan run
-    now, in this request (as ``readiness_report`` does). While a first scan is still running: 409."""
+def current_run(*, promotion: Promotion) -> RunState | ScanRun:
+    """The run whose report is served: the newest complete one. If the promotion was never scanned, a scan is
+    started on the workers (never run in this request) and returned, for a 202 with where to poll; while a first
+    scan is still running: 409. (Without a broker Celery runs eagerly, and the started scan is already complete.)"""
     state = latest_run_state(promotion_id=promotion.pk)
     if state is not None:
         return state
     # A pending or running scan younger than a task's time limit is taken to be alive: wait for it rather than
-    # scanning the whole shop a second time in a web request.
+    # starting a second scan of the whole shop.
     alive_since = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     if ScanRun.objects.filter(
         promotion=promotion, status__in=(RunStatus.PENDING, RunStatus.RUNNING), created_at__gte=alive_since
     ).exists():
         raise ScanInProgress()
-    scans.scan_run_sync(promotion=promotion)
+    run = scans.scan_run_start(promotion=promotion)
     state = latest_run_state(promotion_id=promotion.pk)
-    assert state is not None
-    return state
+    return state if state is not None else run
 
 
 def response_for(request: HttpRequest, state: RunState) -> HttpResponse:

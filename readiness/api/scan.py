@@ -26,6 +26,19 @@ def scan_listings(*, listings: Sequence[Mapping[str, Any]], platform: str | None
     return findings
 
 
+def first_per_field(findings: Sequence[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """The findings with at most ``limit`` per field of a listing (the first ones, in the given order): text full
+    of hits must not make an answer of megabytes."""
+    seen: dict[tuple[str, str], int] = {}
+    kept = []
+    for finding in findings:
+        key = (finding["listing_id"], finding["field"])
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            kept.append(finding)
+    return kept
+
+
 def _listing_data(data: Mapping[str, Any]) -> bundle.ListingData:
     # Only what the scanners read (scanning.listing_payload): stock and prices do not matter to them.
     presale = data.get("presale")

@@ -560,7 +560,25 @@ class ScanInputSerializer(serializers.Serializer):
         limit = self.context["max_listings"]
         if len(listings) > limit:
             raise serializers.ValidationError(f"at most {limit} listings per request (got {len(listings)}); split them")
+        max_chars = self.context.get("max_chars")
+        if max_chars is not None:
+            chars = sum(_text_size(listing) for listing in listings)
+            if chars > max_chars:
+                raise serializers.ValidationError(
+                    f"at most {max_chars} characters of text per request (got {chars}); split the listings"
+                )
         return listings
+
+
+def _text_size(value: Any) -> int:
+    """Characters of text in a validated listing (every string, keys included): what scanning it costs."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(len(str(k)) + _text_size(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return sum(_text_size(v) for v in value)
+    return 0
 
 
 class ScanFindingSerializer(serializers.Serializer):
@@ -580,7 +598,17 @@ class ScanFindingSerializer(serializers.Serializer):
     related = RelatedSerializer(required=False)
 
 
+class ScanStartedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["pending", "running", "complete", "failed"])
+    run = serializers.IntegerField(help_text="the scan run started")
+    detail = serializers.CharField()
+
+
 class ScanOutputSerializer(serializers.Serializer):
     listings = serializers.IntegerField(help_text="listings scanned")
-    counts = SeverityTotalsSerializer()
+    counts = SeverityTotalsSerializer(help_text="every finding, by severity (including those omitted)")
     findings = ScanFindingSerializer(many=True)
+    omitted = serializers.IntegerField(
+        help_text="findings left out of `findings` because one field of a listing had more than "
+        "API_SCAN_MAX_FINDINGS_PER_FIELD (default 50)"
+    )

@@ -36,7 +36,7 @@ from readiness.api.filters import FindingFilter, WaiverFilter
 from readiness.api.openapi import READ_ERRORS, WRITE_ERRORS, ApiAutoSchema, problems
 from readiness.api.parsers import BundleParser, LimitedJSONParser, body_bytes
 from readiness.api.permissions import Capability, job_access, object_access, promotion_access, shop_access
-from readiness.api.scan import scan_listings
+from readiness.api.scan import first_per_field, scan_listings
 from readiness.imports.bundle import Bundle
 from readiness.models import Finding, Promotion, ScanRun, Shop, Waiver
 from readiness.services.imports import import_job_create
@@ -44,7 +44,6 @@ from readiness.services.listings import listing_update_text
 from readiness.services.waivers import waiver_create, waiver_lift
 
 READ, IMPORT, EDIT, WAIVE = Capability.READ, Capability.IMPORT, Capability.EDIT_LISTING, Capability.WAIVE
-DEFAULT_SCAN_MAX_LISTINGS = 500
 
 
 # ---- plumbing ---------------------------------------------------------------------------------------------------
@@ -172,7 +171,8 @@ class ReadinessApi(ApiView):
         summary="The readiness report of the latest scan (interfaces.md §3)",
         description=(
             "Exactly `python manage.py readiness_report --format json`. If the promotion was never scanned, a scan "
-            "runs first (409 while one is still in progress). Send the `ETag` back in `If-None-Match`: 304 while "
+            "is started on the workers and the answer is 202 (`Location`: this URL, ask again after `Retry-After`); "
+            "409 while that first scan is still in progress. Send the `ETag` back in `If-None-Match`: 304 while "
             "the report has not changed."
         ),
         parameters=[
@@ -182,13 +182,20 @@ class ReadinessApi(ApiView):
         examples=[examples.READINESS_REPORT],
         responses={
             200: s.ReadinessReportSerializer,
+            202: OpenApiResponse(s.ScanStartedSerializer, description="A first scan has started; ask again"),
             304: OpenApiResponse(description="Not modified (the ETag matched)"),
             **problems(*READ_ERRORS, 409),
         },
     )
     def get(self, request: Request, shop: str, promotion: str) -> HttpResponse:
         promo = promotion_access(request.user, shop, promotion, READ)
-        return reports.response_for(request, reports.current_run(promotion=promo))
+        current = reports.current_run(promotion=promo)
+        if isinstance(current, ScanRun):  # the first scan has just been started on the workers
+            body = {"status": current.status, "run": current.pk, "detail": "a scan has started; ask again"}
+            return Response(
+                body, status=status.HTTP_202_ACCEPTED, headers={"Location": request.path, "Retry-After": "5"}
+            )
+        return reports.response_for(request, current)
 
 
 class FindingListApi(ListApiView):
@@ -357,14 +364,25 @@ class WaiverListApi(ListApiView):
 # ---- stateless scan ---------------------------------------------------------------------------------------------------
 
 
+class ScanRateThrottle(PerUserRateThrottle):
+    """POST /scan's own budget per user, on top of the general one."""
+
+    scope = "scan"
+
+
 class ScanApi(ApiView):
+    throttle_classes = [PerUserRateThrottle, ScanRateThrottle]
+
     @extend_schema(
         operation_id="scan_create",
         tags=["scan"],
         summary="Scan listings without storing anything: listings in, findings out",
         description=(
             "The scanner CLI over HTTP (interfaces.md §1): a JSON array of `listings[]` objects, or "
-            '`{"listings": [...], "platform": "tmall"}`. At most API_SCAN_MAX_LISTINGS listings (default 500).'
+            '`{"listings": [...], "platform": "tmall"}`. At most API_SCAN_MAX_LISTINGS listings (default 500) '
+            "and API_SCAN_MAX_CHARS characters of text (default 1,000,000) per request; at most "
+            "API_SCAN_MAX_FINDINGS_PER_FIELD findings per field of a listing are listed (`omitted` counts the rest). "
+            "Scanning costs CPU in the web process, so this endpoint has its own rate (API_SCAN_THROTTLE_RATE)."
         ),
         request=PolymorphicProxySerializer(
             component_name="Scan",
@@ -376,13 +394,16 @@ class ScanApi(ApiView):
         responses={200: s.ScanOutputSerializer, **problems(400, 401, 403, 413, 415, 429, 500)},
     )
     def post(self, request: Request) -> Response:
-        max_listings = getattr(settings, "API_SCAN_MAX_LISTINGS", DEFAULT_SCAN_MAX_LISTINGS)
-        data = s.ScanInputSerializer(data=request.data, context={"max_listings": max_listings})
+        context = {"max_listings": settings.API_SCAN_MAX_LISTINGS, "max_chars": settings.API_SCAN_MAX_CHARS}
+        data = s.ScanInputSerializer(data=request.data, context=context)
         data.is_valid(raise_exception=True)
         listings = data.validated_data["listings"]
         findings = scan_listings(listings=listings, platform=data.validated_data.get("platform"))
         counts = {severity: sum(f["severity"] == severity for f in findings) for severity in s.SEVERITIES}
-        return Response({"listings": len(listings), "counts": counts, "findings": findings})
+        shown = first_per_field(findings, settings.API_SCAN_MAX_FINDINGS_PER_FIELD)
+        return Response(
+            {"listings": len(listings), "counts": counts, "findings": shown, "omitted": len(findings) - len(shown)}
+        )
 
 
 # ---- URLs with two operations ----------------------------------------------------------------------------------------

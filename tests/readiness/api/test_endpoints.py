@@ -166,9 +166,16 @@ def test_readiness_is_gzipped_for_clients_that_accept_it(world: World, ops: APIC
         assert "Content-Encoding" not in ops.get(url, HTTP_ACCEPT_ENCODING=refused), refused
 
 
-def test_readiness_runs_a_scan_when_there_is_none(world: World, ops: APIClient) -> None:
+def test_readiness_starts_a_scan_when_there_is_none(
+    world: World, ops: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The scan is handed to Celery when the request's transaction commits (202); once it has run, the same URL
+    answers with its report."""
     promotion = PromotionFactory(shop=world.own.shop, code="618-2027")
-    response = ops.get(f"/api/v1/shops/{world.own.shop.code}/promotions/618-2027/readiness")
+    url = f"/api/v1/shops/{world.own.shop.code}/promotions/618-2027/readiness"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ops.get(url).status_code == 202
+    response = ops.get(url)
     assert response.status_code == 200
     run = ScanRun.objects.get(promotion=promotion)
     assert (response.json()["run"], run.status) == (run.pk, RunStatus.COMPLETE)

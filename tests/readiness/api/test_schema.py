@@ -41,6 +41,8 @@ def test_every_operation_is_documented(schema: dict[str, Any]) -> None:
         assert path.startswith("/api/v1/"), name
         assert op.get("summary"), name
         success = [code for code in op["responses"] if code.startswith("2")]
+        if name == "readiness_retrieve":  # 202 when a first scan has just been started on the workers
+            success.remove("202")
         assert len(success) == 1, name
         assert "application/json" in op["responses"][success[0]]["content"], name
         for code in ("401", "429", "500"):
