@@ -17,7 +17,6 @@ Steps 3-6 run only for texts with candidates; most texts stop after step 2.
 from __future__ import annotations
 
 import bisect
-
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence

@@ -28,7 +28,9 @@ def test_text_full_of_hits_answers_a_bounded_list(ops: APIClient) -> None:
     """100,000 characters of 最佳 (the longest description allowed): 50,000 findings, of which the answer lists
     the first API_SCAN_MAX_FINDINGS_PER_FIELD and counts the rest."""
     with override_settings(API_SCAN_MAX_FINDINGS_PER_FIELD=20):
-        response = ops.post("/api/v1/scan", [{"id": "A", "description": "最佳" * 50_000, "title": "最佳"}], format="json")
+        response = ops.post(
+            "/api/v1/scan", [{"id": "A", "description": "最佳" * 50_000, "title": "最佳"}], format="json"
+        )
     assert response.status_code == 200
     body = response.json()
     fields = [f["field"] for f in body["findings"]]

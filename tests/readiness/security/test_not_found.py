@@ -43,7 +43,9 @@ def test_superuser_asking_for_what_does_not_exist_gets_404(superuser_api: APICli
 
 def test_superuser_unknown_promotion_of_a_real_shop_is_404(setup: ShopSetup, superuser_api: APIClient) -> None:
     assert superuser_api.get(f"/api/v1/shops/{setup.shop.code}/promotions/nope/readiness").status_code == 404
-    assert superuser_api.get(f"/api/v1/shops/{setup.shop.code}/promotions/{setup.promotion.code}/runs").status_code == 200
+    assert (
+        superuser_api.get(f"/api/v1/shops/{setup.shop.code}/promotions/{setup.promotion.code}/runs").status_code == 200
+    )
 
 
 API_NUL = [

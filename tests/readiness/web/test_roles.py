@@ -201,4 +201,3 @@ def test_the_api_refuses_what_the_pages_refuse(setup: ShopSetup) -> None:
     finding = setup.run.findings.first()
     assert web.post(setup.url(f"findings/{finding.pk}/waive"), {"reason": "x"}).status_code == 403
     assert api.post(f"/api/v1/findings/{finding.pk}/waiver", {"reason": "x"}, format="json").status_code == 403
-
