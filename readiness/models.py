@@ -37,6 +37,9 @@ class Shop(models.Model):
     code = models.SlugField(_("店铺代码"), max_length=64, unique=True)
     name = models.CharField(_("店铺名称"), max_length=200)
     platform = models.CharField(_("平台"), max_length=16, choices=Platform.choices)
+    # Bumped by every import of the shop's catalogue (under the shop's lock): a scan run records the version it
+    # started from and is not recorded as complete if an import changed it meanwhile.
+    catalogue_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -305,6 +308,7 @@ class ScanRun(models.Model):
     grade = models.CharField(_("等级"), max_length=1, blank=True)
     rule_pack = models.CharField(_("规则包"), max_length=32, blank=True)
     overrides = models.JSONField(_("店铺覆盖"), default=dict, blank=True)
+    catalogue_version = models.PositiveBigIntegerField(default=0, editable=False)  # the shop's, when it started
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -232,6 +232,26 @@ def latest_run(*, promotion: Promotion) -> ScanRun | None:
     )
 
 
+def scan_in_progress(*, promotion: Promotion) -> ScanRun | None:
+    """A pending or running scan of the promotion that is still alive (younger than a task's time limit), or None.
+
+    The one definition used before starting a scan from a request (the dashboard's button, the API's first
+    report): while one runs, a second is refused (409), never started beside it."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from readiness.models import RunStatus
+
+    alive_since = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return (
+        ScanRun.objects.filter(
+            promotion=promotion, status__in=(RunStatus.PENDING, RunStatus.RUNNING), created_at__gte=alive_since
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
 def readiness_report(*, run: ScanRun) -> dict[str, Any]:
     """The readiness report of interfaces.md §3 for a finished run, with the waivers in force now."""
     rules = run_rules(run=run)

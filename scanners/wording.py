@@ -16,9 +16,8 @@ Steps 3-6 run only for texts with candidates; most texts stop after step 2.
 
 from __future__ import annotations
 
-import bisect
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
 # Importing the rule modules registers their context rules.
@@ -342,7 +341,7 @@ def _resolve_overlaps(raws: list[_Raw], kind: str) -> list[_Raw]:
     kept: list[_Raw] = []
     spans: list[tuple[int, int]] = []
     for r in sorted(raws, key=rank):
-        i = bisect.bisect_left(spans, (r.start, r.end))
+        i = bisect_left(spans, (r.start, r.end))
         if i > 0 and not (r.end <= spans[i - 1][0] or spans[i - 1][1] <= r.start):
             continue
         if i < len(spans) and not (r.end <= spans[i][0] or spans[i][1] <= r.start):

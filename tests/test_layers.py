@@ -45,7 +45,16 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "readiness.aftersales.demo",
         ),
     ),
-    ("models", ("readiness.models", "readiness.bulkwrite", "readiness.migrations", "readiness.aftersales.models")),
+    (
+        "models",
+        (
+            "readiness.models",
+            "readiness.bulkwrite",
+            "readiness.migrations",
+            "readiness.aftersales.models",
+            "readiness.capabilities",
+        ),
+    ),
     ("reads", ("readiness.selectors", "readiness.aftersales.selectors", "readiness.aftersales.reporting")),
     ("writes", ("readiness.imports.writing", "readiness.services", "readiness.aftersales.services")),
     (

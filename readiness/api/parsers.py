@@ -10,8 +10,7 @@ such a body.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import IO, Any
 
 import orjson
@@ -20,6 +19,7 @@ from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import BaseParser
 
 from readiness.api.errors import PayloadTooLarge
+from readiness.imports.bundle import find_unstorable
 
 
 def _read_limited(stream: IO[bytes], parser_context: Mapping[str, Any] | None, limit: int, what: str) -> bytes:
@@ -65,43 +65,15 @@ class LimitedJSONParser(BaseParser):
 
 def check_json(data: Any, *, max_depth: int) -> None:
     """Refuse nesting deeper than ``max_depth`` (ParseError) and NUL or lone surrogates in any string, key or
-    value (ValidationError naming each path). Iterative: the depth of the input never becomes Python's."""
+    value (ValidationError naming each path): ``find_unstorable``, the same walk as for bundles."""
     errors: dict[str, list[str]] = {}
-    for path, problem in _walk(data, max_depth):
+    for path, problem in find_unstorable(data, max_depth=max_depth):
         if problem == "depth":
             raise ParseError(f"JSON nested too deep at {path or 'the top'} (at most {max_depth} levels)")
         if len(errors) < 100:
-            errors.setdefault(path, []).append(problem)
+            errors.setdefault(path or "(top)", []).append(problem)
     if errors:
         raise ValidationError(errors)
-
-
-def _walk(data: Any, max_depth: int) -> Iterator[tuple[str, str]]:
-    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
-    while stack:
-        value, path, depth = stack.pop()
-        if isinstance(value, str):
-            if _unstorable(value):
-                yield path, "text must not contain the NUL character or lone surrogates"
-        elif isinstance(value, dict | list):
-            if depth >= max_depth:
-                yield path, "depth"
-                return
-            if isinstance(value, dict):
-                for key, item in value.items():
-                    if _unstorable(key):
-                        yield path or "(top)", f"a key contains the NUL character or a lone surrogate: {key!a}"
-                        continue
-                    stack.append((item, f"{path}.{key}" if path else key, depth + 1))
-            else:
-                stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
-
-
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def _unstorable(text: str) -> bool:
-    return _UNSTORABLE.search(text) is not None
 
 
 def _printable(text: str) -> str:

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -92,14 +91,9 @@ def current_run(*, promotion: Promotion) -> RunState | ScanRun:
     state = latest_run_state(promotion_id=promotion.pk)
     if state is not None:
         return state
-    # A pending or running scan younger than a task's time limit is taken to be alive: wait for it rather than
-    # starting a second scan of the whole shop.
-    alive_since = timezone.now() - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    if ScanRun.objects.filter(
-        promotion=promotion, status__in=(RunStatus.PENDING, RunStatus.RUNNING), created_at__gte=alive_since
-    ).exists():
+    if selectors.scan_in_progress(promotion=promotion) is not None:
         raise ScanInProgress()
-    run = scans.scan_run_start(promotion=promotion)
+    run = scans.scan_run_start(promotion=promotion, wait=False)
     state = latest_run_state(promotion_id=promotion.pk)
     return state if state is not None else run
 

@@ -91,6 +91,7 @@ def _text(max_length: int, *, min_length: int = 0) -> Any:
 
 
 Code = _text(64, min_length=1)
+CourierName = _text(100)
 Name = _text(200)
 LongText = _text(500)
 Body = _text(100_000)
@@ -205,10 +206,10 @@ class PromotionData:
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class CourierData:
-    code: Code
+    code: Annotated[Str, Field(min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")]
     daily_capacity: Count
     planned_share: Share
-    name: Name = ""
+    name: CourierName = ""
     regions: list[Annotated[Str, Field(min_length=1, max_length=32)]] = dataclasses.field(default_factory=list)
     supports_intercept: StrictBool = False
 
@@ -504,7 +505,9 @@ def _decode(raw: bytes | str) -> Any:
         raise ValueError(f"{name} is not valid JSON")
 
     try:
-        return json.loads(raw, parse_constant=reject_constant)
+        data = json.loads(raw, parse_constant=reject_constant)
+        _refuse_unstorable(raw, data)
+        return data
     except json.JSONDecodeError as exc:
         raise BundleError(
             [BundleIssue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")]
@@ -516,6 +519,45 @@ def _decode(raw: bytes | str) -> Any:
 def parse_bundle(raw: bytes | str) -> ParsedBundle:
     """Parse JSON text into a validated :class:`Bundle`, or raise :class:`BundleError` listing every problem."""
     return validate_bundle(_decode(raw))
+
+
+# JSON text can only carry a NUL or a lone surrogate as an escape: where there is none, the walk is skipped.
+_UNSTORABLE_ESCAPE = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF][0-9a-fA-F]{2})")
+MAX_DEPTH = 32  # objects and arrays; the deepest bundle field (listings[].skus[].price_history[]) is 5 deep
+
+
+def find_unstorable(data: Any, *, max_depth: int = MAX_DEPTH) -> Iterator[tuple[str, str]]:
+    """(JSON path, problem) for every string, key or value, that PostgreSQL cannot store or UTF-8 cannot encode
+    (a NUL, a lone surrogate), and ("path", "depth") where nesting goes deeper than ``max_depth`` (then stops).
+    Iterative, so the input's depth never becomes Python's. Used for bundles and for every API body."""
+    stack: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, str):
+            if _UNSTORABLE.search(value):
+                yield path, "text must not contain the NUL character or lone surrogates"
+        elif isinstance(value, dict | list):
+            if depth >= max_depth:
+                yield path, "depth"
+                return
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if isinstance(key, str) and _UNSTORABLE.search(key):
+                        yield path, f"a key contains the NUL character or a lone surrogate: {key!a}"
+                        continue
+                    stack.append((item, f"{path}.{key}" if path else str(key), depth + 1))
+            else:
+                stack.extend((item, f"{path}[{i}]", depth + 1) for i, item in enumerate(value))
+
+
+def _refuse_unstorable(raw: str, data: Any) -> None:
+    if _UNSTORABLE_ESCAPE.search(raw) is None:
+        return
+    issues = []
+    for path, problem in find_unstorable(data, max_depth=10_000):
+        issues.append(BundleIssue(path, problem))
+    if issues:
+        raise BundleError(issues[:MAX_ERRORS], total=len(issues))
 
 
 def validate_bundle(data: Any) -> ParsedBundle:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from readiness.bulkwrite import insert_rows
@@ -33,6 +34,7 @@ from readiness.models import (
     Shop,
     Sku,
 )
+from readiness.services.locks import shop_lock
 
 
 @dataclasses.dataclass(slots=True)
@@ -191,8 +193,35 @@ def _upsert_one(model: type[Any], lookup: dict[str, Any], values: dict[str, Any]
 
 @transaction.atomic
 def bundle_import(*, parsed: b.ParsedBundle) -> ImportSummary:
-    """Write a validated bundle to the database, all or nothing. See the module docstring."""
+    """Write a validated bundle to the database, all or nothing. See the module docstring.
+
+    Imports of one shop run one at a time (the shop's lock, held until this transaction ends: a second import
+    waits, then finds the first one's rows), and each bumps the shop's catalogue version, so a scan that ran
+    meanwhile is not recorded as complete (``scans.scan_run_finish``)."""
     data = parsed.bundle
+    shop_lock(data.shop.code)
+    writes = _WriteWatch()
+    with connection.execute_wrapper(writes):
+        summary = _write_bundle(parsed, data)
+    if writes.seen or summary.listings.created or summary.skus.created:  # COPY goes around the wrapper
+        Shop.objects.filter(pk=summary.shop.pk).update(catalogue_version=F("catalogue_version") + 1)
+    return summary
+
+
+class _WriteWatch:
+    """Sees whether the import wrote anything (a re-import of the same bundle writes nothing and must not look
+    like a change of catalogue to a scan in progress)."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if not self.seen and not sql.lstrip()[:6].upper().startswith(("SELECT", "ANALYZ", "SAVEPO", "RELEAS")):
+            self.seen = True
+        return execute(sql, params, many, context)
+
+
+def _write_bundle(parsed: b.ParsedBundle, data: b.Bundle) -> ImportSummary:
     now = timezone.now()
     shop = _upsert_one(
         Shop,

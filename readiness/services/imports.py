@@ -64,3 +64,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
         )
     # The scan's finish (or failure) completes the job: ``scan_run_finish`` / ``scan_run_fail``.
     return ImportJob.objects.get(pk=job.pk)
+
+
+def import_job_fail(*, job_id: int, error: str) -> None:
+    """A job whose import finally failed (not a bundle error: the database, a bug) says so, with the reason,
+    instead of staying ``importing``."""
+    ImportJob.objects.filter(pk=job_id).exclude(status__in=(JobStatus.COMPLETE, JobStatus.FAILED)).update(
+        status=JobStatus.FAILED,
+        errors=[{"path": "", "message": f"the import failed: {error}"[:2000]}],
+        finished_at=timezone.now(),
+    )

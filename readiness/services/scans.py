@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from readiness.models import CheckResult as CheckResultRow
 from readiness.models import Finding, ImportJob, JobStatus, Listing, Promotion, RunStatus, ScanChunk, ScanRun, Shop
 from readiness.rulepacks import RulePack, load_rule_pack
 from readiness.scoring import Score, score
+from readiness.services.locks import shop_lock
 
 logger = logging.getLogger(__name__)
 
@@ -35,15 +37,27 @@ class RunIncomplete(RuntimeError):
     """A run cannot be finished: some chunk has not been scanned (yet)."""
 
 
+# Why a run that saw an import is not recorded: its chunks may have read the catalogue before and after it.
+CATALOGUE_CHANGED = (
+    "the shop's catalogue was imported again during this scan, so its result is not recorded; scan again"
+)
+
+
 # ---- starting a run ------------------------------------------------------------------------------------------
 
 
-def scan_run_create(*, promotion: Promotion, chunk_size: int | None = None) -> ScanRun:
-    """Create a pending run and its chunks (the active listings, split by ``SCAN_CHUNK_SIZE``)."""
+def scan_run_create(*, promotion: Promotion, chunk_size: int | None = None, wait: bool = True) -> ScanRun:
+    """Create a pending run and its chunks (the active listings, split by ``SCAN_CHUNK_SIZE``).
+
+    Under the shop's lock, so that the listings it takes and the catalogue version it records come from one
+    import, never from the middle of one: with ``wait`` it waits for an import of the shop to finish; without
+    (a web request) it raises ``ShopBusy`` (409) while one runs."""
     shop = promotion.shop
     size = chunk_size or settings.SCAN_CHUNK_SIZE
     rules = load_rule_pack(shop.platform, selectors.shop_overrides(shop=shop))  # a bad override fails here, named
     with transaction.atomic():
+        shop_lock(shop.code, wait=wait)
+        version = Shop.objects.values_list("catalogue_version", flat=True).get(pk=shop.pk)
         pks = list(Listing.objects.active().filter(shop=shop).order_by("pk").values_list("pk", flat=True))
         chunks = [pks[i : i + size] for i in range(0, len(pks), size)] or [[]]
         run = ScanRun.objects.create(
@@ -54,6 +68,7 @@ def scan_run_create(*, promotion: Promotion, chunk_size: int | None = None) -> S
             listings_total=len(pks),
             rule_pack=rules.name,
             overrides=dict(rules.overrides),
+            catalogue_version=version,
         )
         ScanChunk.objects.bulk_create(
             ScanChunk(run=run, index=i, listing_count=len(chunk), listing_pks=chunk) for i, chunk in enumerate(chunks)
@@ -61,13 +76,14 @@ def scan_run_create(*, promotion: Promotion, chunk_size: int | None = None) -> S
     return run
 
 
-def scan_run_start(*, promotion: Promotion, chunk_size: int | None = None) -> ScanRun:
+def scan_run_start(*, promotion: Promotion, chunk_size: int | None = None, wait: bool = True) -> ScanRun:
     """Create a run and hand its chunks to Celery once the transaction commits (a chord: chunks in parallel,
-    then one finish). With Celery eager (no broker) the run has finished when this returns."""
+    then one finish). With Celery eager (no broker) the run has finished when this returns. ``wait``: see
+    ``scan_run_create`` (web requests pass False)."""
     from readiness import tasks  # lazy: tasks call services, services enqueue tasks
 
     with transaction.atomic():
-        run = scan_run_create(promotion=promotion, chunk_size=chunk_size)
+        run = scan_run_create(promotion=promotion, chunk_size=chunk_size, wait=wait)
         transaction.on_commit(lambda: tasks.dispatch_scan_run(run.pk, run.chunks_total))
     run.refresh_from_db()
     return run
@@ -127,8 +143,21 @@ def _coverage(results: Iterable[CheckResult]) -> dict[str, Any]:
 
 
 def _maybe_crash_for_test(run_id: int, index: int) -> None:
-    """Fault injection for the worker-loss test: if the file named by READINESS_CRASH_ONCE exists, remove it and
-    kill this process in the middle of the chunk's transaction, as a worker killed by the OOM killer would be."""
+    """Fault injection for the worker-loss tests: if the file named by READINESS_CRASH_ONCE exists, remove it and
+    kill this process in the middle of the chunk's transaction, as a worker killed by the OOM killer would be;
+    if the file named by READINESS_HANG_ONCE exists, remove it, say so in ``<file>.hanging`` and stop there (the
+    test then kills the worker's main process and its pool)."""
+    hang = os.environ.get("READINESS_HANG_ONCE")
+    if hang:
+        try:
+            os.remove(hang)
+        except FileNotFoundError:
+            pass
+        else:
+            logger.warning("stopping on purpose in run %s chunk %s (READINESS_HANG_ONCE)", run_id, index)
+            with open(f"{hang}.hanging", "w") as marker:
+                marker.write(str(os.getpid()))
+            time.sleep(3600)
     path = os.environ.get("READINESS_CRASH_ONCE")
     if path:
         try:
@@ -211,6 +240,11 @@ def scan_run_finish(*, run_id: int) -> ScanRun:
     ctx = CheckContext.from_bundle(data, rules=rules, now=run.created_at, after_sales=_after_sales_facts(run, rules))
     shop_results = run_checks(ctx, SHOP_CHECKS)
     with transaction.atomic():
+        shop_lock(run.shop.code)  # no import commits between this check and the run's completion
+        if Shop.objects.values_list("catalogue_version", flat=True).get(pk=run.shop_id) != run.catalogue_version:
+            scan_run_fail(run_id=run.pk, error=CATALOGUE_CHANGED)  # and the import job waiting for it
+            run.refresh_from_db()
+            return run
         _replace_findings(run, Q(check_name__in=SHOP_CHECKS), shop_results, _listing_pks(run, shop_results))
         results = selectors.run_results(run=run)
         result_score = score(results, selectors.active_waivers(shop=run.shop).keys(), rules)

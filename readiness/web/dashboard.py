@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from readiness import selectors
 from readiness.capabilities import Capability
 from readiness.models import Check, OwnerRole, ScanRun, Severity
 from readiness.rulepacks import RulePackError
@@ -65,8 +66,11 @@ def rescan(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
     """Start a scan of the promotion (finished before the redirect when Celery runs eagerly)."""
     scope = access.scope(request, shop, promotion, need=Capability.SCAN)
     assert scope.promotion is not None
+    if selectors.scan_in_progress(promotion=scope.promotion) is not None:
+        messages.info(request, _("上一次扫描还在进行中，完成后页面会自动刷新。"))
+        return redirect("dashboard", scope.shop.code, scope.promotion.code)
     try:
-        run = scans.scan_run_start(promotion=scope.promotion)
+        run = scans.scan_run_start(promotion=scope.promotion, wait=False)
     except (ServiceError, RulePackError) as exc:
         messages.error(request, _("无法开始扫描：%(error)s") % {"error": exc})
     else:
