@@ -13,7 +13,7 @@ v1 = [
         "shops/<str:shop>/promotions/<str:promotion>/findings", views.FindingListApi.as_view(), name="api-finding-list"
     ),
     path("shops/<str:shop>/promotions/<str:promotion>/runs", views.RunListApi.as_view(), name="api-run-list"),
-    path("shops/<str:shop>/listings/<str:listing>", views.ListingApi.as_view(), name="api-listing"),
+    path("shops/<str:shop>/listings/<slug:listing>", views.ListingApi.as_view(), name="api-listing"),
     path(
         "shops/<str:shop>/after-sales/records",
         after_sales.AfterSalesRecordsApi.as_view(),

@@ -99,7 +99,10 @@ Count = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1)]
 Rate = Share
 Str = Annotated[str, Strict(), AfterValidator(_storable_text)]
-Slug = Annotated[Str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]  # shop and promotion codes
+# Codes that go into URLs (shop, promotion, courier, listing): what Django's <slug:> converter matches.
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+Slug = Annotated[Str, Field(min_length=1, max_length=64, pattern=SLUG_PATTERN)]  # shop and promotion codes
+ListingId = Slug
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 
@@ -206,7 +209,7 @@ class PromotionData:
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class CourierData:
-    code: Annotated[Str, Field(min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")]
+    code: Annotated[Str, Field(min_length=1, max_length=32, pattern=SLUG_PATTERN)]
     daily_capacity: Count
     planned_share: Share
     name: CourierName = ""
@@ -288,7 +291,9 @@ class PresaleData:
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
 class ListingData:
-    id: Code
+    # A listing id goes into URLs (the API's and the pages'): platforms' item ids are digits and merchants' codes
+    # letters, digits, '-' and '_'; anything else ('/', '../', spaces, '=') is refused here, with its path.
+    id: ListingId
     category: Annotated[Str, Field(max_length=64)] = ""
     title: LongText = ""
     subtitle: LongText = ""

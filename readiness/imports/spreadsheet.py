@@ -35,6 +35,12 @@ from readiness.imports.bundle import Bundle
 
 MAX_ROWS = 200_000
 MAX_ISSUES = 200
+# Columns read from a sheet: far more than any catalogue has. The cells to the right are not read at all, so a
+# sheet that claims (or has) cells out to column XFD costs no more than one that stops here.
+MAX_COLUMNS = 256
+# Digits in a number cell: more than any stock or price (int() of thousands of digits is refused by Python).
+MAX_DIGITS = 30
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def gettext_noop(message: str) -> str:
@@ -218,6 +224,7 @@ def read_table(data: bytes, filename: str) -> Table:
     for number, values in raw_rows:
         if all(_blank(v) for v in values):
             continue
+        _refuse_unstorable(number, values)
         if header is None:
             header = tuple(_header_text(v) for v in values)
             continue
@@ -233,19 +240,49 @@ def read_table(data: bytes, filename: str) -> Table:
     return Table(headers=header, rows=tuple(rows))
 
 
+def _refuse_unstorable(number: int, values: Sequence[Any]) -> None:
+    """A NUL or a lone surrogate in any cell (a header too, even of a column not imported) cannot be stored or
+    shown: the file is refused here, before anything is remembered or queued."""
+    for value in values:
+        if isinstance(value, str) and _UNSTORABLE.search(value):
+            raise CatalogueError(
+                [RowIssue(number, None, gettext_noop("第 {row} 行有无法保存的字符（空字符）"), {"row": number})]
+            )
+
+
 def _xlsx_rows(data: bytes) -> Iterable[tuple[int, tuple[Any, ...]]]:
     import openpyxl  # imported here: CSV users never pay for it
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (zipfile, KeyError, XML errors) for a bad file
-        raise CatalogueError(
-            [RowIssue(None, None, gettext_noop("无法读取 Excel 文件：{error}"), {"error": type(exc).__name__})]
-        ) from None
-    sheet = book.worksheets[0]
-    out = [(number, tuple(row)) for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    book.close()
+        raise _unreadable(exc) from None
+    try:
+        sheet = book.worksheets[0]
+        # Read-only mode trusts the sheet's <dimension>: a false one pads every row out to its last column (a
+        # 28 kB file claiming A1:XFD3001 took 400 MB) or cuts rows off. Read the cells that are there instead,
+        # at most MAX_COLUMNS wide.
+        sheet.reset_dimensions()
+        out = []
+        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            out.append((number, tuple(row)))
+            if len(out) > MAX_ROWS + 1000:  # blank rows are skipped later; this bounds what is held
+                raise CatalogueError(
+                    [RowIssue(number, None, gettext_noop("表格超过 {limit} 行，请分批导入"), {"limit": MAX_ROWS})]
+                )
+    except CatalogueError:
+        raise
+    except Exception as exc:  # malformed sheet XML, a number cell no one can read …: the file, not a 500
+        raise _unreadable(exc) from None
+    finally:
+        book.close()
     return out
+
+
+def _unreadable(exc: Exception) -> CatalogueError:
+    return CatalogueError(
+        [RowIssue(None, None, gettext_noop("无法读取 Excel 文件：{error}"), {"error": type(exc).__name__})]
+    )
 
 
 def _csv_rows(data: bytes) -> Iterable[tuple[int, tuple[Any, ...]]]:
@@ -389,12 +426,16 @@ def _money(value: Any) -> str:
         amount = Decimal(repr(value))
     else:
         cleaned = _MONEY_NOISE.sub("", str(value))
+        if len(cleaned) > MAX_DIGITS + 3:
+            raise _Bad(gettext_noop("数值过大：{value}"), value=_short(value))
         try:
             amount = Decimal(cleaned)
         except InvalidOperation:
-            raise _Bad(gettext_noop("不是有效的金额：{value}"), value=str(value).strip()) from None
+            raise _Bad(gettext_noop("不是有效的金额：{value}"), value=_short(value)) from None
     if not amount.is_finite():
-        raise _Bad(gettext_noop("不是有效的金额：{value}"), value=str(value).strip())
+        raise _Bad(gettext_noop("不是有效的金额：{value}"), value=_short(value))
+    if amount.adjusted() >= 10:  # the column holds 12 digits, two after the point (1E+100 is a number too)
+        raise _Bad(gettext_noop("数值过大：{value}"), value=_short(value))
     if amount < 0:
         raise _Bad(gettext_noop("金额不能为负数：{value}"), value=str(value).strip())
     cents = amount.quantize(Decimal("0.01"))
@@ -415,13 +456,24 @@ def _count(value: Any) -> int:
     else:
         cleaned = re.sub(r"[,，\s件个]", "", str(value))
         if re.fullmatch(r"-?\d+(\.0+)?", cleaned) is None:
-            raise _Bad(gettext_noop("不是整数：{value}"), value=str(value).strip())
-        number = int(float(cleaned)) if "." in cleaned else int(cleaned)
+            raise _Bad(gettext_noop("不是整数：{value}"), value=_short(value))
+        digits = cleaned.lstrip("-").split(".")[0].lstrip("0")
+        if len(digits) > MAX_DIGITS:  # int() of thousands of digits raises; float() of hundreds is infinite
+            raise _Bad(gettext_noop("数值过大：{value}"), value=_short(value))
+        number = int(cleaned.split(".")[0])
     if number < 0:
         raise _Bad(gettext_noop("不能为负数：{value}"), value=number)
     if number > 2**31 - 1:
-        raise _Bad(gettext_noop("数值过大：{value}"), value=number)
+        raise _Bad(gettext_noop("数值过大：{value}"), value=_short(number))
     return number
+
+
+def _short(value: Any) -> str:
+    """A cell's value as an error message quotes it: at most 40 characters (a cell may hold 32,767)."""
+    if isinstance(value, int) and value.bit_length() > 128:  # str() of a 5,000-digit int raises
+        return "…"
+    text = str(value).strip()
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 _TRUE = {"是", "y", "yes", "true", "1", "预售", "√", "✓", "on"}

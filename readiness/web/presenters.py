@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,15 @@ from readiness.web import formatting, highlight, suggestions
 from readiness.web.queries import ListingDetail
 
 EDITABLE = ("title", "subtitle", "description")
+
+
+def listing_url(promotion: Any, listing_id: str) -> str:
+    """The listing's page (reverse: the id is a URL segment, never pasted in); none for an id stored before ids
+    had to be slugs, which no URL can carry."""
+    try:
+        return reverse("listing", args=[promotion.shop.code, promotion.code, listing_id])
+    except NoReverseMatch:
+        return ""
 
 
 def issue(row: dict[str, Any], promotion: Promotion, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -31,9 +40,7 @@ def issue(row: dict[str, Any], promotion: Promotion, now: dt.datetime | None = N
     row["evidence_items"] = formatting.evidence_items(row.get("evidence"))
     row["field_label"] = formatting.field_label(row["field"]) if row.get("field") else ""
     listing_id = row.get("listing__listing_id")
-    row["listing_url"] = (
-        reverse("listing", args=[promotion.shop.code, promotion.code, listing_id]) if listing_id else ""
-    )
+    row["listing_url"] = listing_url(promotion, listing_id) if listing_id else ""
     if listing_id and row.get("pk"):
         row["listing_url"] += f"#finding-{row['pk']}"
     if row.get("same_kind"):

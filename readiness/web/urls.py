@@ -2,8 +2,8 @@ from django.urls import include, path
 
 from readiness.web import after_sales, dashboard, editor, imports, views
 
-# Listing ids come from shops' back offices: <path:> keeps an id with a slash addressable. Actions on a listing
-# come before its page so that "…/edit" is never read as part of an id.
+# Listing ids are slugs (letters, digits, '-', '_': readiness.imports.bundle refuses the rest at import), so no id
+# can reach another URL ('/', '../'); every link to a listing is built with reverse().
 scoped = [
     path("", dashboard.dashboard, name="dashboard"),
     path("scan", dashboard.rescan, name="rescan"),
@@ -11,9 +11,9 @@ scoped = [
     path("issues/", dashboard.issue_list, name="issues"),
     path("issues.<str:fmt>", dashboard.export_issues, name="issues-export"),
     path("listings/", editor.queue, name="queue"),
-    path("listings/<path:listing_id>/edit", editor.listing_edit, name="listing-edit"),
-    path("listings/<path:listing_id>/apply", editor.listing_apply, name="listing-apply"),
-    path("listings/<path:listing_id>/", editor.listing_page, name="listing"),
+    path("listings/<slug:listing_id>/edit", editor.listing_edit, name="listing-edit"),
+    path("listings/<slug:listing_id>/apply", editor.listing_apply, name="listing-apply"),
+    path("listings/<slug:listing_id>/", editor.listing_page, name="listing"),
     path("findings/<int:finding>/waive", editor.finding_waive, name="finding-waive"),
     path("waivers/<int:waiver>/lift", editor.waiver_lift, name="waiver-lift"),
     path("after-sales/", after_sales.after_sales_page, name="after-sales"),
