@@ -227,10 +227,9 @@ BUNDLE_MAX_BYTES = envint("BUNDLE_MAX_BYTES", str(200 * 1024 * 1024))
 API_JSON_MAX_BYTES = envint("API_JSON_MAX_BYTES", str(10 * 1024 * 1024))
 # How deeply a JSON body may nest (objects and arrays); the deepest real request (a scan) nests 4 deep.
 API_JSON_MAX_DEPTH = envint("API_JSON_MAX_DEPTH", "32")
-# A web form without files (Django reads it into memory) and a file uploaded in the browser (a spreadsheet or a
-# bundle), in bytes.
+# A web form's fields (Django reads them into memory), in bytes; a file uploaded in the browser is limited by
+# BUNDLE_MAX_BYTES (web/forms.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("WEB_FORM_MAX_BYTES", str(2_621_440))
-UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", str(50 * 1024 * 1024))
 # POST /api/v1/scan: listings per request, characters of text per request, findings reported per field, and its
 # own rate per user (it costs CPU in the web process, unlike every other endpoint).
 API_SCAN_MAX_LISTINGS = envint("API_SCAN_MAX_LISTINGS", "500")
