@@ -121,7 +121,7 @@ def test_a_bundle_with_unstorable_text_is_a_400_and_creates_no_job(world: World,
         text.replace('"title": "最佳', '"title": "\\ud800最佳', 1),  # a lone surrogate in a value
         text.replace('"listings": [{', '"listings": [{"\\udc80x": 1, ', 1),  # in an unknown field's name
         text.replace('"listings": [{', '"listings": [{"a\\u0000": 1, ', 1),  # a NUL in an unknown field's name
-        text.replace('"listings": [{', '"listings": [{"specs": {"\\u0000": "x"}, ', 1),  # NUL in a specs key
+        text.replace('"specs": {', '"specs": {"\\u0000": "x", ', 1),  # NUL in a specs key
         text.replace('"code": "', '"code": [' * 1000 + "]" * 1000 + ', "x": "', 1),  # 1,000 deep
     ]
     for raw in variants:
