@@ -86,7 +86,9 @@ def test_absurd_numbers_are_row_problems(column: str, value: Any, kind: str) -> 
     "change",
     [
         lambda xml: xml.replace("<sheetData>", "<sheetData><row r='1'><c r='A1' t='s'><v>oops"),
-        lambda xml: xml.replace("</sheetData>", "<row r='9'><c r='A9' t='n'><v>" + "9" * 5000 + "</v></c></row></sheetData>"),
+        lambda xml: xml.replace(
+            "</sheetData>", "<row r='9'><c r='A9' t='n'><v>" + "9" * 5000 + "</v></c></row></sheetData>"
+        ),
         lambda xml: xml.replace("<v>", "<v><v>", 1),
         lambda xml: xml[: len(xml) // 2],
     ],
