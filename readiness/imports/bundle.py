@@ -102,7 +102,9 @@ Str = Annotated[str, Strict(), AfterValidator(_storable_text)]
 # Codes that go into URLs (shop, promotion, courier, listing): what Django's <slug:> converter matches.
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 Slug = Annotated[Str, Field(min_length=1, max_length=64, pattern=SLUG_PATTERN)]  # shop and promotion codes
-ListingId = Slug
+ListingId = Annotated[
+    str, Strict(), Field(min_length=1, max_length=64, pattern=SLUG_PATTERN), AfterValidator(_storable_text)
+]
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 
 

@@ -265,7 +265,10 @@ def _xlsx_rows(data: bytes) -> Iterable[tuple[int, tuple[Any, ...]]]:
         sheet.reset_dimensions()
         out = []
         for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-            out.append((number, tuple(row)))
+            end = len(row)
+            while end and row[end - 1] is None:  # openpyxl pads each row to max_col
+                end -= 1
+            out.append((number, tuple(row[:end])))
             if len(out) > MAX_ROWS + 1000:  # blank rows are skipped later; this bounds what is held
                 raise CatalogueError(
                     [RowIssue(number, None, gettext_noop("表格超过 {limit} 行，请分批导入"), {"limit": MAX_ROWS})]
