@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -38,7 +40,7 @@ TYPE_PREFIX = "urn:readiness:problem:"
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("请求体过大。")
     default_code = "payload-too-large"
 
 
@@ -46,7 +48,7 @@ class ScanInProgress(exceptions.APIException):
     """A readiness report was asked for while the promotion's first scan is still running."""
 
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "A scan of this promotion is in progress; try again when it has finished."
+    default_detail = gettext_lazy("该活动正在扫描，请在扫描完成后重试。")
     default_code = "scan-in-progress"
 
 
@@ -67,6 +69,22 @@ _SLUGS: dict[type[exceptions.APIException], str] = {
 }
 
 
+# Titles in the language of the request (Accept-Language, see readiness.web.locale); ``type`` never changes.
+_TITLES = {
+    400: gettext_lazy("请求无效"),
+    401: gettext_lazy("未认证"),
+    403: gettext_lazy("无权执行此操作"),
+    404: gettext_lazy("未找到"),
+    405: gettext_lazy("不支持该请求方法"),
+    406: gettext_lazy("无法提供所要求的内容类型"),
+    409: gettext_lazy("与当前状态冲突"),
+    413: gettext_lazy("请求体过大"),
+    415: gettext_lazy("不支持的内容类型"),
+    429: gettext_lazy("请求过于频繁"),
+    500: gettext_lazy("服务器内部错误"),
+}
+
+
 def problem(
     status_code: int,
     *,
@@ -77,11 +95,12 @@ def problem(
     instance: str | None = None,
     headers: Mapping[str, str] | None = None,
 ) -> Response:
+    title = str(title or _TITLES.get(status_code) or http.HTTPStatus(status_code).phrase)
     body: dict[str, Any] = {
         "type": TYPE_PREFIX + slug,
-        "title": title or http.HTTPStatus(status_code).phrase,
+        "title": title,
         "status": status_code,
-        "detail": printable(detail or http.HTTPStatus(status_code).description),
+        "detail": printable(detail or title),
     }
     if instance:
         body["instance"] = printable(instance)
@@ -117,7 +136,10 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
 
     if isinstance(exc, BundleError):
         errors = [{"path": issue.path, "message": issue.message} for issue in exc.errors]
-        return problem(400, slug="invalid-bundle", title="Invalid bundle", detail=exc.summary(), errors=errors,
+        detail = ngettext("导入包有 %(count)d 处错误", "导入包有 %(count)d 处错误", exc.total) % {"count": exc.total}
+        if exc.total > len(exc.errors):
+            detail += _("（列出前 %(shown)d 处）") % {"shown": len(exc.errors)}
+        return problem(400, slug="invalid-bundle", title=_("导入包无效"), detail=detail, errors=errors,
                        instance=instance)  # fmt: skip
     if isinstance(exc, RecordsError):
         errors = [{"path": issue.where, "message": issue.message} for issue in exc.errors]
@@ -128,8 +150,11 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
         return problem(exc.status, slug=slug, detail=exc.message, errors=exc.errors or None, instance=instance)
     if isinstance(exc, exceptions.ValidationError):
         errors = list(flatten_errors(exc.detail))
-        return problem(400, slug="validation-error", title="Invalid request",
-                       detail=f"{len(errors)} error(s) in the request", errors=errors, instance=instance)  # fmt: skip
+        detail = ngettext("请求中有 %(count)d 处错误", "请求中有 %(count)d 处错误", len(errors)) % {
+            "count": len(errors)
+        }
+        return problem(400, slug="validation-error", title=_("请求无效"), detail=detail, errors=errors,
+                       instance=instance)  # fmt: skip
     if isinstance(exc, exceptions.APIException):
         headers = {}
         if getattr(exc, "auth_header", None):
@@ -140,8 +165,7 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
 
     # Anything else is a bug: the traceback goes to the log, the client gets a plain 500.
     logger.error("unhandled error in %s", instance, exc_info=exc)
-    return problem(500, slug="server-error", detail="An unexpected error occurred; it has been logged.",
-                   instance=instance)  # fmt: skip
+    return problem(500, slug="server-error", detail=_("发生了意外错误，已记入日志。"), instance=instance)
 
 
 def _slug(exc: exceptions.APIException) -> str:

@@ -1,22 +1,42 @@
-"""Request and response examples for the OpenAPI schema (shown in Swagger UI at /api/docs/)."""
+"""Request and response examples for the OpenAPI schema (shown in Swagger UI at /api/docs/).
+
+A request example is a request a client can send as it is, to the shop and promotion of ``PATH_EXAMPLES``
+(tests/readiness/api/test_examples.py sends every one and expects success). Its dates are relative to when the
+server started: the sale four weeks ahead, a waiver's expiry the day after it ends, so that none is in the past.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from drf_spectacular.utils import OpenApiExample
+
+# Path parameters of the examples (the schema gives them as the parameters' examples).
+PATH_EXAMPLES = {"shop": "acme-tmall", "promotion": "d11-2026", "listing": "L100"}
+
+_SHANGHAI = ZoneInfo("Asia/Shanghai")
+_SALE_START = (dt.datetime.now(_SHANGHAI) + dt.timedelta(days=28)).replace(hour=20, minute=0, second=0, microsecond=0)
+_SALE_END = (_SALE_START + dt.timedelta(days=1)).replace(hour=23, minute=59, second=59)
+
+
+def _days_before_sale(days: int) -> str:
+    return (_SALE_START - dt.timedelta(days=days)).isoformat()
+
 
 BUNDLE_REQUEST = OpenApiExample(
     "A small bundle",
     request_only=True,
     value={
         "format": "readiness-bundle/1",
-        "shop": {"code": "acme-tmall", "name": "ACME官方旗舰店", "platform": "tmall"},
+        "shop": {"code": PATH_EXAMPLES["shop"], "name": "ACME官方旗舰店", "platform": "tmall"},
         "promotion": {
-            "code": "d11-2026",
+            "code": PATH_EXAMPLES["promotion"],
             "name": "2026 双11",
-            "presale_start": "2026-10-20T20:00:00+08:00",
-            "final_payment_start": "2026-10-31T20:00:00+08:00",
-            "sale_start": "2026-11-10T20:00:00+08:00",
-            "sale_end": "2026-11-11T23:59:59+08:00",
+            "presale_start": _days_before_sale(21),
+            "final_payment_start": _days_before_sale(10),
+            "sale_start": _SALE_START.isoformat(),
+            "sale_end": _SALE_END.isoformat(),
             "expected_orders": 20000,
             "destinations": {"华东": 0.45, "华南": 0.25, "华北": 0.15, "西南": 0.10, "西北": 0.05},
         },
@@ -24,11 +44,19 @@ BUNDLE_REQUEST = OpenApiExample(
             {
                 "code": "zto",
                 "name": "中通快递",
-                "planned_share": 0.5,
+                "planned_share": 0.6,
                 "daily_capacity": 9000,
                 "regions": ["华东", "华南", "华北", "西南", "西北"],
                 "supports_intercept": True,
-            }
+            },
+            {
+                "code": "yto",
+                "name": "圆通速递",
+                "planned_share": 0.4,
+                "daily_capacity": 6000,
+                "regions": ["华东", "华南", "华北", "西南", "西北"],
+                "supports_intercept": True,
+            },
         ],
         "service": {"auto_refund_unshipped": True, "auto_accept_returns": True, "cs_agents": 12},
         "listings": [
@@ -284,7 +312,10 @@ LISTING_PATCH = OpenApiExample("Fix the title", request_only=True, value={"title
 WAIVER_REQUEST = OpenApiExample(
     "Waive until the sale ends",
     request_only=True,
-    value={"reason": "仓库确认 11月8日补货 2000 件", "expires_at": "2026-11-12T00:00:00+08:00"},
+    value={
+        "reason": "仓库确认 大促前补货 2000 件",
+        "expires_at": (_SALE_END + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0).isoformat(),
+    },
 )
 
 SCAN_REQUEST = OpenApiExample(

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from django_filters.widgets import CSVWidget
 
 from readiness.api.serializers import CHECKS, FINDING_STATUSES, SEVERITIES
 from readiness.models import Finding, Waiver, waiver_in_force_q
@@ -13,8 +18,26 @@ def _choices(values: list[str]) -> list[tuple[str, str]]:
     return [(value, value) for value in values]
 
 
+class RepeatedOrCSVWidget(CSVWidget):
+    """``?ordering=-severity,id`` and ``?ordering=-severity&ordering=id`` alike, in the order given.
+
+    django-filter's CSV widget reads only the last of repeated parameters, which is what client generators send for
+    an array parameter (openapi-python-client does, whatever ``explode`` says): the other fields were dropped."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str] | None:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data[name]] if name in data else []
+        if not values:
+            return None
+        return [part for value in values for part in str(value).split(",") if part]
+
+
 class StableOrderingFilter(filters.OrderingFilter):
-    """Ordering with the primary key as the last tie-breaker, so that pages never overlap or skip rows."""
+    """Ordering by one or several fields (comma-separated or repeated), with the primary key as the last tie-breaker,
+    so that pages never overlap or skip rows."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", RepeatedOrCSVWidget)
+        super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
         qs = super().filter(qs, value)
@@ -46,8 +69,30 @@ class FindingFilter(filters.FilterSet):
         return queryset.filter(waived=value == "waived")
 
 
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false`` (as OpenAPI clients send a boolean), refused otherwise: django-filter's BooleanFilter
+    reads anything else as "no filter", so a typo silently returned every row."""
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).lower()
+        if text not in ("true", "false"):
+            raise forms.ValidationError(_("应为 true 或 false，收到 %(value)r") % {"value": value})
+        return text == "true"
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The text as sent (django-filter's BooleanWidget would already have turned a typo into "no filter").
+        kwargs["widget"] = forms.TextInput
+        super().__init__(*args, **kwargs)
+
+
 class WaiverFilter(filters.FilterSet):
-    active = filters.BooleanFilter(method="filter_active", help_text="in force (not lifted, not expired)")
+    active = StrictBooleanFilter(method="filter_active", help_text="in force (not lifted, not expired)")
     rule = filters.CharFilter()
     listing = filters.CharFilter(field_name="listing__listing_id")
 

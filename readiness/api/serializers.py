@@ -11,10 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
+from readiness.imports.bundle import DATE_RANGE, EARLIEST, LATEST
 from readiness.models import Check, CheckStatus, JobStatus, Role, RunStatus, Severity
 from readiness.platforms import PLATFORMS, REBATE_KINDS
 
@@ -49,7 +52,7 @@ class StrictBooleanField(serializers.BooleanField):
 class ListingIdField(serializers.Field):
     """A listing id: a string, or an integer (as the scanner CLI accepts), returned as a string."""
 
-    default_error_messages = {"invalid": "expected a string or an integer", "blank": "must not be empty"}
+    default_error_messages = {"invalid": gettext_lazy("应为字符串或整数"), "blank": gettext_lazy("不能为空")}
 
     def to_internal_value(self, data: Any) -> str:
         if isinstance(data, bool) or not isinstance(data, str | int):
@@ -58,7 +61,7 @@ class ListingIdField(serializers.Field):
         if not text:
             self.fail("blank")
         if len(text) > 64:
-            raise serializers.ValidationError("must be at most 64 characters")
+            raise serializers.ValidationError(_("最多 %(limit)d 个字符") % {"limit": 64})
         return text
 
     def to_representation(self, value: Any) -> str:
@@ -168,7 +171,7 @@ class PromotionOutputSerializer(serializers.Serializer):
 
 class PresaleSerializer(serializers.Serializer):
     enabled = StrictBooleanField(required=False)
-    ship_by = serializers.DateField(required=False, allow_null=True, help_text="required when enabled")
+    ship_by = serializers.DateField(required=False, allow_null=True, help_text=f"required when enabled; {DATE_RANGE}")
     label = _text(200, required=False)
 
 
@@ -436,7 +439,9 @@ class ListingOutputSerializer(serializers.Serializer):
 
 
 class ListingUpdateInputSerializer(serializers.Serializer):
-    """The editable text of a listing; give only what changes."""
+    """The editable text of a listing; give only what changes. Any other field is refused (400)."""
+
+    refuses_unknown_fields = True  # the schema says additionalProperties: false
 
     title = _text(500, required=False)
     subtitle = _text(500, required=False)
@@ -448,7 +453,7 @@ class ListingUpdateInputSerializer(serializers.Serializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
         if unknown:
-            raise serializers.ValidationError({name: ["not an editable field"] for name in unknown})
+            raise serializers.ValidationError({name: [_("不是可编辑的字段")] for name in unknown})
         return attrs
 
 
@@ -458,8 +463,16 @@ class ListingUpdateInputSerializer(serializers.Serializer):
 class WaiverInputSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=2000, help_text="why the finding is accepted (kept in the audit trail)")
     expires_at = serializers.DateTimeField(
-        required=False, allow_null=True, help_text="in the future; null: until lifted"
+        required=False, allow_null=True, help_text=f"in the future (and {DATE_RANGE}); null: until lifted"
     )
+
+    def validate_expires_at(self, value: Any) -> Any:
+        # "In the future" is the service's rule (it knows the time of the request); the far end is the format's.
+        if value is not None and value.date() > LATEST:
+            raise serializers.ValidationError(
+                _("应为 %(earliest)s 到 %(latest)s 之间的时间") % {"earliest": EARLIEST, "latest": LATEST}
+            )
+        return value
 
 
 class WaiverOutputSerializer(serializers.Serializer):
@@ -532,9 +545,10 @@ class ScanListingSerializer(serializers.Serializer):
     description = _text(100_000, required=False, allow_null=True)
     specs = serializers.DictField(child=_text(500), required=False, allow_null=True)
     presale = PresaleSerializer(required=False, allow_null=True)
-    gifts = ScanGiftSerializer(many=True, required=False, allow_null=True)
-    rebates = ScanRebateSerializer(many=True, required=False, allow_null=True)
-    skus = ScanSkuSerializer(many=True, required=False, allow_null=True)
+    # The lists may be null; their items may not (``many=True, allow_null=True`` would let null items through too).
+    gifts = serializers.ListField(child=ScanGiftSerializer(), required=False, allow_null=True)
+    rebates = serializers.ListField(child=ScanRebateSerializer(), required=False, allow_null=True)
+    skus = serializers.ListField(child=ScanSkuSerializer(), required=False, allow_null=True)
 
 
 class ScanInputSerializer(serializers.Serializer):
@@ -559,13 +573,17 @@ class ScanInputSerializer(serializers.Serializer):
     def validate_listings(self, listings: list[Any]) -> list[Any]:
         limit = self.context["max_listings"]
         if len(listings) > limit:
-            raise serializers.ValidationError(f"at most {limit} listings per request (got {len(listings)}); split them")
+            raise serializers.ValidationError(
+                _("每次最多 %(limit)d 个商品（收到 %(count)d 个），请分批发送")
+                % {"limit": limit, "count": len(listings)}
+            )
         max_chars = self.context.get("max_chars")
         if max_chars is not None:
             chars = sum(_text_size(listing) for listing in listings)
             if chars > max_chars:
                 raise serializers.ValidationError(
-                    f"at most {max_chars} characters of text per request (got {chars}); split the listings"
+                    _("每次最多 %(limit)d 个字符的文本（收到 %(count)d 个），请分批发送")
+                    % {"limit": max_chars, "count": chars}
                 )
         return listings
 

@@ -14,11 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny
@@ -33,7 +35,8 @@ from readiness import selectors
 from readiness.api import examples, queries, reports
 from readiness.api import serializers as s
 from readiness.api.filters import FindingFilter, WaiverFilter
-from readiness.api.openapi import READ_ERRORS, WRITE_ERRORS, ApiAutoSchema, problems
+from readiness.api.negotiation import ProblemAwareNegotiation
+from readiness.api.openapi import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, ApiAutoSchema, problems
 from readiness.api.parsers import BundleParser, LimitedJSONParser, body_bytes
 from readiness.api.permissions import Capability, job_access, object_access, promotion_access, shop_access
 from readiness.api.scan import first_per_field, scan_listings
@@ -58,14 +61,47 @@ class PerUserRateThrottle(UserRateThrottle):
 
 
 class Pagination(PageNumberPagination):
+    """Page numbers from 1; ``page`` and ``page_size`` that are not integers in range are refused with 400 (DRF
+    would answer 404 for ``page=abc`` and silently use the default for ``page_size=abc``). A page past the last
+    one is 404."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    last_page_strings = ()
+
+    def get_page_size(self, request: Request) -> int:
+        return _query_int(request, "page_size", default=self.page_size, maximum=self.max_page_size)
+
+    def get_page_number(self, request: Request, paginator: Any) -> int:
+        return _query_int(request, "page", default=1)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        page, size = super().get_schema_operation_parameters(view)
+        page["schema"] = {"type": "integer", "minimum": 1, "default": 1}
+        page["description"] = "page number from 1 (400 if not a positive integer, 404 past the last page)"
+        size["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size, "default": self.page_size}
+        size["description"] = f"rows per page, 1 to {self.max_page_size} (400 otherwise)"
+        return [page, size]
+
+
+def _query_int(request: Request, name: str, *, default: int, maximum: int | None = None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= (maximum or int(raw)):
+        return int(raw)
+    if maximum is None:
+        message = _("应为正整数，收到 %(value)r") % {"value": raw}
+    else:
+        message = _("应为 1 到 %(maximum)d 之间的整数，收到 %(value)r") % {"maximum": maximum, "value": raw}
+    raise ValidationError({name: [message]})
 
 
 class ApiView(APIView):
     schema = ApiAutoSchema()
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = ProblemAwareNegotiation
     parser_classes = [LimitedJSONParser]
     throttle_classes = [PerUserRateThrottle]
 
@@ -76,6 +112,7 @@ class ApiView(APIView):
 class ListApiView(GenericAPIView):
     schema = ApiAutoSchema()
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = ProblemAwareNegotiation
     throttle_classes = [PerUserRateThrottle]
     pagination_class = Pagination
     filter_backends = [DjangoFilterBackend]
@@ -92,7 +129,7 @@ class ShopListApi(ListApiView):
         tags=["shops"],
         summary="The shops you are a member of",
         examples=[examples.SHOP],
-        responses={200: s.ShopOutputSerializer(many=True), **problems(*READ_ERRORS)},
+        responses={200: s.ShopOutputSerializer(many=True), **problems(*LIST_ERRORS)},
     )
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(queries.shops_with_role(user=request.user))
@@ -108,7 +145,7 @@ class PromotionListApi(ListApiView):
         tags=["shops"],
         summary="A shop's promotions with their latest score",
         examples=[examples.PROMOTION],
-        responses={200: s.PromotionOutputSerializer(many=True), **problems(*READ_ERRORS)},
+        responses={200: s.PromotionOutputSerializer(many=True), **problems(*LIST_ERRORS)},
     )
     def get(self, request: Request, shop: str) -> Response:
         shop_obj = shop_access(request.user, shop, READ)
@@ -133,6 +170,16 @@ class BundleCreateApi(ApiView):
             "the shop; poll the job's `url` until `status` is `complete`."
         ),
         request=Bundle,
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.URI,
+                OpenApiParameter.HEADER,
+                response=[202],
+                required=True,
+                description="the job's URL",
+            ),
+        ],
         examples=[examples.BUNDLE_REQUEST, examples.JOB_QUEUED, examples.INVALID_BUNDLE],
         responses={
             202: OpenApiResponse(s.JobOutputSerializer, description="Accepted; `Location` is the job's URL"),
@@ -212,16 +259,33 @@ class FindingListApi(ListApiView):
         parameters=[
             OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description="an ETag"),
             OpenApiParameter("ETag", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[200, 304]),
+            OpenApiParameter(
+                "ordering",
+                OpenApiTypes.STR,
+                many=True,
+                style="form",
+                explode=True,
+                enum=[value for value, _label in FindingFilter.base_filters["ordering"].extra["choices"]],
+                description="Sort by these fields in turn, `-` for descending; repeat the parameter "
+                "(`ordering=-severity&ordering=id`) or separate them with commas (`ordering=-severity,id`). "
+                "`severity` is worst first; the id breaks ties. Default: id.",
+            ),
         ],
         examples=[examples.FINDING],
         responses={
             200: s.FindingOutputSerializer(many=True),
             304: OpenApiResponse(description="Not modified (the ETag matched)"),
-            **problems(400, *READ_ERRORS),
+            **problems(*LIST_ERRORS),
         },
     )
     def get(self, request: Request, shop: str, promotion: str) -> HttpResponse:
         promo = promotion_access(request.user, shop, promotion, READ)
+        # A bad query is a 400 even when If-None-Match would match ("*" matches any page): check it first.
+        filterset = FindingFilter(request.query_params, queryset=Finding.objects.none(), request=request)
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        self.paginator.get_page_size(request)
+        self.paginator.get_page_number(request, None)
         state = reports.latest_run_state(promotion_id=promo.pk)
         return reports.cached_page(request, state, lambda: self.page_of_findings(promo, state))
 
@@ -242,7 +306,7 @@ class RunListApi(ListApiView):
         tags=["readiness"],
         summary="Scan history with scores, newest first (for trends)",
         examples=[examples.RUN],
-        responses={200: s.RunOutputSerializer(many=True), **problems(*READ_ERRORS)},
+        responses={200: s.RunOutputSerializer(many=True), **problems(*LIST_ERRORS)},
     )
     def get(self, request: Request, shop: str, promotion: str) -> Response:
         promo = promotion_access(request.user, shop, promotion, READ)
@@ -339,7 +403,7 @@ class WaiverLiftApi(ApiView):
         finding = _finding(request, id, WAIVE)
         waiver = queries.unlifted_waiver(finding=finding)
         if waiver is None:
-            raise NotFound("this finding is not waived")
+            raise NotFound(_("该问题没有被豁免"))
         waiver_lift(waiver=waiver, user=request.user)
         return Response(s.WaiverOutputSerializer(queries.waiver_record(pk=waiver.pk)).data)
 
@@ -353,7 +417,7 @@ class WaiverListApi(ListApiView):
         tags=["waivers"],
         summary="The audit trail: every waiver of a shop, with who created and lifted it, and when",
         examples=[examples.WAIVER],
-        responses={200: s.WaiverOutputSerializer(many=True), **problems(400, *READ_ERRORS)},
+        responses={200: s.WaiverOutputSerializer(many=True), **problems(*LIST_ERRORS)},
     )
     def get(self, request: Request, shop: str) -> Response:
         shop_obj = shop_access(request.user, shop, READ)
@@ -391,7 +455,7 @@ class ScanApi(ApiView):
             many=False,
         ),
         examples=[examples.SCAN_REQUEST, examples.SCAN_RESPONSE],
-        responses={200: s.ScanOutputSerializer, **problems(400, 401, 403, 413, 415, 429, 500)},
+        responses={200: s.ScanOutputSerializer, **problems(400, 401, 403, 406, 413, 415, 429, 500)},
     )
     def post(self, request: Request) -> Response:
         context = {"max_listings": settings.API_SCAN_MAX_LISTINGS, "max_chars": settings.API_SCAN_MAX_CHARS}
@@ -422,12 +486,13 @@ class NotFoundApi(APIView):
     """Every other path under /api/: a problem-details 404 for any method (never Django's HTML page)."""
 
     renderer_classes = [JSONRenderer]
+    content_negotiation_class = ProblemAwareNegotiation
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes: list[Any] = []
 
     @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise NotFound(f"no API endpoint at {request.path}; see {reverse('api-docs')}")
+        raise NotFound(_("%(path)s 不是 API 的地址，见 %(docs)s") % {"path": request.path, "docs": reverse("api-docs")})
 
     post = put = patch = delete = head = options = get

@@ -124,15 +124,30 @@ def _money_input(value: Any) -> Any:
 MoneyIn = Annotated[
     Money,
     BeforeValidator(_money_input),
+    # Both forms the validator accepts (a schema of strings only made a valid integer look invalid to clients
+    # and to schemathesis's invalid-data run).
     WithJsonSchema(
         {
-            "type": "string",
-            "format": "decimal",
-            "pattern": r"^\d{0,10}(?:\.\d{0,2})?$",
+            "oneOf": [
+                {"type": "string", "format": "decimal", "pattern": r"^\d{0,10}(?:\.\d{0,2})?$"},
+                {"type": "integer", "minimum": 0, "maximum": 9_999_999_999},
+            ],
             "description": 'yuan as a decimal string such as "59.90" (a JSON integer is accepted, a float is not)',
         }
     ),
 ]
+
+
+# Dates a plan can mean. Outside them a date is a typo (0053 for 2053), and one before 1901 would come back with
+# Asia/Shanghai's local mean time offset (+08:05:43), which is not RFC 3339: refused here, with the range.
+EARLIEST = dt.date(2000, 1, 1)
+LATEST = dt.date(2099, 12, 31)
+DATE_RANGE = f"between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+
+
+def _in_range(day: dt.date, value: str) -> None:
+    if not EARLIEST <= day <= LATEST:
+        raise ValueError(f"expected a date {DATE_RANGE}, got {value!r}")
 
 
 def _aware(value: Any) -> Any:
@@ -146,6 +161,7 @@ def _aware(value: Any) -> Any:
             parsed = dt.datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(f"expected an ISO 8601 date-time such as 2026-11-10T20:00:00+08:00, got {value!r}") from None
+    _in_range(parsed.date(), value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=SHANGHAI)
 
 
@@ -153,17 +169,19 @@ def _date(value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("expected an ISO 8601 date string such as 2026-11-15")
     try:
-        return dt.date.fromisoformat(value[:10]) if len(value) == 10 else dt.datetime.fromisoformat(value).date()
+        day = dt.date.fromisoformat(value[:10]) if len(value) == 10 else dt.datetime.fromisoformat(value).date()
     except ValueError:
         raise ValueError(f"expected an ISO 8601 date such as 2026-11-15, got {value!r}") from None
+    _in_range(day, value)
+    return day
 
 
 DateTime = Annotated[
     dt.datetime,
     BeforeValidator(_aware),
-    Field(description="ISO 8601; a date or a date-time without a zone is Asia/Shanghai"),
+    Field(description=f"ISO 8601, {DATE_RANGE}; a date or a time without a zone is Asia/Shanghai"),
 ]
-Date = Annotated[dt.date, BeforeValidator(_date)]
+Date = Annotated[dt.date, BeforeValidator(_date), Field(description=f"ISO 8601, {DATE_RANGE}")]
 
 
 def _specs(value: dict[str, str]) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from readiness.imports import bundle
 from readiness.models import Listing, ListingRevision
@@ -20,8 +21,8 @@ def listing_update_text(*, listing: Listing, changes: dict[str, Any], user: Any,
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ServiceError(
-            "only title, subtitle, description and specs can be edited",
-            errors=[{"path": key, "message": "not an editable field"} for key in unknown],
+            _("只能编辑标题、副标题、描述和规格"),
+            errors=[{"path": key, "message": _("不是可编辑的字段")} for key in unknown],
         )
     _validate_text_changes(changes)
     diff = {
@@ -49,17 +50,17 @@ def _validate_text_changes(changes: dict[str, Any]) -> None:
             continue
         value = changes[name]
         if not isinstance(value, str):
-            errors.append({"path": name, "message": "expected a string"})
+            errors.append({"path": name, "message": _("应为字符串")})
         elif len(value) > limit:
-            errors.append({"path": name, "message": f"must be at most {limit} characters"})
+            errors.append({"path": name, "message": _("最多 %(limit)d 个字符") % {"limit": limit}})
         elif bundle._UNSTORABLE.search(value):
-            errors.append({"path": name, "message": "text must not contain NUL or lone surrogates"})
+            errors.append({"path": name, "message": _("文本不能包含 NUL 字符或不成对的代理字符")})
     if "specs" in changes:
         specs = changes["specs"]
         if not isinstance(specs, dict) or not all(
             isinstance(k, str) and k.strip() and isinstance(v, str) and len(k) <= 100 and len(v) <= 500
             for k, v in specs.items()
         ):
-            errors.append({"path": "specs", "message": "expected an object of spec name → text"})
+            errors.append({"path": "specs", "message": _("应为“规格名 → 文本”的对象")})
     if errors:
-        raise ServiceError("invalid listing text", errors=errors)
+        raise ServiceError(_("商品文本无效"), errors=errors)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from readiness.models import Finding, Waiver
 from readiness.services.errors import Conflict, ServiceError
@@ -17,13 +18,13 @@ def waiver_create(*, finding: Finding, user: Any, reason: str, expires_at: dt.da
     """Accept one finding with a reason. The waiver follows the finding's fingerprint into later scans."""
     reason = (reason or "").strip()
     if not reason:
-        raise ServiceError("a waiver needs a reason", errors=[{"path": "reason", "message": "required"}])
+        raise ServiceError(_("豁免需要填写理由"), errors=[{"path": "reason", "message": _("必填")}])
     if expires_at is not None and expires_at <= timezone.now():
-        raise ServiceError("expiry is in the past", errors=[{"path": "expires_at", "message": "must be in the future"}])
+        raise ServiceError(_("到期时间已过"), errors=[{"path": "expires_at", "message": _("必须是将来的时间")}])
     shop = finding.run.shop
     with transaction.atomic():
         if Waiver.objects.filter(shop=shop, fingerprint=finding.fingerprint, lifted_at__isnull=True).exists():
-            raise Conflict("this finding is already waived")
+            raise Conflict(_("该问题已被豁免"))
         waiver = Waiver(
             shop=shop,
             listing_id=finding.listing_id,
@@ -42,7 +43,7 @@ def waiver_create(*, finding: Finding, user: Any, reason: str, expires_at: dt.da
 def waiver_lift(*, waiver: Waiver, user: Any) -> Waiver:
     """End a waiver. The record stays, with who lifted it and when."""
     if waiver.lifted_at is not None:
-        raise Conflict("this waiver was already lifted")
+        raise Conflict(_("该豁免已被撤销"))
     with transaction.atomic():
         waiver.lifted_at = timezone.now()
         waiver.lifted_by = user

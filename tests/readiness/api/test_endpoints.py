@@ -416,7 +416,9 @@ def test_scan_validation_names_the_path(ops: APIClient, body: Any, paths: list[s
 @override_settings(API_SCAN_MAX_LISTINGS=2)
 def test_scan_limits_the_number_of_listings(ops: APIClient) -> None:
     body = assert_problem(ops.post("/api/v1/scan", LISTINGS, format="json"), 400)
-    assert "at most 2 listings" in body["errors"][0]["message"]
+    assert "每次最多 2 个商品" in body["errors"][0]["message"]
+    english = assert_problem(ops.post("/api/v1/scan", LISTINGS, format="json", HTTP_ACCEPT_LANGUAGE="en"), 400)
+    assert "at most 2 listings" in english["errors"][0]["message"]
     assert ops.post("/api/v1/scan", LISTINGS[:2], format="json").status_code == 200
 
 

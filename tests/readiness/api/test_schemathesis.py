@@ -1,5 +1,9 @@
 """Schemathesis over the whole OpenAPI schema, authenticated: no 5xx, every response valid against the schema.
 
+Two runs: every operation with generated data, valid and invalid ("positive" and "negative": invalid data must be
+refused with a 4xx), and a stateful run that follows the schema's links from one call to the next (a pushed bundle's
+202 to its job, a finding to its waiver, a listing to its edit); it must reach a 202 bundle and a 200 job.
+
 In the normal suite the requests go to the WSGI app in-process, against the test database (``world``: a scanned
 shop the token is operations manager of). Path parameters are pinned to that shop's real codes and ids, so the
 generated requests reach real data instead of stopping at 404; the 404s of other shops are the permission table's.
@@ -34,9 +38,11 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import override_settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.parameters import ParameterLocation
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ignored_auth,
+    negative_data_rejection,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
@@ -55,6 +61,7 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
     ignored_auth,
+    negative_data_rejection,
 ]
 # Requests sent, per operation and status code: printed by pytest_terminal_summary in conftest.py.
 REQUESTS: Counter[tuple[str, int]] = Counter()
@@ -63,7 +70,10 @@ REQUESTS: Counter[tuple[str, int]] = Counter()
 # The shop, promotion, listing, job and finding the requests are about: filled in by the ``targets`` fixture.
 TARGETS: dict[str, Any] = {}
 CONFIG = schemathesis.Config.from_dict(
-    {"generation": {"mode": "positive", "max-examples": MAX_EXAMPLES, "database": "none"}}
+    {
+        "generation": {"mode": "all", "max-examples": MAX_EXAMPLES, "database": "none"},
+        "phases": {"stateful": {"max-steps": 12}},
+    }
 )
 
 if BASE_URL:
@@ -118,6 +128,23 @@ def api_token(world: World) -> Iterator[str]:
             signal.connect(close_old_connections)
 
 
+def _positive(case: Any, location: ParameterLocation) -> bool:
+    component = case.meta.components.get(location) if case.meta is not None else None
+    return component is None or not component.mode.is_negative
+
+
+def _pin(case: Any, *, path_names: tuple[str, ...] | None = None) -> None:
+    """Real codes and ids instead of random ones, which would only ever reach a 404 (unless the path is the invalid
+    part of a negative case); a bundle names the shop of its URL, or it is refused before anything else is checked."""
+    if _positive(case, ParameterLocation.PATH):
+        for name, value in (case.path_parameters or {}).items():
+            if path_names is None or name in path_names:
+                case.path_parameters[name] = TARGETS.get(_target(case, name), value)
+    body = case.body if _positive(case, ParameterLocation.BODY) else None
+    if case.operation.path.endswith("/bundles") and isinstance(body, dict) and isinstance(body.get("shop"), dict):
+        body["shop"]["code"] = TARGETS["shop"]
+
+
 def _target(case: Any, name: str) -> str:
     if name != "id":
         return name
@@ -129,9 +156,7 @@ def _target(case: Any, name: str) -> str:
 @schema.parametrize()
 @hypothesis.settings(suppress_health_check=list(hypothesis.HealthCheck), deadline=None)
 def test_api_conforms_to_its_schema(case: Any, api_token: str) -> None:
-    # Real codes and ids instead of random ones, which would only ever reach a 404.
-    for name, value in (case.path_parameters or {}).items():
-        case.path_parameters[name] = TARGETS.get(_target(case, name), value)
+    _pin(case)
     headers = {"Authorization": f"Token {api_token}"}
     if not BASE_URL:
         # The WSGI transport does not decode gzip as an HTTP client does (live, requests does, and checks it).
@@ -141,3 +166,41 @@ def test_api_conforms_to_its_schema(case: Any, api_token: str) -> None:
     # The token is an operations manager's: a 401 or 403 would mean the run is not testing what it claims to.
     assert response.status_code not in (401, 403), response.text[:300]
     case.validate_response(response, checks=CHECKS, headers=headers)
+
+
+# Requests of the stateful run, per operation and status (the run must reach a 202 bundle and a 200 job).
+STATEFUL: Counter[tuple[str, int]] = Counter()
+
+
+def test_stateful_links_reach_bundles_and_jobs(api_token: str) -> None:
+    headers = {"Authorization": f"Token {api_token}"}
+    if not BASE_URL:
+        headers["Accept-Encoding"] = "identity"
+
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Any) -> None:
+            # The shop and promotion are the token's; ids and listings come from the links (a job's id from the
+            # 202 that created it, a finding's from a page of findings), or are random and answer 404.
+            _pin(case, path_names=("shop", "promotion"))
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
+            STATEFUL[(case.operation.label, response.status_code)] += 1
+            REQUESTS[(case.operation.label, response.status_code)] += 1
+            assert response.status_code not in (401, 403), response.text[:300]
+            case.validate_response(response, checks=CHECKS, headers=headers)
+
+    STATEFUL.clear()
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=MAX_EXAMPLES * 2,
+            stateful_step_count=12,
+            deadline=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+            database=None,
+        )
+    )
+    assert STATEFUL[("POST /api/v1/shops/{shop}/bundles", 202)] > 0, STATEFUL
+    assert STATEFUL[("GET /api/v1/jobs/{id}", 200)] > 0, STATEFUL
