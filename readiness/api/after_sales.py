@@ -6,6 +6,9 @@ Access as for the other endpoints (``readiness.api.permissions``): pushing recor
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -18,6 +21,7 @@ from readiness.api.openapi import READ_ERRORS, WRITE_ERRORS, problems
 from readiness.api.permissions import Capability, promotion_access, shop_access
 from readiness.api.serializers import ReportIssueSerializer
 from readiness.api.views import ApiView
+from readiness.imports.bundle import DATE_RANGE, EARLIEST, LATEST
 
 # ---- serializers (input validated by readiness.aftersales.records, which names every bad row) -----------------
 
@@ -176,7 +180,17 @@ class AfterSalesReportSerializer(serializers.Serializer):
 
 
 class AfterSalesQuerySerializer(serializers.Serializer):
-    as_of = serializers.DateField(required=False, help_text="the report's date (default today, Asia/Shanghai)")
+    as_of = serializers.DateField(
+        required=False, help_text=f"the report's date (default today, Asia/Shanghai; {DATE_RANGE})"
+    )
+
+    def validate_as_of(self, value: dt.date) -> dt.date:
+        # The report's window reaches back from this date: outside the range dates mean nothing (and overflow).
+        if not EARLIEST <= value <= LATEST:
+            raise serializers.ValidationError(
+                _("应为 %(earliest)s 到 %(latest)s 之间的日期") % {"earliest": EARLIEST, "latest": LATEST}
+            )
+        return value
 
 
 _METRICS = {"dispute_refund_rate": 0.0004, "self_completion_rate": 0.97, "refund_only_completion_hours": 11.5,
@@ -303,6 +317,8 @@ class AfterSalesReportApi(ApiView):
     )
     def get(self, request: Request, shop: str, promotion: str) -> Response:
         promo = promotion_access(request.user, shop, promotion, Capability.READ)
-        query = AfterSalesQuerySerializer(data=request.query_params)
+        # A plain dict, not the QueryDict: DRF reads an empty form value of an optional field as absent, and
+        # `as_of=` is a malformed date, not a request for today.
+        query = AfterSalesQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         return Response(after_sales_report(promotion=promo, as_of=query.validated_data.get("as_of")))
