@@ -30,9 +30,9 @@ def stock_problem(start_scan: Any) -> Any:
 
 def test_waiver_requires_reason(stock_problem: Any) -> None:
     finding = stock_problem.findings.get(check_name="stock")
-    with pytest.raises(ServiceError, match="needs a reason") as caught:
+    with pytest.raises(ServiceError, match="豁免需要填写理由") as caught:
         waivers.waiver_create(finding=finding, user=UserFactory(), reason="   ")
-    assert caught.value.errors == [{"path": "reason", "message": "required"}]
+    assert caught.value.errors == [{"path": "reason", "message": "必填"}]
     assert not Waiver.objects.exists()
 
 
@@ -62,7 +62,7 @@ def test_expired_waiver_no_longer_counts(stock_problem: Any) -> None:
 
 def test_waiver_in_the_past_is_refused(stock_problem: Any) -> None:
     finding = stock_problem.findings.get(check_name="stock")
-    with pytest.raises(ServiceError, match="past"):
+    with pytest.raises(ServiceError, match="到期时间已过"):
         waivers.waiver_create(finding=finding, user=UserFactory(), reason="x", expires_at=timezone.now())
 
 
