@@ -4,43 +4,12 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample
 
+from readiness.imports.bundle import example_bundle
+
 BUNDLE_REQUEST = OpenApiExample(
     "A small bundle",
     request_only=True,
-    value={
-        "format": "readiness-bundle/1",
-        "shop": {"code": "acme-tmall", "name": "ACME官方旗舰店", "platform": "tmall"},
-        "promotion": {
-            "code": "d11-2026",
-            "name": "2026 双11",
-            "presale_start": "2026-10-20T20:00:00+08:00",
-            "final_payment_start": "2026-10-31T20:00:00+08:00",
-            "sale_start": "2026-11-10T20:00:00+08:00",
-            "sale_end": "2026-11-11T23:59:59+08:00",
-            "expected_orders": 20000,
-            "destinations": {"华东": 0.45, "华南": 0.25, "华北": 0.15, "西南": 0.10, "西北": 0.05},
-        },
-        "couriers": [
-            {
-                "code": "zto",
-                "name": "中通快递",
-                "planned_share": 0.5,
-                "daily_capacity": 9000,
-                "regions": ["华东", "华南", "华北", "西南", "西北"],
-                "supports_intercept": True,
-            }
-        ],
-        "service": {"auto_refund_unshipped": True, "auto_accept_returns": True, "cs_agents": 12},
-        "listings": [
-            {
-                "id": "L100",
-                "category": "food",
-                "title": "最佳 明前龙井 250g",
-                "specs": {"净含量": "250g"},
-                "skus": [{"code": "L100-1", "name": "250g", "price": "59.90", "stock": 1200, "forecast_units": 1500}],
-            }
-        ],
-    },
+    value=example_bundle(),
 )
 
 JOB_QUEUED = OpenApiExample(

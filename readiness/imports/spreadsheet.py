@@ -295,7 +295,7 @@ def _csv_rows(data: bytes) -> Iterable[tuple[int, tuple[Any, ...]]]:
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
+    else:  # gb18030 decodes most byte strings, not all: b"\xff" is no character in it
         raise CatalogueError([RowIssue(None, None, gettext_noop("无法识别文件编码（应为 UTF-8 或 GBK）"))])
     sample = text[:4096]
     try:
