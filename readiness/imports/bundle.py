@@ -37,6 +37,7 @@ from pydantic import (
     WithJsonSchema,
     with_config,
 )
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from readiness.platforms import PlatformName, RebateKindName
 
@@ -93,6 +94,7 @@ CourierName = Annotated[str, Strict(), Field(min_length=0, max_length=100), Afte
 Name = Annotated[str, Strict(), Field(min_length=0, max_length=200), AfterValidator(_storable_text)]
 LongText = Annotated[str, Strict(), Field(min_length=0, max_length=500), AfterValidator(_storable_text)]
 Body = Annotated[str, Strict(), Field(min_length=0, max_length=100_000), AfterValidator(_storable_text)]
+BODY_MAX_LENGTH = 100_000  # the longest text of the format (a description)
 Count = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1)]
 Rate = Share
@@ -334,6 +336,38 @@ def example_bundle() -> dict[str, Any]:
     that the API docs show, the tests build on (``tests.factories.bundle_dict``) and the benchmarks scale up."""
     data: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     return data
+
+
+# ---- editing a listing's text -----------------------------------------------------------------------------------
+
+
+class ListingText(TypedDict, total=False):
+    """The editable text of a listing: an edit gives only what changes (``specs`` whole). The same types and limits
+    as the listing of a bundle, so an edited listing is one a bundle could carry."""
+
+    title: LongText
+    subtitle: LongText
+    description: Body
+    specs: Specs
+
+
+EDITABLE_FIELDS: tuple[str, ...] = tuple(ListingText.__annotations__)
+_LISTING_TEXT = TypeAdapter(ListingText)
+
+
+def validate_listing_text(changes: Any) -> dict[str, Any]:
+    """The one validator of a listing-text edit (API, web editor, service): the changes, or :class:`BundleError`
+    with every path in error. A field that cannot be edited is an error of its own, reported alone."""
+    if not isinstance(changes, dict):
+        raise BundleError([BundleIssue("", f"expected an object, got {_describe(changes)}")])
+    unknown = sorted(str(key) for key in set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise BundleError([BundleIssue(key, "not an editable field") for key in unknown])
+    try:
+        return dict(_LISTING_TEXT.validate_python(changes))
+    except ValidationError as exc:
+        issues = _pydantic_issues(exc)
+        raise BundleError(issues[:MAX_ERRORS], total=len(issues)) from None
 
 
 def json_schema(*, ref_template: str = "#/$defs/{model}") -> dict[str, Any]:

@@ -11,19 +11,18 @@ from readiness.models import Listing, ListingRevision
 from readiness.services.errors import ServiceError
 from readiness.services.scans import listing_rescan
 
-EDITABLE_FIELDS = ("title", "subtitle", "description", "specs")
-
 
 def listing_update_text(*, listing: Listing, changes: dict[str, Any], user: Any, source: str = "web") -> Listing:
     """Change a listing's text (title, subtitle, description, specs), keep who changed what and when, and
-    re-scan the listing so its findings and the shop's score are current."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ServiceError(
-            "only title, subtitle, description and specs can be edited",
-            errors=[{"path": key, "message": "not an editable field"} for key in unknown],
-        )
-    _validate_text_changes(changes)
+    re-scan the listing so its findings and the shop's score are current. The changes are validated by
+    ``bundle.validate_listing_text``, the one validator of listing text."""
+    try:
+        changes = bundle.validate_listing_text(changes)
+    except bundle.BundleError as exc:
+        errors = [{"path": issue.path, "message": issue.message} for issue in exc.errors]
+        if all(issue.message == "not an editable field" for issue in exc.errors):
+            raise ServiceError("only title, subtitle, description and specs can be edited", errors=errors) from None
+        raise ServiceError("invalid listing text", errors=errors) from None
     diff = {
         name: {"old": getattr(listing, name), "new": value}
         for name, value in changes.items()
@@ -39,27 +38,3 @@ def listing_update_text(*, listing: Listing, changes: dict[str, Any], user: Any,
         ListingRevision.objects.create(listing=listing, changed_by=user, changes=diff, source=source)
         listing_rescan(listing=listing)
     return listing
-
-
-def _validate_text_changes(changes: dict[str, Any]) -> None:
-    errors = []
-    limits = {"title": 500, "subtitle": 500, "description": 100_000}
-    for name, limit in limits.items():
-        if name not in changes:
-            continue
-        value = changes[name]
-        if not isinstance(value, str):
-            errors.append({"path": name, "message": "expected a string"})
-        elif len(value) > limit:
-            errors.append({"path": name, "message": f"must be at most {limit} characters"})
-        elif bundle._UNSTORABLE.search(value):
-            errors.append({"path": name, "message": "text must not contain NUL or lone surrogates"})
-    if "specs" in changes:
-        specs = changes["specs"]
-        if not isinstance(specs, dict) or not all(
-            isinstance(k, str) and k.strip() and isinstance(v, str) and len(k) <= 100 and len(v) <= 500
-            for k, v in specs.items()
-        ):
-            errors.append({"path": "specs", "message": "expected an object of spec name → text"})
-    if errors:
-        raise ServiceError("invalid listing text", errors=errors)
