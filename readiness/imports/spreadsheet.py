@@ -697,11 +697,6 @@ def _spec_cell(name: str) -> Callable[[dict[str, Any], dict[str, str]], Any]:
     return pick
 
 
-def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 30 else text[:29] + "…"
-
-
 def _apply_listing_fields(
     result: CatalogueResult,
     listing: dict[str, Any],
