@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # The settings default to DEBUG off, so that a production host that forgets the variable fails closed; the
 # development targets turn it on explicitly (an environment that sets DEBUG wins).
-run demo migrate test worker: export DEBUG ?= true
+run demo migrate test worker compile lint: export DEBUG ?= true
 
 .PHONY: install compile run migrate demo serve test lint bench-import worker browser clean
 

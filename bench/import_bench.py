@@ -87,40 +87,17 @@ def synthetic_bundle(n: int, seed: int = 11, problem_rate: float = 0.05) -> dict
                 "skus": skus,
             }
         )
-    return {
-        "format": "readiness-bundle/1",
-        "shop": {"code": "bench-shop", "name": "压测旗舰店", "platform": "tmall"},
-        "promotion": {
-            "code": "d11-2026",
-            "name": "2026 双11",
-            "presale_start": "2026-10-20T20:00:00+08:00",
-            "final_payment_start": "2026-10-31T20:00:00+08:00",
-            "sale_start": "2026-11-10T20:00:00+08:00",
-            "sale_end": "2026-11-11T23:59:59+08:00",
-            "expected_orders": n * 10,
-            "destinations": {"华东": 0.5, "华南": 0.3, "华北": 0.2},
-        },
-        "couriers": [
-            {
-                "code": "zto",
-                "name": "中通快递",
-                "planned_share": 0.5,
-                "daily_capacity": n * 5,
-                "regions": ["华东", "华南", "华北"],
-                "supports_intercept": True,
-            },
-            {
-                "code": "sf",
-                "name": "顺丰速运",
-                "planned_share": 0.5,
-                "daily_capacity": n * 3,
-                "regions": ["华东", "华南", "华北"],
-                "supports_intercept": True,
-            },
-        ],
-        "service": {"auto_refund_unshipped": True, "auto_accept_returns": True, "cs_agents": 12},
-        "listings": listings,
-    }
+    from readiness.imports.bundle import example_bundle  # the one example of the format, scaled up here
+
+    data = example_bundle()
+    data["shop"] = {"code": "bench-shop", "name": "压测旗舰店", "platform": "tmall"}
+    data["promotion"] |= {"expected_orders": n * 10, "destinations": {"华东": 0.5, "华南": 0.3, "华北": 0.2}}
+    capacity = {"zto": n * 5, "sf": n * 3}
+    for courier in data["couriers"]:
+        courier |= {"daily_capacity": capacity[courier["code"]], "regions": ["华东", "华南", "华北"]}
+    data["service"] = {"auto_refund_unshipped": True, "auto_accept_returns": True, "cs_agents": 12}
+    data["listings"] = listings
+    return data
 
 
 def peak_mb() -> float:

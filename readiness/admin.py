@@ -160,7 +160,7 @@ class ShopRuleOverrideForm(forms.ModelForm):
         fields = ["shop", "key", "value", "note"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         shop, key = data.get("shop"), data.get("key")
         if shop is not None and key:
             try:

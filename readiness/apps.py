@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,6 @@ class ReadinessConfig(AppConfig):
     name = "readiness"
     verbose_name = "双11 备战 Readiness"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from readiness import system_checks  # noqa: F401 (registers the checks readiness.E001-E004)

@@ -1,4 +1,7 @@
-"""The only module that imports ``scanners``: plain listing data in, scanner findings out.
+"""Where readiness runs the scanners: plain listing data in, scanner findings out.
+
+The scanners' public functions are called from here only; the checks also read the scanners' ``Finding``
+dataclass (``checks.text_findings``, and ``checks.results`` for typing), which is plain data.
 
 The scanners take the ``listings[]`` objects of the bundle (interfaces.md §2) as plain dicts, so a listing
 from the database goes through the same path as a listing from a file or the API.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -32,6 +32,7 @@ from readiness.models import (
     TermKind,
     Waiver,
 )
+from readiness.platforms import PlatformName, RebateKindName
 from readiness.report import WaiverInfo, build_report
 from readiness.rulepacks import RulePack, load_rule_pack
 from readiness.scoring import score
@@ -48,7 +49,7 @@ def shops_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Shop]:
     """The shops a user may see: those they are a member of (all of them for superusers)."""
     shops = Shop.objects.all()
     if not getattr(user, "is_superuser", False):
-        shops = shops.filter(memberships__user_id=user.pk)
+        shops = shops.filter(memberships__user_id=user.pk)  # type: ignore[misc]  # None for anonymous: no shop
     return shops.annotate(
         listing_count=Count("listings", filter=Q(listings__archived_at__isnull=True), distinct=True)
     ).prefetch_related(Prefetch("promotions", queryset=Promotion.objects.order_by("-sale_start")))
@@ -125,12 +126,11 @@ def readiness_input(
             .values_list("sku_id", "date", "lowest_price")
         ):
             prices[sku_id].append(bundle.PricePointData(date=day, lowest_price=lowest))
-        for listing_pk, *values in (
+        for listing_pk, name, stock, sku_code, per_order, first_n, described in (
             Gift.objects.filter(**scope)
             .order_by("pk")
             .values_list("listing_id", "name", "stock", "sku_code", "per_order", "first_n", "described_on_page")
         ):
-            name, stock, sku_code, per_order, first_n, described = values
             gifts[listing_pk].append(
                 bundle.GiftData(
                     name=name,
@@ -146,7 +146,9 @@ def readiness_input(
             .order_by("pk")
             .values_list("listing_id", "kind", "text", "official_activity_id")
         ):
-            rebates[listing_pk].append(bundle.RebateData(kind=kind, text=text, official_activity_id=activity or None))
+            rebates[listing_pk].append(
+                bundle.RebateData(kind=cast(RebateKindName, kind), text=text, official_activity_id=activity or None)
+            )
     skus: dict[int, list[bundle.SkuData]] = defaultdict(list)
     for pk, listing_pk, code, name, price, list_price, basis, stock, forecast, safety in sku_rows:
         skus[listing_pk].append(
@@ -204,7 +206,7 @@ def readiness_input(
         )
     return bundle.Bundle(
         format=bundle.FORMAT,
-        shop=bundle.ShopData(code=shop.code, name=shop.name, platform=shop.platform),
+        shop=bundle.ShopData(code=shop.code, name=shop.name, platform=cast(PlatformName, shop.platform)),
         promotion=bundle.PromotionData(
             code=promotion.code,
             sale_start=promotion.sale_start,

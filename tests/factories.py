@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import factory
@@ -10,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from readiness import models
+from readiness.imports.bundle import example_bundle
 
 
 class UserFactory(factory.django.DjangoModelFactory[Any]):
@@ -49,26 +49,6 @@ class PromotionFactory(factory.django.DjangoModelFactory[models.Promotion]):
     sale_start = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=10))
     sale_end = factory.LazyAttribute(lambda o: o.sale_start + timezone.timedelta(days=1))
     expected_orders = 1000
-
-
-class ListingFactory(factory.django.DjangoModelFactory[models.Listing]):
-    class Meta:
-        model = models.Listing
-
-    shop = factory.SubFactory(ShopFactory)
-    listing_id = factory.Sequence(lambda n: f"L{n}")
-    title = "西湖龙井 明前特级 250g"
-
-
-class SkuFactory(factory.django.DjangoModelFactory[models.Sku]):
-    class Meta:
-        model = models.Sku
-
-    listing = factory.SubFactory(ListingFactory)
-    code = factory.Sequence(lambda n: f"S{n}")
-    name = "250g"
-    price = "99.00"
-    stock = 100
 
 
 def sku_dict(listing_id: str, j: int) -> dict[str, Any]:
@@ -111,48 +91,8 @@ def listing_dict(i: int, skus: int = 2) -> dict[str, Any]:
     }
 
 
-BASE_BUNDLE: dict[str, Any] = {
-    "format": "readiness-bundle/1",
-    "shop": {"code": "acme-tmall", "name": "ACME官方旗舰店", "platform": "tmall"},
-    "promotion": {
-        "code": "d11-2026",
-        "name": "2026 双11",
-        "presale_start": "2026-10-20T20:00:00+08:00",
-        "final_payment_start": "2026-10-31T20:00:00+08:00",
-        "sale_start": "2026-11-10T20:00:00+08:00",
-        "sale_end": "2026-11-11T23:59:59+08:00",
-        "expected_orders": 20000,
-        "destinations": {"华东": 0.45, "华南": 0.25, "华北": 0.15, "西南": 0.10, "西北": 0.05},
-    },
-    "couriers": [
-        {
-            "code": "zto",
-            "name": "中通快递",
-            "planned_share": 0.5,
-            "daily_capacity": 9000,
-            "regions": ["华东", "华南", "华北", "西南", "西北"],
-            "supports_intercept": True,
-        },
-        {
-            "code": "sf",
-            "name": "顺丰速运",
-            "planned_share": 0.5,
-            "daily_capacity": 9000,
-            "regions": ["华东", "华南", "华北", "西南", "西北"],
-            "supports_intercept": True,
-        },
-    ],
-    "service": {
-        "auto_refund_unshipped": True,
-        "auto_accept_returns": True,
-        "cs_agents": 25,
-        "dispute_refund_rate": 0.0004,
-        "refund_self_completion_rate": 0.97,
-    },
-}
-
-
 def bundle_dict(listings: int = 3, skus: int = 2) -> dict[str, Any]:
-    data = copy.deepcopy(BASE_BUNDLE)
+    """The example bundle (``readiness/demo/example-bundle.json``) with ``listings`` tea listings of ``skus`` SKUs."""
+    data = example_bundle()
     data["listings"] = [listing_dict(i, skus) for i in range(listings)]
     return data

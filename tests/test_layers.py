@@ -65,6 +65,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "readiness.tasks",
             "readiness.management",
             "readiness.admin",
+            "readiness.system_checks",
             "readiness.urls",
         ),
     ),

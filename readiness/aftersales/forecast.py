@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -205,7 +206,7 @@ def _live_agents(work_hours: float, rules: RulePack) -> int:
     )
 
 
-def shortfalls(forecast: Forecast, *, roles: Mapping[str, int], cs_agents: int) -> list[Shortfall]:
+def shortfalls(forecast: Forecast, *, roles: Mapping[Any, int], cs_agents: int) -> list[Shortfall]:
     """Days and roles where the plan has fewer agents than needed. A plan by role is compared role by role; a
     plan that gives only ``cs_agents`` is compared with the day's total."""
     out = []

@@ -387,8 +387,8 @@ def _parse_records(table: Table, parsed: Parsed, errors: list[RowIssue], seen: d
                 order_id=order_id,  # type: ignore[arg-type]
                 listing_id=listing_id,  # type: ignore[arg-type]
                 sku_code=sku_code or "",
-                kind=kind,  # type: ignore[arg-type]
-                shipped=shipped,  # type: ignore[arg-type]
+                kind=kind,
+                shipped=shipped,
                 reason=reason,  # type: ignore[arg-type]
                 amount=amount,  # type: ignore[arg-type]
                 requested_at=requested_at,  # type: ignore[arg-type]
@@ -396,7 +396,7 @@ def _parse_records(table: Table, parsed: Parsed, errors: list[RowIssue], seen: d
                 buyer_shipped_at=buyer_shipped_at,
                 seller_received_at=received_at,
                 closed_at=closed_at,
-                status=status,  # type: ignore[arg-type]
+                status=status,
                 intervened=bool(intervened),
                 liability=liability or "",
             )

@@ -8,14 +8,19 @@ server started: the sale four weeks ahead, a waiver's expiry the day after it en
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from drf_spectacular.utils import OpenApiExample
+
+from readiness.imports.bundle import example_bundle
 
 # Path parameters of the examples (the schema gives them as the parameters' examples).
 PATH_EXAMPLES = {"shop": "acme-tmall", "promotion": "d11-2026", "listing": "L100"}
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:$|T)")
 _SALE_START = (dt.datetime.now(_SHANGHAI) + dt.timedelta(days=28)).replace(hour=20, minute=0, second=0, microsecond=0)
 _SALE_END = (_SALE_START + dt.timedelta(days=1)).replace(hour=23, minute=59, second=59)
 
@@ -24,51 +29,31 @@ def _days_before_sale(days: int) -> str:
     return (_SALE_START - dt.timedelta(days=days)).isoformat()
 
 
+def _relative_to_now(value: object, days: int) -> object:
+    """The example bundle's dates moved by whole days (so dates stay dates and times keep their time of day)."""
+    if isinstance(value, dict):
+        return {k: _relative_to_now(v, days) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_relative_to_now(v, days) for v in value]
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        if len(value) == 10:
+            return (dt.date.fromisoformat(value) + dt.timedelta(days=days)).isoformat()
+        return (dt.datetime.fromisoformat(value) + dt.timedelta(days=days)).isoformat()
+    return value
+
+
+def _bundle_example() -> dict[str, Any]:
+    """The one example bundle (``bundle.example_bundle``), its sale moved to four weeks from now: an example is a
+    request a client may send today."""
+    data = example_bundle()
+    start = dt.datetime.fromisoformat(data["promotion"]["sale_start"]).astimezone(_SHANGHAI)
+    return cast(dict[str, Any], _relative_to_now(data, (_SALE_START.date() - start.date()).days))
+
+
 BUNDLE_REQUEST = OpenApiExample(
     "A small bundle",
     request_only=True,
-    value={
-        "format": "readiness-bundle/1",
-        "shop": {"code": PATH_EXAMPLES["shop"], "name": "ACME官方旗舰店", "platform": "tmall"},
-        "promotion": {
-            "code": PATH_EXAMPLES["promotion"],
-            "name": "2026 双11",
-            "presale_start": _days_before_sale(21),
-            "final_payment_start": _days_before_sale(10),
-            "sale_start": _SALE_START.isoformat(),
-            "sale_end": _SALE_END.isoformat(),
-            "expected_orders": 20000,
-            "destinations": {"华东": 0.45, "华南": 0.25, "华北": 0.15, "西南": 0.10, "西北": 0.05},
-        },
-        "couriers": [
-            {
-                "code": "zto",
-                "name": "中通快递",
-                "planned_share": 0.6,
-                "daily_capacity": 9000,
-                "regions": ["华东", "华南", "华北", "西南", "西北"],
-                "supports_intercept": True,
-            },
-            {
-                "code": "yto",
-                "name": "圆通速递",
-                "planned_share": 0.4,
-                "daily_capacity": 6000,
-                "regions": ["华东", "华南", "华北", "西南", "西北"],
-                "supports_intercept": True,
-            },
-        ],
-        "service": {"auto_refund_unshipped": True, "auto_accept_returns": True, "cs_agents": 12},
-        "listings": [
-            {
-                "id": "L100",
-                "category": "food",
-                "title": "最佳 明前龙井 250g",
-                "specs": {"净含量": "250g"},
-                "skus": [{"code": "L100-1", "name": "250g", "price": "59.90", "stock": 1200, "forecast_units": 1500}],
-            }
-        ],
-    },
+    value=_bundle_example(),
 )
 
 JOB_QUEUED = OpenApiExample(

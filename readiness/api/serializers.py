@@ -17,7 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from readiness.imports.bundle import DATE_RANGE, EARLIEST, LATEST
+from readiness.imports.bundle import DATE_RANGE, EARLIEST, LATEST, BundleError, validate_listing_text
 from readiness.models import Check, CheckStatus, JobStatus, Role, RunStatus, Severity
 from readiness.platforms import PLATFORMS, REBATE_KINDS
 
@@ -439,7 +439,11 @@ class ListingOutputSerializer(serializers.Serializer):
 
 
 class ListingUpdateInputSerializer(serializers.Serializer):
-    """The editable text of a listing; give only what changes. Any other field is refused (400)."""
+    """The editable text of a listing; give only what changes. Any other field is refused (400).
+
+    Validated by ``bundle.validate_listing_text`` (the one validator of listing text, also the service's); the
+    fields describe the body for the schema, pinned to that validator by tests/readiness/api/test_bundle_schema.py.
+    """
 
     refuses_unknown_fields = True  # the schema says additionalProperties: false
 
@@ -450,11 +454,15 @@ class ListingUpdateInputSerializer(serializers.Serializer):
         child=_text(500), required=False, help_text="the whole specs object (name → text), replacing the old one"
     )
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        unknown = sorted(set(self.initial_data) - set(self.fields)) if isinstance(self.initial_data, dict) else []
-        if unknown:
-            raise serializers.ValidationError({name: [_("不是可编辑的字段")] for name in unknown})
-        return attrs
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        try:
+            return validate_listing_text(data)
+        except BundleError as exc:
+            detail: dict[str, list[str]] = {}
+            for issue in exc.errors:
+                message = _("不是可编辑的字段") if issue.message == "not an editable field" else issue.message
+                detail.setdefault(issue.path or api_settings.NON_FIELD_ERRORS_KEY, []).append(message)
+            raise serializers.ValidationError(detail) from None
 
 
 # ---- waivers ----------------------------------------------------------------------------------------------------

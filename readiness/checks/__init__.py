@@ -17,11 +17,10 @@ from readiness.checks import (
     couriers,
     gift_stock,
     gifts,
-    listing_text,
+    page_text,
     presale_label,
     price,
     rebates,
-    spec_consistency,
     stock,
 )
 from readiness.checks.results import (
@@ -51,7 +50,6 @@ __all__ = [
     "CheckFunction",
     "CheckResult",
     "Issue",
-    "merge_results",
     "run_checks",
 ]
 
@@ -66,8 +64,8 @@ CHECKS: Mapping[str, CheckFunction] = MappingProxyType(
         "presale_label": presale_label.check,
         "gifts": gifts.check,
         "rebates": rebates.check,
-        "listing_text": listing_text.check,
-        "spec_consistency": spec_consistency.check,
+        "listing_text": page_text.listing_text,
+        "spec_consistency": page_text.spec_consistency,
         "price": price.check,
         "after_sales": after_sales.check,
     }
@@ -77,7 +75,8 @@ CHECKS: Mapping[str, CheckFunction] = MappingProxyType(
 DATA_CHECKS = ("stock", "gift_stock", "couriers", "presale_label", "gifts", "rebates", "price", "after_sales")
 
 # Checks of the shop's plan as a whole (couriers, service): run them once per scan, not once per chunk of
-# listings. The others look at listings one by one and may run per chunk (see merge_results).
+# listings. The others look at listings one by one and run per chunk of a scan run (services.scans); the run's
+# results are rebuilt from the chunks' stored findings (selectors.run_results).
 SHOP_CHECKS = ("couriers", "after_sales")
 LISTING_CHECKS = tuple(name for name in CHECKS if name not in SHOP_CHECKS)
 
@@ -92,34 +91,3 @@ def run_checks(ctx: CheckContext, names: Iterable[str] | None = None) -> list[Ch
     if unknown:
         raise ValueError(f"unknown check(s): {', '.join(unknown)}; known: {', '.join(CHECKS)}")
     return [CHECKS[name](ctx) for name in CHECKS if name in wanted]
-
-
-def merge_results(results: Iterable[CheckResult]) -> list[CheckResult]:
-    """Combine results of the same check (e.g. from chunks of listings) into one per check, in registry order.
-
-    Issues are concatenated and sorted, ``examined`` is summed, listing ids and notes are united.
-    """
-    merged: dict[str, CheckResult] = {}
-    for result in results:
-        previous = merged.get(result.check)
-        if previous is None:
-            merged[result.check] = result
-            continue
-        merged[result.check] = CheckResult(
-            check=result.check,
-            issues=previous.issues + result.issues,
-            examined=previous.examined + result.examined,
-            listing_ids=tuple(dict.fromkeys(previous.listing_ids + result.listing_ids)),
-            notes=tuple(dict.fromkeys(previous.notes + result.notes)),
-        )
-    order = {name: i for i, name in enumerate(CHECKS)}
-    return [
-        CheckResult(
-            check=r.check,
-            issues=tuple(sorted(r.issues, key=Issue.sort_key)),
-            examined=r.examined,
-            listing_ids=r.listing_ids,
-            notes=r.notes,
-        )
-        for r in sorted(merged.values(), key=lambda r: order.get(r.check, len(order)))
-    ]

@@ -21,6 +21,7 @@ import types
 import typing
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,7 @@ from pydantic import (
     WithJsonSchema,
     with_config,
 )
+from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
 from readiness.platforms import PlatformName, RebateKindName
 
@@ -86,15 +88,13 @@ def _storable_text(value: str) -> str:
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-def _text(max_length: int, *, min_length: int = 0) -> Any:
-    return Annotated[str, Strict(), Field(min_length=min_length, max_length=max_length), AfterValidator(_storable_text)]
-
-
-Code = _text(64, min_length=1)
-CourierName = _text(100)
-Name = _text(200)
-LongText = _text(500)
-Body = _text(100_000)
+# Text with the length limit of its database column (written out: a type alias must be static for mypy).
+Code = Annotated[str, Strict(), Field(min_length=1, max_length=64), AfterValidator(_storable_text)]
+CourierName = Annotated[str, Strict(), Field(min_length=0, max_length=100), AfterValidator(_storable_text)]
+Name = Annotated[str, Strict(), Field(min_length=0, max_length=200), AfterValidator(_storable_text)]
+LongText = Annotated[str, Strict(), Field(min_length=0, max_length=500), AfterValidator(_storable_text)]
+Body = Annotated[str, Strict(), Field(min_length=0, max_length=100_000), AfterValidator(_storable_text)]
+BODY_MAX_LENGTH = 100_000  # the longest text of the format (a description)
 Count = Annotated[int, Strict(), Field(ge=0, le=MAX_INT)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1)]
 Rate = Share
@@ -344,6 +344,48 @@ class ParsedBundle:
 
 
 _ADAPTER = TypeAdapter(Bundle)
+
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "demo" / "example-bundle.json"
+
+
+def example_bundle() -> dict[str, Any]:
+    """The example bundle (``readiness/demo/example-bundle.json``) as decoded JSON: the one example of the format
+    that the API docs show, the tests build on (``tests.factories.bundle_dict``) and the benchmarks scale up."""
+    data: dict[str, Any] = json.loads(EXAMPLE.read_text(encoding="utf-8"))
+    return data
+
+
+# ---- editing a listing's text -----------------------------------------------------------------------------------
+
+
+class ListingText(TypedDict, total=False):
+    """The editable text of a listing: an edit gives only what changes (``specs`` whole). The same types and limits
+    as the listing of a bundle, so an edited listing is one a bundle could carry."""
+
+    title: LongText
+    subtitle: LongText
+    description: Body
+    specs: Specs
+
+
+EDITABLE_FIELDS: tuple[str, ...] = tuple(ListingText.__annotations__)
+_LISTING_TEXT = TypeAdapter(ListingText)
+
+
+def validate_listing_text(changes: Any) -> dict[str, Any]:
+    """The one validator of a listing-text edit (API, web editor, service): the changes, or :class:`BundleError`
+    with every path in error. A field that cannot be edited is an error of its own, reported alone."""
+    if not isinstance(changes, dict):
+        raise BundleError([BundleIssue("", f"expected an object, got {_describe(changes)}")])
+    unknown = sorted(str(key) for key in set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise BundleError([BundleIssue(key, "not an editable field") for key in unknown])
+    try:
+        return dict(_LISTING_TEXT.validate_python(changes))
+    except ValidationError as exc:
+        issues = _pydantic_issues(exc)
+        raise BundleError(issues[:MAX_ERRORS], total=len(issues)) from None
 
 
 def json_schema(*, ref_template: str = "#/$defs/{model}") -> dict[str, Any]:

@@ -295,7 +295,7 @@ def _csv_rows(data: bytes) -> Iterable[tuple[int, tuple[Any, ...]]]:
             break
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
+    else:  # gb18030 decodes most byte strings, not all: b"\xff" is no character in it
         raise CatalogueError([RowIssue(None, None, gettext_noop("无法识别文件编码（应为 UTF-8 或 GBK）"))])
     sample = text[:4096]
     try:
@@ -695,11 +695,6 @@ def _spec_cell(name: str) -> Callable[[dict[str, Any], dict[str, str]], Any]:
         return specs.get(name)
 
     return pick
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 30 else text[:29] + "…"
 
 
 def _apply_listing_fields(

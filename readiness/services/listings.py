@@ -12,19 +12,21 @@ from readiness.models import Listing, ListingRevision
 from readiness.services.errors import ServiceError
 from readiness.services.scans import listing_rescan
 
-EDITABLE_FIELDS = ("title", "subtitle", "description", "specs")
-
 
 def listing_update_text(*, listing: Listing, changes: dict[str, Any], user: Any, source: str = "web") -> Listing:
     """Change a listing's text (title, subtitle, description, specs), keep who changed what and when, and
-    re-scan the listing so its findings and the shop's score are current."""
-    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
-    if unknown:
-        raise ServiceError(
-            _("只能编辑标题、副标题、描述和规格"),
-            errors=[{"path": key, "message": _("不是可编辑的字段")} for key in unknown],
-        )
-    _validate_text_changes(changes)
+    re-scan the listing so its findings and the shop's score are current. The changes are validated by
+    ``bundle.validate_listing_text``, the one validator of listing text."""
+    try:
+        changes = bundle.validate_listing_text(changes)
+    except bundle.BundleError as exc:
+        errors = [{"path": issue.path, "message": issue.message} for issue in exc.errors]
+        if all(issue.message == "not an editable field" for issue in exc.errors):
+            raise ServiceError(
+                _("只能编辑标题、副标题、描述和规格"),
+                errors=[{"path": e["path"], "message": _("不是可编辑的字段")} for e in errors],
+            ) from None
+        raise ServiceError(_("商品文本无效"), errors=errors) from None
     diff = {
         name: {"old": getattr(listing, name), "new": value}
         for name, value in changes.items()
@@ -40,27 +42,3 @@ def listing_update_text(*, listing: Listing, changes: dict[str, Any], user: Any,
         ListingRevision.objects.create(listing=listing, changed_by=user, changes=diff, source=source)
         listing_rescan(listing=listing)
     return listing
-
-
-def _validate_text_changes(changes: dict[str, Any]) -> None:
-    errors = []
-    limits = {"title": 500, "subtitle": 500, "description": 100_000}
-    for name, limit in limits.items():
-        if name not in changes:
-            continue
-        value = changes[name]
-        if not isinstance(value, str):
-            errors.append({"path": name, "message": _("应为字符串")})
-        elif len(value) > limit:
-            errors.append({"path": name, "message": _("最多 %(limit)d 个字符") % {"limit": limit}})
-        elif bundle._UNSTORABLE.search(value):
-            errors.append({"path": name, "message": _("文本不能包含 NUL 字符或不成对的代理字符")})
-    if "specs" in changes:
-        specs = changes["specs"]
-        if not isinstance(specs, dict) or not all(
-            isinstance(k, str) and k.strip() and isinstance(v, str) and len(k) <= 100 and len(v) <= 500
-            for k, v in specs.items()
-        ):
-            errors.append({"path": "specs", "message": _("应为“规格名 → 文本”的对象")})
-    if errors:
-        raise ServiceError(_("商品文本无效"), errors=errors)

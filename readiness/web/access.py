@@ -39,7 +39,8 @@ class Scope:
 
 def user_shops(request: HttpRequest) -> list[Shop]:
     """The user's shops, each with ``member_role`` (their role in it; None for a superuser who is no member)."""
-    role = ShopMembership.objects.filter(shop=OuterRef("pk"), user_id=request.user.pk).values("role")[:1]
+    user_id = request.user.pk or 0  # an anonymous user has no pk and is a member of nothing
+    role = ShopMembership.objects.filter(shop=OuterRef("pk"), user_id=user_id).values("role")[:1]
     return list(shops_for_user(user=request.user).annotate(member_role=Subquery(role)))
 
 

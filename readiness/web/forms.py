@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from readiness.imports import spreadsheet
+from readiness.imports.bundle import BODY_MAX_LENGTH, EDITABLE_FIELDS
 
 
 class WaiveForm(forms.Form):
@@ -36,11 +37,12 @@ class EditForm(forms.Form):
     """One field of a listing: title, subtitle, description or ``specs.<name>``."""
 
     field = forms.CharField(max_length=120)
-    value = forms.CharField(required=False, strip=False, max_length=100_000)
+    # Only the size of the request is bounded here: the service validates the text (bundle.validate_listing_text).
+    value = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)
 
     def clean_field(self) -> str:
         name = self.cleaned_data["field"]
-        if name in ("title", "subtitle", "description") or (name.startswith("specs.") and len(name) > len("specs.")):
+        if (name in EDITABLE_FIELDS and name != "specs") or (name.startswith("specs.") and len(name) > len("specs.")):
             return name
         raise forms.ValidationError(_("这个字段不能在这里修改。"))
 

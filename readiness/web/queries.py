@@ -93,7 +93,7 @@ WORST_FIRST = (
 )
 
 
-def waived_fingerprints(shop: Shop, now: dt.datetime) -> QuerySet[Waiver]:
+def waived_fingerprints(shop: Shop, now: dt.datetime) -> QuerySet[Waiver, Any]:
     """The fingerprints of the shop's waivers in force (a subquery)."""
     return Waiver.objects.filter(shop=shop).in_force(now).values("fingerprint")
 
@@ -151,7 +151,7 @@ class Dashboard:
     total: Tally
     phases: list[Phase]
     owners: list[OwnerGroup]
-    trend: list[dict[str, Any]]
+    trend: list[Any]  # {pk, finished_at, score, grade} per complete run, oldest first
 
 
 PHASE_LABELS = {
@@ -224,14 +224,15 @@ def dashboard(promotion: Promotion, run: ScanRun | None, *, per_owner: int = 8, 
     by_phase: dict[int, Tally] = defaultdict(Tally)
     total = Tally()
     waivers = waived_fingerprints(run.shop, now)
-    kinds = list(
-        Finding.objects.filter(run=run)
+    kinds: list[dict[str, Any]] = [
+        dict(kind)
+        for kind in Finding.objects.filter(run=run)
         .exclude(fingerprint__in=waivers)
         .values("check_name", "rule", "severity", "owner", "deadline")
         .annotate(n=Count("pk"), low=Sum("exposure_min"), high=Sum("exposure_max"), worst=Max("exposure_max"))
         .annotate(first=Min("pk"))
         .order_by()
-    )
+    ]
     waived = (
         Finding.objects.filter(run=run, fingerprint__in=waivers)
         .values("check_name", "severity")
@@ -242,16 +243,16 @@ def dashboard(promotion: Promotion, run: ScanRun | None, *, per_owner: int = 8, 
     for kind in kinds:
         kind["waived"] = False
         kind["bucket"] = bucket_of(kind["deadline"])
-        counted = _tally_of(kind)
-        by_check[kind["check_name"]] += counted
-        total += counted
+        tally = _tally_of(kind)
+        by_check[kind["check_name"]] += tally
+        total += tally
         if kind["severity"] != "info":
-            by_owner[kind["owner"]] += counted
-            by_phase[kind["bucket"]] += counted
+            by_owner[kind["owner"]] += tally
+            by_phase[kind["bucket"]] += tally
     for row in waived:
-        counted = _tally_of(row | {"waived": True, "low": None, "high": None})
-        by_check[row["check_name"]] += counted
-        total += counted
+        tally = _tally_of(row | {"waived": True, "low": None, "high": None})
+        by_check[row["check_name"]] += tally
+        total += tally
     checks = []
     order = list(CHECKS) + sorted(set(stored) - set(CHECKS))
     for name in order:
@@ -322,8 +323,10 @@ def _tally_of(row: dict[str, Any]) -> Tally:
         return Tally(infos=n)
     if row["waived"]:
         return Tally(waived=n)
-    exposure = {"exposure_min": Decimal(row["low"] or 0), "exposure_max": Decimal(row["high"] or 0)}
-    return Tally(errors=n, **exposure) if row["severity"] == "error" else Tally(warnings=n, **exposure)
+    low, high = Decimal(row["low"] or 0), Decimal(row["high"] or 0)
+    if row["severity"] == "error":
+        return Tally(errors=n, exposure_min=low, exposure_max=high)
+    return Tally(warnings=n, exposure_min=low, exposure_max=high)
 
 
 # ---- issue lists (the dashboard's "all issues" page and the exports) -------------------------------------

@@ -39,6 +39,25 @@ def test_eager_run_completes_with_every_check(start_scan: Any) -> None:
     assert 0 <= run.score <= 100 and run.grade in "ABCDF"
 
 
+def test_chunked_and_whole_runs_give_the_same_report(start_scan: Any) -> None:
+    """Listing checks run per chunk and the run's results are rebuilt from the chunks' findings: one listing per
+    chunk gives the report of one chunk for all (stock, gifts, wording, couriers and after-sales findings)."""
+    from tests.readiness.api.world import problem_bundle
+
+    data = problem_bundle("chunked", listings=5)
+    data["listings"][3]["gifts"] = [{"name": "茶杯", "stock": 1, "described_on_page": False}]
+    promotion = _import(data)
+    reports = []
+    for chunk_size in (1, 1000):
+        run = start_scan(promotion, chunk_size=chunk_size)
+        assert run.chunks_total == (5 if chunk_size == 1 else 1)
+        reports.append(
+            {k: v for k, v in selectors.readiness_report(run=run).items() if k not in ("run", "computed_at")}
+        )
+    assert reports[0] == reports[1]
+    assert {c["check"] for c in reports[0]["checks"] if c["status"] != "pass"} >= {"stock", "gifts", "listing_text"}
+
+
 def test_chunk_that_runs_twice_leaves_the_same_rows() -> None:
     promotion = _import(bundle_dict(listings=4))
     run = scans.scan_run_create(promotion=promotion, chunk_size=2)

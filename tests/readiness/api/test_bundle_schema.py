@@ -92,3 +92,17 @@ def test_the_limits_of_the_database_are_in_the_schema(schema: dict[str, Any]) ->
 )
 def test_openapi_30_translates_json_schema(json_schema: Any, expected: Any) -> None:
     assert openapi_30(json_schema) == expected
+
+
+def test_the_listing_patch_fields_are_the_validators() -> None:
+    """PATCH .../listings/{id} is validated by bundle.validate_listing_text; its serializer only describes it."""
+    from pydantic import TypeAdapter
+
+    from readiness.api.serializers import ListingUpdateInputSerializer
+
+    properties = TypeAdapter(bundle.ListingText).json_schema()["properties"]
+    fields = ListingUpdateInputSerializer().fields
+    assert tuple(fields) == bundle.EDITABLE_FIELDS
+    for name in ("title", "subtitle", "description"):
+        assert fields[name].max_length == properties[name]["maxLength"], name
+    assert fields["specs"].child.max_length == properties["specs"]["additionalProperties"]["maxLength"]

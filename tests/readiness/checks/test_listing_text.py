@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from readiness.checks import listing_text
+from readiness.checks.page_text import listing_text
 from tests.readiness.checks.builders import PRESALE_START, context, finding, listing, promotion, sku
 
 D = Decimal
@@ -24,7 +24,7 @@ D = Decimal
 )
 def test_wording_categories_table(category: str, severity: str, exposure: tuple[D | None, D | None]) -> None:
     findings = {"L1": [finding(category, severity=severity)]}
-    result = listing_text.check(context([listing("L1")], findings=findings))
+    result = listing_text(context([listing("L1")], findings=findings))
     assert len(result.issues) == 1
     issue = result.issues[0]
     assert (issue.check, issue.category, issue.severity) == ("listing_text", category, severity)
@@ -45,7 +45,7 @@ def test_wording_categories_table(category: str, severity: str, exposure: tuple[
 )
 def test_routing(category: str, included: bool) -> None:
     findings = {"L1": [finding(category)]}
-    assert bool(listing_text.check(context([listing("L1")], findings=findings)).issues) is included
+    assert bool(listing_text(context([listing("L1")], findings=findings)).issues) is included
 
 
 def test_highlight_citation_suggestion_owner_deadline() -> None:
@@ -62,7 +62,7 @@ def test_highlight_citation_suggestion_owner_deadline() -> None:
         suggestion="优选",
         message="绝对化用语「顶级」",
     )
-    issue = listing_text.check(context([listing("L133")], findings={"L133": [f]})).issues[0]
+    issue = listing_text(context([listing("L133")], findings={"L133": [f]})).issues[0]
     assert (issue.listing_id, issue.field, issue.start, issue.end, issue.text) == ("L133", "title", 0, 2, "顶级")
     assert issue.is_text
     assert issue.rule == "extreme.superlative"
@@ -76,22 +76,20 @@ def test_highlight_citation_suggestion_owner_deadline() -> None:
 
 
 def test_citation_falls_back_to_the_rule_pack() -> None:
-    issue = listing_text.check(context([listing("L1")], findings={"L1": [finding("extreme_wording")]})).issues[0]
+    issue = listing_text(context([listing("L1")], findings={"L1": [finding("extreme_wording")]})).issues[0]
     assert issue.citation == "《广告法》第九条(三)"
 
 
 def test_deadline_without_presale_is_sale_start() -> None:
     promo = promotion(presale_start=None, final_payment_start=None)
-    issue = listing_text.check(
-        context([listing("L1")], promo=promo, findings={"L1": [finding("medical_claim")]})
-    ).issues[0]
+    issue = listing_text(context([listing("L1")], promo=promo, findings={"L1": [finding("medical_claim")]})).issues[0]
     assert issue.deadline == promo.sale_start
 
 
 def test_sku_name_field_points_at_the_sku() -> None:
     item = listing("L1", skus=[sku("L1-1"), sku("L1-2")])
     f = finding("extreme_wording", field="skus[1].name")
-    issue = listing_text.check(context([item], findings={"L1": [f]})).issues[0]
+    issue = listing_text(context([item], findings={"L1": [f]})).issues[0]
     assert issue.sku == "L1-2"
 
 
@@ -103,7 +101,7 @@ def test_findings_are_sorted_and_keyed_by_listing() -> None:
             finding("extreme_wording", listing_id="L1", field="description", start=0, end=2),
         ],
     }
-    result = listing_text.check(context([listing("L1"), listing("L2")], findings=findings))
+    result = listing_text(context([listing("L1"), listing("L2")], findings=findings))
     assert [(i.listing_id, i.field, i.start) for i in result.issues] == [
         ("L1", "description", 0),
         ("L1", "title", 9),
@@ -118,12 +116,12 @@ def test_a_new_scanner_category_is_not_dropped() -> None:
 
     f = finding("extreme_wording")
     object.__setattr__(f, "category", "cosmetic_claim")  # a category this code does not know yet
-    assert listing_text.check(context([listing("L1")], findings={"L1": [f]})).issues[0].category == "cosmetic_claim"
+    assert listing_text(context([listing("L1")], findings={"L1": [f]})).issues[0].category == "cosmetic_claim"
     assert "cosmetic_claim" not in set(Category)
 
 
 def test_no_findings_no_issues() -> None:
-    result = listing_text.check(context([listing("L1"), listing("L2")]))
+    result = listing_text(context([listing("L1"), listing("L2")]))
     assert result.issues == ()
     assert result.examined == 2
 
@@ -134,5 +132,5 @@ def test_findings_of_listings_outside_the_context_are_ignored() -> None:
         "L1": [finding("extreme_wording", listing_id="L1")],
         "L9": [finding("extreme_wording", listing_id="L9")],
     }
-    result = listing_text.check(context([listing("L1")], findings=findings))
+    result = listing_text(context([listing("L1")], findings=findings))
     assert [i.listing_id for i in result.issues] == ["L1"]

@@ -13,7 +13,6 @@ from readiness.checks import (
     SHOP_CHECKS,
     CheckContext,
     Issue,
-    merge_results,
     run_checks,
 )
 from readiness.imports.bundle import parse_bundle
@@ -103,22 +102,3 @@ def test_fingerprint_changes_with_what_the_problem_is(changes: dict[str, object]
 def test_shop_and_listing_checks_partition_the_registry() -> None:
     assert set(SHOP_CHECKS) | set(LISTING_CHECKS) == set(CHECKS)
     assert not set(SHOP_CHECKS) & set(LISTING_CHECKS)
-
-
-def test_chunked_runs_merge_into_the_whole() -> None:
-    from tests.readiness.checks.builders import gift, sku
-
-    listings = [
-        listing("L1", skus=[sku("L1-1", stock=10)]),
-        listing("L2", gifts=[gift(stock=1, described_on_page=False)]),
-        listing("L3", skus=[sku("L3-1", stock=5000)]),
-    ]
-    findings = {"L3": [finding("extreme_wording", listing_id="L3")]}
-    whole = run_checks(context(listings, findings=findings))
-    chunks = [
-        *run_checks(context(listings[:2], findings=findings), LISTING_CHECKS),
-        *run_checks(context(listings[2:], findings={"L3": findings["L3"]}), LISTING_CHECKS),
-        *run_checks(context(listings, findings=findings), SHOP_CHECKS),
-    ]
-    assert merge_results(chunks) == merge_results(whole)
-    assert [r.check for r in merge_results(chunks)] == list(CHECKS)

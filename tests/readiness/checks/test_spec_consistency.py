@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from readiness.checks import spec_consistency
+from readiness.checks.page_text import spec_consistency
 from scanners.findings import Related
 from tests.readiness.checks.builders import context, finding, listing
 
@@ -37,7 +37,7 @@ def test_spec_mismatch_table(field: str, start: int, end: int, text: str, severi
         related=related,
         rule="spec.mismatch",
     )
-    result = spec_consistency.check(context([listing("L138")], findings={"L138": [f]}))
+    result = spec_consistency(context([listing("L138")], findings={"L138": [f]}))
     assert len(result.issues) == 1
     issue = result.issues[0]
     assert (issue.check, issue.rule, issue.severity) == ("spec_consistency", "spec.mismatch", severity)
@@ -51,4 +51,4 @@ def test_spec_mismatch_table(field: str, start: int, end: int, text: str, severi
 
 def test_other_categories_are_not_spec_issues() -> None:
     findings = {"L1": [finding("extreme_wording"), finding("presale_label")]}
-    assert spec_consistency.check(context([listing("L1")], findings=findings)).issues == ()
+    assert spec_consistency(context([listing("L1")], findings=findings)).issues == ()

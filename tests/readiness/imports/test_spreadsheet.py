@@ -72,6 +72,8 @@ def test_unreadable_files_are_named() -> None:
         spreadsheet.read_table(b"not a zip", "a.xlsx")
     with pytest.raises(CatalogueError, match="表格是空的"):
         spreadsheet.read_table(b"\n\n", "a.csv")
+    with pytest.raises(CatalogueError, match="无法识别文件编码"):  # neither UTF-8 nor GB 18030 can decode it
+        spreadsheet.read_table(b"\xff", "a.csv")
 
 
 # ---- the mapping -------------------------------------------------------------------------------------------
