@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, Hit, Outcome, context_rule
+from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, ContextRule, Hit, Outcome
 from scanners.findings import Severity
 from scanners.normalize import separator_pattern
 
@@ -43,7 +43,6 @@ def negated(hit: Hit, negators: str, window: int = 8) -> bool:
 # -- efficacy and medical --------------------------------------------------------------------------------
 
 
-@context_rule("medical")
 def medical(hit: Hit) -> Outcome | None:
     """A disease, treatment or efficacy claim; a disclaimer ("不能代替药物治疗疾病") is not one."""
     if negated(hit, "negators"):
@@ -58,7 +57,6 @@ CLAIMED = Outcome(
 )
 
 
-@context_rule("disease_mention")
 def disease_mention(hit: Hit) -> Outcome | None:
     """A disease or symptom named in selling text: a warning; with an effect verb before it a claim.
 
@@ -92,7 +90,6 @@ REGISTERED = Outcome(
 )
 
 
-@context_rule("registered_function")
 def registered_function(hit: Hit) -> Outcome | None:
     """A health function claimed by a health food that names its registration or filing number
     (国食健注G2019…, 食健备G…, 卫食健字…): the claim is lawful if it is the registered one (info)."""
@@ -104,7 +101,6 @@ def registered_function(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("weight_number")
 def weight_number(hit: Hit) -> Outcome | None:
     """瘦/减/掉 + an amount of body weight ("轻松瘦20斤", "一个月掉10斤") claims weight loss."""
     tail = hit.after(6, SOFT)
@@ -117,7 +113,6 @@ def weight_number(hit: Hit) -> Outcome | None:
 _WEIGHT_AMOUNT = re.compile(r"(?:了|掉|下|去)?(?:[0-9]+|[一二两三四五六七八九十几]+)(?:多|来)?(?:斤|公斤|kg|磅)")
 
 
-@context_rule("fake_comparison")
 def fake_comparison(hit: Hit) -> Outcome | None:
     """ "不要998，只要98": an invented reference price."""
     if not _DIGIT.match(hit.after(2, SOFT)):
@@ -172,7 +167,6 @@ def _clause_initial(cue: Hit) -> bool:
     return not lead or lead in cue.lexicon.words["clause_openers"]
 
 
-@context_rule("review")
 def review(hit: Hit) -> Outcome | None:
     """好评/评价 + a reward (返现, 红包, 送, 有礼...) in the same clause; a request ("给个好评，…立减10元")
     reaches the whole sentence."""
@@ -181,7 +175,6 @@ def review(hit: Hit) -> Outcome | None:
     return _review(hit, CLAUSE)
 
 
-@context_rule("review_strong")
 def review_strong(hit: Hit) -> Outcome | None:
     """五星好评/晒图/追评 + a reward anywhere in the same sentence ("五星好评，返现5元")."""
     return _review(hit, SENTENCE)
@@ -190,7 +183,6 @@ def review_strong(hit: Hit) -> Outcome | None:
 # -- price -----------------------------------------------------------------------------------------------
 
 
-@context_rule("price_lowest")
 def price_lowest(hit: Hit) -> Outcome | None:
     """全网最低价, 史上最低价: within the shop's own range it needs evidence rather than removal."""
     if negated(hit, "negators"):
@@ -207,7 +199,6 @@ def price_lowest(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("price_reference")
 def price_reference(hit: Hit) -> Outcome | None:
     """原价/市场价/专柜价 with an amount: a reference price needs a stated basis."""
     before, after = hit.sentence()
@@ -225,7 +216,6 @@ def price_reference(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("price_fraud")
 def price_fraud(hit: Hit) -> Outcome | None:
     """跳楼价, 亏本甩卖, 出厂价: unfounded price wording; a negation ("非出厂价") is not a claim."""
     if negated(hit, "negators", window=4):
@@ -236,7 +226,6 @@ def price_fraud(hit: Hit) -> Outcome | None:
 # -- presale ---------------------------------------------------------------------------------------------
 
 
-@context_rule("presale_vague")
 def presale_vague(hit: Hit) -> Outcome | None:
     """尽快发货/陆续发货 on a presale listing, unless the same sentence gives the time ("11月18日前陆续发出")."""
     before, after = hit.sentence()
@@ -245,7 +234,6 @@ def presale_vague(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("relative_price")
 def relative_price(hit: Hit) -> Outcome | None:
     """ "比平时便宜一百": a comparison with a reference price."""
     m = _CHEAPER.search(hit.after(12, CLAUSE))
@@ -260,7 +248,6 @@ _CHEAPER = re.compile(
 )
 
 
-@context_rule("presale_stock")
 def presale_stock(hit: Hit) -> Outcome | None:
     """现货 on a presale listing, unless negated (非现货, 不支持现货) or sold out (现货已售罄)."""
     b = hit.before(5, CLAUSE)
@@ -274,7 +261,6 @@ def presale_stock(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("presale_fast")
 def presale_fast(hit: Hit) -> Outcome | None:
     """ "48小时内发货" on a presale is fine when it counts from the final payment or the goods' arrival."""
     before, _ = hit.sentence()
@@ -283,7 +269,6 @@ def presale_fast(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("cosmetic_effect")
 def cosmetic_effect(hit: Hit) -> Outcome | None:
     """A skin concern (黑眼圈, 皱纹, 色斑) with an effect verb before it ("消除黑眼圈") is an efficacy claim."""
     verb = hit.search(hit.before(4, CLAUSE), "cosmetic_verbs")
@@ -293,7 +278,6 @@ def cosmetic_effect(hit: Hit) -> Outcome | None:
     return Outcome(start=start, end=hit.end)
 
 
-@context_rule("presale_order")
 def presale_order(hit: Hit) -> Outcome | None:
     """按(付款)顺序: a vague ship time unless the sentence gives one; next to 陆续发货 it is reported once."""
     before, after = hit.sentence()
@@ -305,7 +289,6 @@ def presale_order(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("presale_ship")
 def presale_ship(hit: Hit) -> Outcome | None:
     """A ship verb qualified by a vague marker ("陆续安排寄出", "有货再发") with no explicit time given."""
     before, after = hit.sentence()
@@ -326,7 +309,6 @@ def presale_ship(hit: Hit) -> Outcome | None:
     return None
 
 
-@context_rule("health_effect")
 def health_effect(hit: Hit) -> Outcome | None:
     """A body function with a boosting verb before it ("提高记忆力", "改善睡眠质量") is a health claim."""
     verb = hit.search(hit.before(4, CLAUSE), "boost_verbs")
@@ -338,7 +320,6 @@ def health_effect(hit: Hit) -> Outcome | None:
     return Outcome(start=start, end=hit.end)
 
 
-@context_rule("price_rise")
 def price_rise(hit: Hit) -> Outcome | None:
     """涨价/恢复原价 announced as imminent ("卖完涨价", "明天恢复原价") to hurry buyers."""
     if negated(hit, "negators", window=4):
@@ -351,3 +332,27 @@ def price_rise(hit: Hit) -> Outcome | None:
         return None
     start = hit.before_positions(8, CLAUSE)[m.start()]
     return Outcome(start=start, end=hit.end)
+
+
+#: The context rules of efficacy, review, price and presale wording by the name term files give them in ``context = [...]``.
+RULES: dict[str, ContextRule] = {
+    "medical": medical,
+    "disease_mention": disease_mention,
+    "registered_function": registered_function,
+    "weight_number": weight_number,
+    "fake_comparison": fake_comparison,
+    "review": review,
+    "review_strong": review_strong,
+    "price_lowest": price_lowest,
+    "price_reference": price_reference,
+    "price_fraud": price_fraud,
+    "presale_vague": presale_vague,
+    "relative_price": relative_price,
+    "presale_stock": presale_stock,
+    "presale_fast": presale_fast,
+    "cosmetic_effect": cosmetic_effect,
+    "presale_order": presale_order,
+    "presale_ship": presale_ship,
+    "health_effect": health_effect,
+    "price_rise": price_rise,
+}

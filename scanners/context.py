@@ -1,9 +1,10 @@
-"""A candidate hit in its context, and the registry of context rules.
+"""A candidate hit in its context: what a context rule reads.
 
 The matcher proposes candidates; a *context rule* (named in the lexicon, written in :mod:`scanners.extreme`
-and :mod:`scanners.claims`) looks at the words around one candidate and decides: report it as the lexicon
-says, report it differently (a warning for a claim limited in time, an info for an award), or drop it
-(an exemption). Rules run per candidate, which is rare, so they may be written plainly.
+and :mod:`scanners.claims`, which list their rules in a ``RULES`` table; :mod:`scanners.wording` joins the
+tables) looks at the words around one candidate and decides: report it as the lexicon says, report it
+differently (a warning for a claim limited in time, an info for an award), or drop it (an exemption).
+Rules run per candidate, which is rare, so they may be written plainly.
 
 Context is read from the folded text (same offsets as the original), skipping filler below a chosen
 separator level: ``after(hit, 4)`` is the next four content characters up to the next space or punctuation
@@ -27,19 +28,18 @@ from scanners.normalize import (
     normalize_term,
     separator_pattern,
 )
-from scanners.terms import Key, Lexicon, Term, default_lexicon
+from scanners.terms import Key, Lexicon, Term, default_lexicon, find_keys
 
 __all__ = [
     "CLAUSE",
     "KEEP",
     "SENTENCE",
     "SOFT",
+    "ContextRule",
     "Doc",
     "Hit",
     "ListingContext",
     "Outcome",
-    "context_rule",
-    "rules",
 ]
 
 
@@ -147,16 +147,12 @@ class Doc:
     def cue_hits(self) -> list[Hit]:
         """Cue occurrences (reward words ...), found on first request."""
         if self._cues is None:
-            from scanners.wording import find_keys  # the matcher lives with the pipeline
-
             self._cues = [Hit(self, s, e, k) for s, e, k in find_keys(self.lexicon.cue_matcher, self.text)]
             self._cues = [h for h in self._cues if not guarded(h)]
         return self._cues
 
     def cue_hits_in(self, lo: int, hi: int) -> list[Hit]:
         """Cue occurrences inside ``[lo, hi)`` only (cheaper than the whole text)."""
-        from scanners.wording import find_keys
-
         hits = [Hit(self, lo + s, lo + e, k) for s, e, k in find_keys(self.lexicon.cue_matcher, self.text[lo:hi])]
         return [h for h in hits if not guarded(h)]
 
@@ -178,25 +174,8 @@ class Outcome:
 #: Keep the candidate as the lexicon describes it.
 KEEP = Outcome()
 
+#: A context rule: keep (:data:`KEEP`), change (an :class:`Outcome`) or drop (``None``) a candidate.
 ContextRule = Callable[["Hit"], Outcome | None]
-_RULES: dict[str, ContextRule] = {}
-
-
-def context_rule(name: str) -> Callable[[ContextRule], ContextRule]:
-    """Register a context rule under the name term files use in ``context = [...]``."""
-
-    def register(fn: ContextRule) -> ContextRule:
-        if name in _RULES:
-            raise ValueError(f"context rule {name!r} registered twice")
-        _RULES[name] = fn
-        return fn
-
-    return register
-
-
-def rules() -> dict[str, ContextRule]:
-    """The registered context rules by name."""
-    return _RULES
 
 
 @dataclass(slots=True, eq=False)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, Hit, Outcome, context_rule
+from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, ContextRule, Hit, Outcome
 from scanners.findings import Severity
 from scanners.normalize import filler_levels, strip_filler
 from scanners.terms import Via
@@ -207,7 +207,6 @@ def _clean_after_zui(hit: Hit, cont: str) -> bool:
     return adj is None or len(adj) <= len(clean)
 
 
-@context_rule("zui")
 def zui(hit: Hit) -> Outcome | None:
     """最 + evaluation; "史上最"/"全网最" + evaluation. What follows 最 decides."""
     canonical = hit.term.norm
@@ -277,7 +276,6 @@ def _with_span(o: Outcome, span: Outcome) -> Outcome:
 _ORDINAL_HEADS = ("第一", "第1", "首个")
 
 
-@context_rule("first")
 def first(hit: Hit) -> Outcome | None:
     """第一 and its spellings: an ordinal unless it ranks the goods."""
     canonical = hit.term.norm
@@ -331,19 +329,16 @@ def _model_spelling(hit: Hit) -> bool:
 # -- other extreme terms ---------------------------------------------------------------------------------
 
 
-@context_rule("claim")
 def claim(hit: Hit) -> Outcome | None:
     """An extreme word with no ordinary reading (顶级, 极品, 首选...): only the shared exemptions apply."""
     return common(hit, hit.after(10, CLAUSE))
 
 
-@context_rule("ranking")
 def ranking(hit: Hit) -> Outcome | None:
     """A ranking or sales claim (销量冠军, 销冠): limited in time or place it needs evidence (warning)."""
     return common(hit, hit.after(10, CLAUSE), ranking=True)
 
 
-@context_rule("ranked_only")
 def ranked_only(hit: Hit) -> Outcome | None:
     """冠军 ranks the goods only after a ranking domain ("品类冠军", "行业冠军"); "冠军联名款" names a person."""
     if hit.search(hit.before(8, CLAUSE), "ranking_domain"):
@@ -351,7 +346,6 @@ def ranked_only(hit: Hit) -> Outcome | None:
     return None
 
 
-@context_rule("national")
 def national(hit: Hit) -> Outcome | None:
     """国家级/世界级: a conferred title (国家级高新技术企业, 国家级非遗传承人) is information, not a claim."""
     tail = hit.after(12, CLAUSE)
@@ -360,7 +354,6 @@ def national(hit: Hit) -> Outcome | None:
     return common(hit, tail)
 
 
-@context_rule("grade")
 def grade(hit: Hit) -> Outcome | None:
     """特级/特等/优级: a grade of a standard; backed when the listing names the standard (GB/T …)."""
     if _STANDARD.search(hit.doc.text):
@@ -368,7 +361,6 @@ def grade(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("classifier_shou")
 def classifier_shou(hit: Hit) -> Outcome | None:
     """首 after a numeral or demonstrative is a classifier (一首选自…, 这首家喻户晓的歌)."""
     b = hit.before(1, SOFT)
@@ -377,7 +369,6 @@ def classifier_shou(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("numeral_wan")
 def numeral_wan(hit: Hit) -> Outcome | None:
     """万 after a numeral is a number (十万能量, 千万能不能): not 万能."""
     b = hit.before(1, SOFT)
@@ -386,7 +377,6 @@ def numeral_wan(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("unique")
 def unique(hit: Hit) -> Outcome | None:
     """唯一: "唯一的缺点", "唯一码", "唯一性" are ordinary; "全国唯一" is a claim."""
     tail = hit.after(6, SOFT)
@@ -397,7 +387,6 @@ def unique(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("absolute")
 def absolute(hit: Hit) -> Outcome | None:
     """绝对: technical terms (绝对值, 绝对湿度) are ordinary."""
     if hit.starts_with(hit.after(4, SOFT), "absolute_clean") or hit.before(2, SOFT).endswith("相对"):
@@ -405,7 +394,6 @@ def absolute(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("universal")
 def universal(hit: Hit) -> Outcome | None:
     """万能 as part of a product type (万能胶, 万能充, 万能转换插头) names the goods."""
     if hit.starts_with(hit.after(4, SOFT), "universal_products"):
@@ -413,7 +401,6 @@ def universal(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("percent")
 def percent(hit: Hit) -> Outcome | None:
     """100%: a composition (100%纯棉, 棉含量100%) or a service promise is fine; 100%有效 is not."""
     tail = hit.after(6, SOFT)
@@ -429,7 +416,6 @@ def percent(hit: Hit) -> Outcome | None:
     return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
 
 
-@context_rule("ceiling")
 def ceiling(hit: Hit) -> Outcome | None:
     """天花板 in the slang sense ("行业天花板", "颜值天花板"), not the ceiling of a room."""
     before = hit.before(6, SOFT)
@@ -439,7 +425,6 @@ def ceiling(hit: Hit) -> Outcome | None:
     return None
 
 
-@context_rule("soundalike")
 def soundalike(hit: Hit) -> Outcome | None:
     """A sound-alike spelling (弟一, 醉佳) must not be an ordinary word (兄弟一起, 陶醉佳酿)."""
     if hit.key.via is not Via.VARIANT:
@@ -455,7 +440,6 @@ def is_filler(ch: str) -> bool:
     return ch in filler_levels()
 
 
-@context_rule("disparage")
 def disparage(hit: Hit) -> Outcome | None:
     """秒杀/碾压/完胜 + a comparison target (所有同价位, 一切, 同行, 竞品, 大牌): a disparaging comparison."""
     tail = hit.after(8, CLAUSE)
@@ -465,7 +449,6 @@ def disparage(hit: Hit) -> Outcome | None:
     return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
 
 
-@context_rule("no_better")
 def no_better(hit: Hit) -> Outcome | None:
     """ "没有比这更好的了": a comparison with everything else, when 更 + an evaluation follows."""
     tail = hit.after(12, CLAUSE)
@@ -476,3 +459,25 @@ def no_better(hit: Hit) -> Outcome | None:
 
 
 _NO_BETTER = re.compile(r"更(?:好|优|强|棒|便宜|实惠|划算|专业|安全|舒适|耐用|值|美|香|甜|正宗|先进)")
+
+
+#: The context rules of extreme wording by the name term files give them in ``context = [...]``.
+RULES: dict[str, ContextRule] = {
+    "zui": zui,
+    "first": first,
+    "claim": claim,
+    "ranking": ranking,
+    "ranked_only": ranked_only,
+    "national": national,
+    "grade": grade,
+    "classifier_shou": classifier_shou,
+    "numeral_wan": numeral_wan,
+    "unique": unique,
+    "absolute": absolute,
+    "universal": universal,
+    "percent": percent,
+    "ceiling": ceiling,
+    "soundalike": soundalike,
+    "disparage": disparage,
+    "no_better": no_better,
+}

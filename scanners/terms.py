@@ -26,7 +26,16 @@ from typing import Any
 import ahocorasick
 
 from scanners.findings import Category, Severity
-from scanners.normalize import LEXICON_DIR, normalize_term, pinyin_table, soft_filler_class
+from scanners.memo import BoundedMemo
+from scanners.normalize import (
+    LEXICON_DIR,
+    SOFT,
+    filler_levels,
+    normalize_term,
+    pinyin_table,
+    soft_filler_class,
+    squeeze,
+)
 
 #: Listing kinds the rules distinguish (see ``kinds.toml``).
 KINDS = frozenset({"food", "health_food", "cosmetics", "drug", "medical_device", "other", "unknown"})
@@ -128,6 +137,12 @@ def _alnum_flags(key: str) -> tuple[bool, bool, bool, bool]:
     )
 
 
+_SEPARATOR_CHARS = frozenset(c for c in "\n。!?;！？；" if filler_levels().get(c, SOFT) > SOFT)
+_SEPARATOR_CLASS = "".join(re.escape(c) for c in sorted(_SEPARATOR_CHARS))
+_PIECE = re.compile(f"[^{_SEPARATOR_CLASS}]*[{_SEPARATOR_CLASS}]+|[^{_SEPARATOR_CLASS}]+")  # up to and with a separator
+_PieceHits = tuple[bool, tuple[tuple[int, int, int], ...]]
+
+
 class Matcher:
     """An Aho-Corasick automaton over normalised keys, with the evasion pre-filter for those keys.
 
@@ -138,7 +153,7 @@ class Matcher:
     characters only for the (few) hits.
     """
 
-    def __init__(self, keys: Iterable[Key]) -> None:
+    def __init__(self, keys: Iterable[Key], pieces: int = 16384) -> None:
         by_key: dict[str, list[Key]] = {}
         for k in keys:
             if k.key:
@@ -163,6 +178,9 @@ class Matcher:
         # the exact pair is checked in Python for the (rare) runs this finds.
         seconds = "".join(sorted({re.escape(b) for bs in pairs.values() for b in bs}))
         self._soft_run = re.compile(f"[{soft_filler_class()}]{{1,4}}(?=[{seconds}])") if pairs else None
+        # The hits of each piece of text seen (see find_keys); None when a key holds a separator.
+        splittable = not any(_SEPARATOR_CHARS.intersection(k) for k in by_key)
+        self.pieces: BoundedMemo[str, _PieceHits] | None = BoundedMemo(pieces) if splittable else None
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, payload index)`` in character offsets of every key occurrence in ``text``."""
@@ -200,6 +218,56 @@ class Matcher:
                 if follow is not None and folded[m.end()] in follow:
                     return True
         return False
+
+
+def find_keys(matcher: Matcher, folded: str) -> list[tuple[int, int, Key]]:
+    """``(start, end, key)`` in original offsets for every occurrence of a key of ``matcher``."""
+    if matcher.empty:
+        return []
+    payloads = matcher.payloads
+    out: list[tuple[int, int, Key]] = []
+    hits = _direct_hits(matcher, folded)
+    if hits is not None:
+        for s, e, i in hits:
+            out.extend((s, e, k) for k in payloads[i])
+    elif matcher.may_be_split(folded):
+        sq = squeeze(folded)
+        for s, e, i in matcher.find(sq.text):
+            start, end = sq.span(s, e)
+            out.extend((start, end, k) for k in payloads[i])
+    else:
+        for s, e, i in matcher.find(folded):
+            out.extend((s, e, k) for k in payloads[i])
+    return out
+
+
+def _direct_hits(matcher: Matcher, folded: str) -> list[tuple[int, int, int]] | None:
+    """``matcher.find(folded)`` when the pre-filter sees no split key in ``folded``, else None.
+
+    PERFORMANCE: the hits are memoised per sentence-sized piece of text (``matcher.pieces``). Keys hold no
+    filler (normalize_term deletes it), so a key never spans a separator (filler above SOFT: the line
+    breaks between fields and the sentence ends), the automaton is back at its root after one, and no run
+    of soft filler reaches across one: the hits of a text are those of its pieces, shifted, and the
+    pre-filter finds a split key in the text iff it finds one in a piece. Spec values, SKU names and
+    shops' footers repeat across listings; scan_bench.py measures what this pays on each corpus.
+    """
+    memo = matcher.pieces
+    if memo is None:
+        return matcher.find(folded) if not matcher.may_be_split(folded) else None
+    hits: list[tuple[int, int, int]] = []
+    pos = 0
+    for piece in _PIECE.findall(folded):
+        got = memo.get(piece)
+        if got is None:
+            got = (matcher.may_be_split(piece), tuple(matcher.find(piece)))
+            memo.put(piece, got)
+        split, found = got
+        if split:
+            return None
+        if found:
+            hits.extend([(s + pos, e + pos, i) for s, e, i in found] if pos else found)
+        pos += len(piece)
+    return hits
 
 
 @dataclass(frozen=True)

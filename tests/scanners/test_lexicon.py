@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from scanners import LexiconError, default_lexicon, load_lexicon, scan_text
-from scanners.context import rules
 from scanners.normalize import LEXICON_DIR
 from scanners.terms import Role
+from scanners.wording import CONTEXT_RULES
 
 
 def test_several_hundred_terms_across_every_category() -> None:
@@ -25,7 +25,7 @@ def test_several_hundred_terms_across_every_category() -> None:
 
 def test_every_term_has_a_known_citation_a_message_and_known_context_rules() -> None:
     lexicon = default_lexicon()
-    known = rules()
+    known = CONTEXT_RULES
     for t in lexicon.terms:
         if t.role is not Role.TERM:
             continue
