@@ -32,6 +32,7 @@ COMPILED = (
     "memo",
     "normalize",
     "terms",
+    "words",
     "context",
     "extreme",
     "claims",

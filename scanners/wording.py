@@ -35,7 +35,9 @@ from scanners.findings import Finding
 from scanners.memo import BoundedMemo
 from scanners.normalize import SENTENCE, SOFT, filler_levels, fold, normalize_term, separator_pattern
 from scanners.options import ScanOptions, allow_matcher, extra_matcher
-from scanners.terms import Key, Lexicon, default_lexicon, find_keys
+from scanners.terms import Key, Lexicon, Via, default_lexicon, find_keys
+from scanners.words import clear_memo as clear_split_memo
+from scanners.words import split_across_words
 
 
 def _join_rules(*tables: dict[str, ContextRule]) -> dict[str, ContextRule]:
@@ -168,6 +170,7 @@ def clear_memos() -> None:
     """Forget every memoised verdict (tests compare memoised verdicts with fresh ones)."""
     _VERDICTS.clear()
     _GUARDED.clear()
+    clear_split_memo()
 
 
 def _sentence_window(hit: Hit) -> tuple[int, int]:
@@ -243,6 +246,17 @@ def _guarded(hit: Hit) -> bool:
         verdict = guarded(hit)
         _GUARDED.put(memo_key, verdict)
     return verdict
+
+
+def _split(hit: Hit) -> bool:
+    """The hit is pieces of the words around it (学生 + 发卡 is no 生发): see :mod:`scanners.words`.
+
+    Pinyin spellings and the shop's own terms are not segmented (the dictionary knows neither).
+    """
+    key = hit.key
+    if key.via is Via.PINYIN or key.term.source == "shop":
+        return False
+    return split_across_words(hit.doc.text, hit.start, hit.end, hit.doc.lexicon)
 
 
 def _shift(outcome: Outcome, start: int, rel_start: int, rel_end: int) -> Outcome:
@@ -346,7 +360,7 @@ def scan_fields(
             cands.append(Hit(doc, start, end, key))
     if not cands:
         return []
-    cands = [h for h in cands if not _guarded(h)]
+    cands = [h for h in cands if not _guarded(h) and not _split(h)]
     names = allow() if callable(allow) else allow
     allowed = _allowed_spans(folded, options, names) if (names or (options and options.allow)) else []
     if allowed:
