@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, ContextRule, Hit, Outcome
+from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, ContextRule, Hit, Outcome, mentioned, work_topic
 from scanners.findings import Severity
 from scanners.normalize import separator_pattern
 
@@ -44,10 +44,34 @@ def negated(hit: Hit, negators: str, window: int = 8) -> bool:
 
 
 def medical(hit: Hit) -> Outcome | None:
-    """A disease, treatment or efficacy claim; a disclaimer ("不能代替药物治疗疾病") is not one."""
+    """A disease, treatment or efficacy claim; not a disclaimer ("不能代替药物治疗疾病"), a style word
+    (治愈系, 特效妆), the topic of a work ("糖尿病防治教材") or a quoted mention."""
     if negated(hit, "negators"):
         return None
+    tail = hit.after(3, SOFT)
+    if hit.starts_with(tail, "style_suffixes") and not hit.starts_with(tail, "style_not"):
+        return None
+    if work_topic(hit) or mentioned(hit):
+        return None
     return KEEP
+
+
+REGISTERED_PRODUCT = Outcome(
+    severity=Severity.INFO,
+    message="“{text}”出现在药品、医疗器械、兽药或保健食品的页面上：宣传内容须与注册证或批准文件载明的适应症、功能一致，请保留注册证或批准文号备查",
+    suggestion="核对注册证或批准文件载明的适应症、功能；超出部分删除",
+)
+
+
+def registered(hit: Hit) -> Outcome | None:
+    """A drug, medical device, veterinary drug or health food (by its category, or by a registration or
+    filing number anywhere in the listing) may state its approved indication: information with a reminder."""
+    listing = hit.listing
+    if not (listing.kind in ("drug", "medical_device") or listing.registered):
+        return KEEP
+    if listing.kind == "health_food" and hit.term.norm in hit.lexicon.words["registered_functions"]:
+        return registered_function(hit)  # checked against the health food's own registration
+    return REGISTERED_PRODUCT
 
 
 CLAIMED = Outcome(
@@ -127,7 +151,7 @@ def fake_comparison(hit: Hit) -> Outcome | None:
 
 
 def _review(hit: Hit, stop: int) -> Outcome | None:
-    if negated(hit, "review_negators", window=10):
+    if negated(hit, "review_negators", window=10) or mentioned(hit):
         return None
     if hit.starts_with(hit.after(3, SOFT), "review_not_request"):
         return None  # 好评如潮, 好评率: describes reviews, asks for none
@@ -185,10 +209,16 @@ def review_strong(hit: Hit) -> Outcome | None:
 
 def price_lowest(hit: Hit) -> Outcome | None:
     """全网最低价, 史上最低价: within the shop's own range it needs evidence rather than removal."""
-    if negated(hit, "negators"):
+    if negated(hit, "negators") or mentioned(hit):
         return None
     canonical = hit.text
-    if not hit.search(hit.before(6, CLAUSE) + canonical, "price_scope") and _DIGIT.search(hit.after(6, SENTENCE)):
+    before_s, after_s = hit.sentence()
+    compared = hit.search(before_s + "|" + after_s, "reference_price_words") is not None
+    if (
+        not compared
+        and not hit.search(hit.before(6, CLAUSE) + canonical, "price_scope")
+        and _DIGIT.search(hit.after(6, SENTENCE))
+    ):
         return None  # "最低价99元", "最低价格区间99-199元": the product's own price range, stated
     before = hit.before(16, CLAUSE)
     if hit.search(before, "self_markers") and not hit.search(before + hit.text, "unlimited_scope"):
@@ -217,10 +247,36 @@ def price_reference(hit: Hit) -> Outcome | None:
 
 
 def price_fraud(hit: Hit) -> Outcome | None:
-    """跳楼价, 亏本甩卖, 出厂价: unfounded price wording; a negation ("非出厂价") is not a claim."""
-    if negated(hit, "negators", window=4):
+    """跳楼价, 亏本甩卖, 出厂价: unfounded price wording; a negation ("非出厂价") is not a claim, nor is
+    最后一天 about shipping ("年前发货最后一天")."""
+    if negated(hit, "negators", window=4) or mentioned(hit):
+        return None
+    if hit.term.norm in ("最后一天", "仅此一天"):
+        before, after = hit.sentence()
+        if hit.search(before[-12:] + "|" + after[:12], "logistics_words"):
+            return None
+    return KEEP
+
+
+def presale_unmarked(hit: Hit) -> Outcome | None:
+    """预售 stated in the text of a listing not marked presale: the presale wording rules are applied and
+    the missing flag is reported (a warning). Negated ("非预售", "现货非预售") it states the opposite."""
+    if not hit.listing.presale_unmarked:
+        return None
+    if presale_denied(hit):
         return None
     return KEEP
+
+
+def presale_denied(hit: Hit) -> bool:
+    """ "非预售", "不是预售", "无需预售": the text says the goods are not presold."""
+    b = hit.before(4, CLAUSE)
+    if b and hit.ends_with(b, "instock_negators"):
+        return True
+    a = hit.after(1, CLAUSE)
+    if (b and b[-1] in "与和及或跟") or (a and a in "与和及或跟、/"):
+        return True  # "现货与预售分开下单": names the two kinds of goods the shop sells
+    return negated(hit, "negators", window=4)
 
 
 # -- presale ---------------------------------------------------------------------------------------------
@@ -355,4 +411,6 @@ RULES: dict[str, ContextRule] = {
     "presale_ship": presale_ship,
     "health_effect": health_effect,
     "price_rise": price_rise,
+    "registered": registered,
+    "presale_unmarked": presale_unmarked,
 }

@@ -76,6 +76,13 @@ class ListingContext:
     platform: str | None
     #: Some SKU states the basis of its reference price (``list_price_basis``).
     list_price_basis: bool
+    #: Facts of the whole text, found once per listing that has candidates (see :func:`with_facts`):
+    #: a registration or filing number of a drug, device, veterinary drug or health food ...
+    registered: bool
+    #: ... cues of virtual goods (a game account, a server, an item) ...
+    virtual: bool
+    #: ... and presale stated in the text of a listing not marked presale (``presale`` is then on).
+    presale_unmarked: bool
 
     def __init__(
         self,
@@ -84,12 +91,33 @@ class ListingContext:
         presale: bool = False,
         platform: str | None = None,
         list_price_basis: bool = False,
+        registered: bool = False,
+        virtual: bool = False,
+        presale_unmarked: bool = False,
     ) -> None:
         self.category = category
         self.kind = kind
         self.presale = presale
         self.platform = platform
         self.list_price_basis = list_price_basis
+        self.registered = registered
+        self.virtual = virtual
+        self.presale_unmarked = presale_unmarked
+
+    def replaced(self, **changes: object) -> ListingContext:
+        """A copy with some fields changed."""
+        values: dict[str, object] = {
+            "category": self.category,
+            "kind": self.kind,
+            "presale": self.presale,
+            "platform": self.platform,
+            "list_price_basis": self.list_price_basis,
+            "registered": self.registered,
+            "virtual": self.virtual,
+            "presale_unmarked": self.presale_unmarked,
+        }
+        values.update(changes)
+        return ListingContext(**values)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=512)
@@ -103,6 +131,21 @@ def _kind_of_category(category: str) -> str | None:
             if len(w) > found_len and w in cat:
                 found, found_len = kind, len(w)
     return found
+
+
+_VIRTUAL_CATEGORIES = ("游戏", "点卡", "虚拟", "game", "virtual")
+
+
+def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> ListingContext:
+    """The listing with the facts of its whole text that rules consult (registration, virtual goods)."""
+    registered = lexicon.patterns["product_registration"].search(folded_text) is not None
+    category = (listing.category or "").lower()
+    virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (
+        lexicon.patterns["game_cues"].search(folded_text) is not None
+    )
+    if registered == listing.registered and virtual == listing.virtual:
+        return listing
+    return listing.replaced(registered=registered, virtual=virtual)
 
 
 def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> str:
@@ -397,3 +440,53 @@ def guarded(hit: Hit) -> bool:
         if gs >= 0 and window[gs : gs + len(g)] == g:
             return True
     return False
+
+
+_OPEN_QUOTES = frozenset("“‘「『\"'")
+_CLOSE_QUOTES = frozenset("”’」』\"'")
+_SENTENCE_STOP = separator_pattern(SENTENCE)
+
+
+def _quoted(hit: Hit) -> bool:
+    """An opening quotation mark before the hit and a closing one after it, in the same sentence."""
+    text = hit.doc.text
+    lo = max(0, hit.start - 40)
+    for i in range(hit.start - 1, lo - 1, -1):
+        ch = text[i]
+        if ch in _OPEN_QUOTES:
+            break
+        if ch in _CLOSE_QUOTES and ch not in _OPEN_QUOTES:
+            return False
+        if _SENTENCE_STOP.match(ch):
+            return False
+    else:
+        return False
+    hi = min(len(text), hit.end + 40)
+    for i in range(hit.end, hi):
+        ch = text[i]
+        if ch in _CLOSE_QUOTES:
+            return True
+        if _SENTENCE_STOP.match(ch):
+            return False
+    return False
+
+
+def mentioned(hit: Hit) -> bool:
+    """The term is mentioned, not used: quoted in a warning or a rule ("请勿相信“好评返现”", "广告法禁止使用
+    “最佳”"), or named right after a warning ("谨防好评返现骗局")."""
+    if hit.ends_with(hit.before(8, CLAUSE), "mention_lead"):
+        return True
+    if not _quoted(hit):
+        return False
+    before, after = hit.sentence()
+    return bool(hit.search(before, "mention_cues") or hit.search(after, "mention_cues"))
+
+
+def claim_negated(hit: Hit) -> bool:
+    """The shop disclaims the claim just before it ("不是最好的", "不敢说全网最低", "谈不上第一")."""
+    return bool(hit.search(hit.before(6, CLAUSE), "claim_negators"))
+
+
+def work_topic(hit: Hit) -> bool:
+    """A work (book, course, textbook, calligraphy, film) is named in the hit's clause."""
+    return bool(hit.search(hit.before(12, CLAUSE) + "|" + hit.after(12, CLAUSE), "work_nouns"))

@@ -22,7 +22,18 @@ from __future__ import annotations
 
 import re
 
-from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, ContextRule, Hit, Outcome
+from scanners.context import (
+    CLAUSE,
+    KEEP,
+    SENTENCE,
+    SOFT,
+    ContextRule,
+    Hit,
+    Outcome,
+    claim_negated,
+    mentioned,
+    work_topic,
+)
 from scanners.findings import Severity
 from scanners.normalize import filler_levels, strip_filler
 from scanners.terms import Via
@@ -74,7 +85,9 @@ def named(hit: Hit) -> bool:
     if stripped != before.rstrip(" \t") and hit.ends_with(bare, "name_labels"):
         return True
     tail = hit.after(3, SOFT)
-    return bool(tail and hit.starts_with(tail, "name_suffixes"))
+    if not (tail and hit.starts_with(tail, "name_suffixes")) or hit.starts_with(tail, "name_suffix_not"):
+        return False
+    return not hit.search(hit.before(8, CLAUSE), "ranking_domain")  # "天猫TOP1旗舰店" ranks the shop
 
 
 def goal(hit: Hit) -> bool:
@@ -126,12 +139,37 @@ def limited(hit: Hit) -> bool:
     return bool(hit.search(hit.before(60, SENTENCE), "limited_source"))
 
 
+def work_title(hit: Hit) -> bool:
+    """Part of the title of a work named in the clause ("天下第一福 书法真迹", "王者之王 漫画全集"): the term
+    runs on into more of the title. A term that directly qualifies the work ("顶级教材") is a claim."""
+    if not work_topic(hit):
+        return False
+    tail = hit.after(3, SOFT)
+    if not tail or not _CJK.match(tail[0]) or tail[0] == "的":
+        return False
+    return not hit.starts_with(tail, "work_nouns")
+
+
+def names_a_thing(hit: Hit) -> bool:
+    """The term names a thing rather than praising the goods: a name, model or trademark, a work's title,
+    a game, server or item of a virtual-goods listing; or it is mentioned (quoted in a warning) or
+    disclaimed ("不是最好的"). Never when the phrase ranks the goods against others."""
+    if named(hit) or mentioned(hit) or claim_negated(hit):
+        return True
+    if not (hit.listing.virtual or work_topic(hit)):
+        return False
+    before = hit.before(12, CLAUSE)  # what ranks the name from outside it ("销量第一的…")
+    if hit.search(before, "unlimited_scope") or hit.search(before, "ranking_domain"):
+        return False
+    return hit.listing.virtual or work_title(hit)
+
+
 def common(hit: Hit, tail: str, *, ranking: bool = False) -> Outcome | None:
     """Exemptions shared by every extreme term: names, goals, service, awards, limited claims.
 
     A service is exempt as a priority ("服务第一"), not when it is ranked against others ("业界第一的售后").
     """
-    if named(hit) or goal(hit):
+    if names_a_thing(hit) or goal(hit):
         return None
     if about_service(hit, tail) and not _ranked_against_others(hit):
         return None
@@ -151,8 +189,8 @@ def _zui_advice(hit: Hit, adj: str, tail: str, before: str) -> bool:
         adj, tail = "好", adj[1:] + tail  # 最好用温水: 最好 + 用温水
     if adj not in ("好", "佳", "宜", "适宜", "合适", "适合", "好是"):
         return False
-    if hit.search(before, "usage_before"):
-        return True
+    if hit.search(before, "usage_before") or hit.search(before, "usage_condition"):
+        return True  # "开封后最好…", "冲泡3分钟后口感最佳", "8℃饮用最佳"
     if adj == "好":
         # 最好 + a verb phrase is "had better": 最好三天内吃完, 最好选择正规渠道. 最好 + 的/nothing is a claim.
         if not tail or tail[0] in "的地了啦呀哦!":
@@ -233,7 +271,11 @@ def zui(hit: Hit) -> Outcome | None:
         adj = found
     tail = cont[n_skip + len(adj) :]
     before = hit.before(12, CLAUSE)
-    if _zui_advice(hit, adj, tail, before) or _zui_limit(hit, adj, tail, before):
+    if names_a_thing(hit) or hit.search(before, "mandatory_subjects"):
+        return None  # "母乳是婴儿最好的食物": the statement infant formula must carry, about breast milk
+    # A comparison frame ("业界最高续航20小时", "同级别中屏幕最大") ranks the goods: no advice, no own limit.
+    framed = hit.search(before, "comparison_frames") is not None
+    if not framed and (_zui_advice(hit, adj, tail, before) or _zui_limit(hit, adj, tail, before)):
         return None
     t = tail[1:] if tail.startswith("的") else tail
     if hit.starts_with(adj, "self_desc_adj") and hit.starts_with(t, "self_desc_nouns"):
@@ -286,6 +328,11 @@ def first(hit: Hit) -> Outcome | None:
         tail = canonical[len(head) :] + after
         if tail[:1] and tail[0] in "百千万十零两":
             return None  # 第一百零八: a larger ordinal
+        if hit.raw_after(1) in ("-", "~", "～", "—", "至", "到", "、", ","):
+            span = hit.after(6, CLAUSE)
+            rest = span.lstrip("0123456789一二三四五六七八九十至到")
+            if rest != span and hit.starts_with(rest, "ordinal_strong"):
+                return None  # 第1-4卷, 第一~三册: a range of ordinals
         claim_noun = hit.starts_with(tail, "first_claim_nouns")
         if not claim_noun and hit.starts_with(tail, "ordinal_strong"):
             return None
@@ -297,8 +344,8 @@ def first(hit: Hit) -> Outcome | None:
                 rest = tail[1:]
                 if hit.search(rest[:5], "buyer_words") or hit.starts_with(rest, "ordinal_strong"):
                     return None
-            elif weak and not ranked:
-                return None
+            elif weak and (not ranked or before.endswith("的")):
+                return None  # 我们的第一家店, 品牌的第一款: possessive, an ordinal
         if hit.ends_with(before, "value_subjects") and not ranked:
             return None  # 诚信第一, 顾客第一: a priority, not a ranking
         if "第二" in hit.after(16, SENTENCE) or "第二" in hit.before(16, SENTENCE):
@@ -330,7 +377,10 @@ def _model_spelling(hit: Hit) -> bool:
 
 
 def claim(hit: Hit) -> Outcome | None:
-    """An extreme word with no ordinary reading (顶级, 极品, 首选...): only the shared exemptions apply."""
+    """An extreme word with no ordinary reading (顶级, 极品, 首选...): only the shared exemptions apply,
+    and technical terms (顶级域名: a top-level domain)."""
+    if hit.starts_with(hit.after(4, SOFT), "technical_nouns"):
+        return None
     return common(hit, hit.after(10, CLAUSE))
 
 
@@ -349,9 +399,19 @@ def ranked_only(hit: Hit) -> Outcome | None:
 def national(hit: Hit) -> Outcome | None:
     """国家级/世界级: a conferred title (国家级高新技术企业, 国家级非遗传承人) is information, not a claim."""
     tail = hit.after(12, CLAUSE)
+    t = tail[1:] if tail.startswith("的") else tail
+    if hit.starts_with(t, "quality_nouns"):
+        return common(hit, tail)  # 国家级品质标准: the goods' quality, no conferred title
     if hit.starts_with(tail, "title_nouns") or hit.search(tail[:10], "title_nouns"):
         return AWARD
     return common(hit, tail)
+
+
+def duration(hit: Hit) -> Outcome | None:
+    """永久 as the term of a licence or an item ("永久皮肤", "永久会员", "永久使用权") states a duration."""
+    if hit.starts_with(hit.after(4, SOFT), "duration_objects"):
+        return None
+    return KEEP
 
 
 def grade(hit: Hit) -> Outcome | None:
@@ -469,6 +529,7 @@ RULES: dict[str, ContextRule] = {
     "ranking": ranking,
     "ranked_only": ranked_only,
     "national": national,
+    "duration": duration,
     "grade": grade,
     "classifier_shou": classifier_shou,
     "numeral_wan": numeral_wan,

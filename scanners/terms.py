@@ -87,6 +87,8 @@ class Term:
     presale_only: bool = False
     citation_by_kind: Mapping[str, str] = field(default_factory=dict)
     severity_by_kind: Mapping[str, Severity] = field(default_factory=dict)
+    #: A suggestion that fits the listing kind better than the group's (显瘦 suits clothes, not tea).
+    suggestion_by_kind: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     #: The normalised form of ``text`` (folded, no filler), which context rules reason about.
     norm: str = ""
@@ -110,6 +112,9 @@ class Term:
 
     def severity_for(self, kind: str) -> Severity:
         return self.severity_by_kind.get(kind, self.severity)
+
+    def suggestion_for(self, kind: str) -> str:
+        return self.suggestion_by_kind.get(kind, self.suggestion)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -338,6 +343,7 @@ _GROUP_KEYS = {
     "citation",
     "citation_by_kind",
     "severity_by_kind",
+    "suggestion_by_kind",
     "message",
     "suggestion",
     "context",
@@ -431,6 +437,9 @@ def _build_terms(path: Path, citations: Mapping[str, Citation]) -> list[tuple[Te
             if k not in KINDS or v not in citations:
                 raise LexiconError(f"{where}: citation_by_kind {k!r} -> {v!r}")
         sev_by_kind = {k: Severity(v) for k, v in group.get("severity_by_kind", {}).items()}
+        sugg_by_kind = {str(k): str(v) for k, v in group.get("suggestion_by_kind", {}).items()}
+        if set(sugg_by_kind) - KINDS:
+            raise LexiconError(f"{where}: suggestion_by_kind names unknown kinds")
         if set(sev_by_kind) - KINDS:
             raise LexiconError(f"{where}: severity_by_kind names unknown kinds")
         platforms = group.get("platforms")
@@ -471,6 +480,7 @@ def _build_terms(path: Path, citations: Mapping[str, Citation]) -> list[tuple[Te
                 presale_only=bool(group.get("presale_only", False)),
                 citation_by_kind=by_kind,
                 severity_by_kind=sev_by_kind,
+                suggestion_by_kind=sugg_by_kind if "suggestion" not in spec else {},
                 source=path.name,
             )
             if role is Role.TERM and (not term.rule or not term.message):

@@ -30,6 +30,7 @@ from scanners.context import (
     Outcome,
     guarded,
     resolve_kind,
+    with_facts,
 )
 from scanners.findings import Finding
 from scanners.memo import BoundedMemo
@@ -200,6 +201,9 @@ def _judge(hit: Hit, cacheable: bool) -> Outcome | None:
             listing.presale,
             listing.platform,
             listing.list_price_basis,
+            listing.registered,
+            listing.virtual,
+            listing.presale_unmarked,
         )
         cached = _VERDICTS.get(key)
         if cached is not None:
@@ -320,6 +324,25 @@ def _resolve_overlaps(raws: list[_Raw], kind: str) -> list[_Raw]:
     return kept
 
 
+def _presale_stated(
+    found: list[tuple[int, int, Key]], original: str, folded: str, listing: ListingContext, lexicon: Lexicon
+) -> bool:
+    """Some presale word of the text (预售, 付尾款 ...) says the goods are presold, not that they are not."""
+    doc: Doc | None = None
+    for start, end, key in found:
+        if key.term.rule != _PRESALE_FLAG_RULE:
+            continue
+        if doc is None:
+            doc = Doc(original=original, text=folded, listing=listing, lexicon=lexicon)
+        hit = Hit(doc, start, end, key)
+        if _well_formed(folded, start, end, key) and not guarded(hit) and not claims.presale_denied(hit):
+            return True
+    return False
+
+
+_PRESALE_FLAG_RULE = "presale.flag_missing"
+
+
 def scan_fields(
     fields: Sequence[tuple[str, str]],
     listing: ListingContext,
@@ -353,6 +376,13 @@ def scan_fields(
         found += find_keys(extra_matcher(options.extra_terms), folded)
     if not found:
         return []  # the common case: nothing to judge
+    listing = with_facts(listing, folded, lexicon)
+    if not listing.presale and _presale_stated(found, original, folded, listing, lexicon):
+        # 预售 in the text of a listing not marked presale: judge it as the presale it says it is.
+        listing = listing.replaced(presale=True, presale_unmarked=True)
+        found = find_keys(lexicon.matcher_for(kind, True), folded)
+        if options is not None and options.extra_terms:
+            found += find_keys(extra_matcher(options.extra_terms), folded)
     doc = Doc(original=original, text=folded, listing=listing, lexicon=lexicon)
     cands: list[Hit] = []
     for start, end, key in found:
@@ -407,7 +437,14 @@ def scan_fields(
                 text=text,
                 message=_render(out.message or term.message, text, raw.hit, lexicon, citation_key),
                 citation=lexicon.citation_text(citation_key),
-                suggestion=(out.suggestion if out.suggestion is not None else term.suggestion) or None,
+                suggestion=_render(
+                    out.suggestion if out.suggestion is not None else term.suggestion_for(kind),
+                    text,
+                    raw.hit,
+                    lexicon,
+                    citation_key,
+                )
+                or None,
                 listing_id=listing_id,
             )
         )
