@@ -51,6 +51,8 @@ def medical(hit: Hit) -> Outcome | None:
     tail = hit.after(3, SOFT)
     if hit.starts_with(tail, "style_suffixes") and not hit.starts_with(tail, "style_not"):
         return None
+    if hit.starts_with(hit.after(4, SOFT), "material_nouns"):
+        return None  # "抗菌树脂", "抗菌材料": a property of a tool's material
     if work_topic(hit) or mentioned(hit):
         return None
     return KEEP
@@ -67,7 +69,7 @@ def registered(hit: Hit) -> Outcome | None:
     """A drug, medical device, veterinary drug or health food (by its category, or by a registration or
     filing number anywhere in the listing) may state its approved indication: information with a reminder."""
     listing = hit.listing
-    if not (listing.kind in ("drug", "medical_device") or listing.registered):
+    if not (listing.registered or listing.kind in ("drug", "medical_device")):
         return KEEP
     if listing.kind == "health_food" and hit.term.norm in hit.lexicon.words["registered_functions"]:
         return registered_function(hit)  # checked against the health food's own registration
@@ -95,8 +97,13 @@ def disease_mention(hit: Hit) -> Outcome | None:
         return Outcome(CLAIMED.severity, CLAIMED.rule, CLAIMED.message, None, None, start, hit.end)
     if medical(hit) is None:
         return None
-    if hit.ends_with(hit.before(2, SOFT), "content_modifiers"):
-        return None  # "低胆固醇配方", "无糖": a nutrient content, not a disease
+    modifier = hit.ends_with(hit.before(2, SOFT), "content_modifiers")
+    if modifier and not hit.ends_with(hit.before(2 + len(modifier), SOFT), "effect_verbs"):
+        return None  # "低胆固醇配方", "无糖": a nutrient content, not a disease (but 减少脱发 is a claim)
+    after_verb = hit.starts_with(hit.after(3, SOFT), "effect_after")
+    if after_verb:  # "皮炎修复", "失眠改善": the effect named after the disease
+        end = hit.after_positions(len(after_verb), SOFT)[-1] + 1
+        return Outcome(CLAIMED.severity, CLAIMED.rule, CLAIMED.message, None, None, hit.start, end)
     if hit.search(hit.before(8, CLAUSE) + "|" + hit.after(10, CLAUSE), "disease_advice"):
         return None  # "感冒期间请多喝水": a caution
     if hit.search(hit.sentence()[0], "caution_headings"):
@@ -290,6 +297,17 @@ def presale_vague(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def channel_cheaper(hit: Hit) -> Outcome | None:
+    """比聚划算更便宜, 比超市便宜: cheaper than a named channel, with or without an amount."""
+    m = _CHEAPER_WORD.match(hit.after(8, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_CHEAPER_WORD = re.compile(r"(?:还|都|更|要)?(?:便宜|划算|实惠|低|省|优惠)")
+
+
 def relative_price(hit: Hit) -> Outcome | None:
     """ "比平时便宜一百": a comparison with a reference price."""
     m = _CHEAPER.search(hit.after(12, CLAUSE))
@@ -404,6 +422,7 @@ RULES: dict[str, ContextRule] = {
     "price_fraud": price_fraud,
     "presale_vague": presale_vague,
     "relative_price": relative_price,
+    "channel_cheaper": channel_cheaper,
     "presale_stock": presale_stock,
     "presale_fast": presale_fast,
     "cosmetic_effect": cosmetic_effect,

@@ -32,7 +32,6 @@ from scanners.context import (
     Outcome,
     claim_negated,
     mentioned,
-    work_topic,
 )
 from scanners.findings import Severity
 from scanners.normalize import filler_levels, strip_filler
@@ -142,7 +141,7 @@ def limited(hit: Hit) -> bool:
 def work_title(hit: Hit) -> bool:
     """Part of the title of a work named in the clause ("天下第一福 书法真迹", "王者之王 漫画全集"): the term
     runs on into more of the title. A term that directly qualifies the work ("顶级教材") is a claim."""
-    if not work_topic(hit):
+    if not hit.search(hit.before(12, CLAUSE) + "|" + hit.after(12, CLAUSE), "titled_works"):
         return False
     tail = hit.after(3, SOFT)
     if not tail or not _CJK.match(tail[0]) or tail[0] == "的":
@@ -150,13 +149,13 @@ def work_title(hit: Hit) -> bool:
     return not hit.starts_with(tail, "work_nouns")
 
 
-def names_a_thing(hit: Hit) -> bool:
+def names_a_thing(hit: Hit, *, titles: bool = True) -> bool:
     """The term names a thing rather than praising the goods: a name, model or trademark, a work's title,
     a game, server or item of a virtual-goods listing; or it is mentioned (quoted in a warning) or
     disclaimed ("不是最好的"). Never when the phrase ranks the goods against others."""
     if named(hit) or mentioned(hit) or claim_negated(hit):
         return True
-    if not (hit.listing.virtual or work_topic(hit)):
+    if not hit.listing.virtual and not titles:
         return False
     before = hit.before(12, CLAUSE)  # what ranks the name from outside it ("销量第一的…")
     if hit.search(before, "unlimited_scope") or hit.search(before, "ranking_domain"):
@@ -271,7 +270,11 @@ def zui(hit: Hit) -> Outcome | None:
         adj = found
     tail = cont[n_skip + len(adj) :]
     before = hit.before(12, CLAUSE)
-    if names_a_thing(hit) or hit.search(before, "mandatory_subjects"):
+    if (
+        names_a_thing(hit, titles=False)
+        or hit.search(before, "mandatory_subjects")
+        or hit.search(before, "person_subjects")
+    ):
         return None  # "母乳是婴儿最好的食物": the statement infant formula must carry, about breast milk
     # A comparison frame ("业界最高续航20小时", "同级别中屏幕最大") ranks the goods: no advice, no own limit.
     framed = hit.search(before, "comparison_frames") is not None
@@ -407,6 +410,14 @@ def national(hit: Hit) -> Outcome | None:
     return common(hit, tail)
 
 
+def fit(hit: Hit) -> Outcome | None:
+    """完美 + a word of fitting together ("完美搭配", "完美融合", "完美贴合") describes how parts match,
+    not the goods' superiority."""
+    if hit.starts_with(hit.after(4, SOFT), "fit_words"):
+        return None
+    return KEEP
+
+
 def duration(hit: Hit) -> Outcome | None:
     """永久 as the term of a licence or an item ("永久皮肤", "永久会员", "永久使用权") states a duration."""
     if hit.starts_with(hit.after(4, SOFT), "duration_objects"):
@@ -530,6 +541,7 @@ RULES: dict[str, ContextRule] = {
     "ranked_only": ranked_only,
     "national": national,
     "duration": duration,
+    "fit": fit,
     "grade": grade,
     "classifier_shou": classifier_shou,
     "numeral_wan": numeral_wan,

@@ -5,9 +5,11 @@ the end of 学生 and the start of 发卡, 美白 in 完美白色 the end of 完
 积极致力 the end of 积极 and the start of 致力: each time no word of the sentence lies within the hit, and
 every word it touches reaches outside it. Such a hit is pieces of two neighbouring words, not the term.
 
-A hit that lies inside one longer word (第一 in 第一次, 减肥 in 减肥茶) or that shares a boundary with the
-words around it (美白 in 美/白霜: jieba's dictionary knows 白霜 "hoar frost", but 美 is a word within the
-hit) is kept: what the compound means is the context rules' business.
+A hit at the end of a longer word that begins before it names another thing (尿酸 in 玻尿酸, hyaluronic
+acid), unless that word is itself a term of the lexicon (降血压). A hit that begins a longer word (第一 in
+第一次, 减肥 in 减肥茶) or that shares a boundary with the words around it (美白 in 美/白霜: jieba's
+dictionary knows 白霜 "hoar frost", but 美 is a word within the hit) is kept: what the compound means is
+the context rules' business.
 
 The words come from jieba's dictionary through rjieba (the Rust port jieba-rs, 350k words, no download),
 with every term of the lexicon added as a rare user word: present, so that a term no dictionary word
@@ -56,6 +58,15 @@ def _segmenter(lexicon: Lexicon) -> Tokenize:
     return _tokenize
 
 
+_KEYS: list[tuple[int, frozenset[str]]] = []  # the term keys of the lexicon last asked for
+
+
+def _keys(lexicon: Lexicon) -> frozenset[str]:
+    if not _KEYS or _KEYS[0][0] != id(lexicon):
+        _KEYS[:] = [(id(lexicon), frozenset(k.key for k in lexicon.term_keys))]
+    return _KEYS[0][1]
+
+
 def _tokenize(text: str) -> list[tuple[str, int, int]]:
     import rjieba
 
@@ -95,17 +106,21 @@ def split_across_words(text: str, start: int, end: int, lexicon: Lexicon) -> boo
     memo_key = (window, s, e)
     verdict = _SPLIT.get(memo_key)
     if verdict is None:
-        verdict = _pieces_only(_segmenter(lexicon)(window), s, e)
+        verdict = _pieces_only(_segmenter(lexicon)(window), s, e, _keys(lexicon))
         _SPLIT.put(memo_key, verdict)
     return verdict
 
 
-def _pieces_only(tokens: list[tuple[str, int, int]], s: int, e: int) -> bool:
+def _pieces_only(tokens: list[tuple[str, int, int]], s: int, e: int, keys: frozenset[str]) -> bool:
     touching = 0
-    for _, ts, te in tokens:
+    for word, ts, te in tokens:
         if te <= s or ts >= e:
             continue
         if s <= ts and te <= e:
             return False  # a word within the hit
+        if ts < s and te >= e:
+            # The hit ends a longer word that begins before it (尿酸 in 玻尿酸): another thing, unless that
+            # word is itself a term (降血压 holds 血压) or the hit begins it (美白霜 is still 美白).
+            return word not in keys
         touching += 1
     return touching >= 2
