@@ -51,8 +51,8 @@ def medical(hit: Hit) -> Outcome | None:
     tail = hit.after(3, SOFT)
     if hit.starts_with(tail, "style_suffixes") and not hit.starts_with(tail, "style_not"):
         return None
-    if hit.starts_with(hit.after(4, SOFT), "material_nouns"):
-        return None  # "抗菌树脂", "抗菌材料": a property of a tool's material
+    if not hit.term.norm.endswith("级") and hit.starts_with(hit.after(4, SOFT), "material_nouns"):
+        return None  # "抗菌树脂", "抗菌材料": a property of a tool's material (but 医用级硅胶 is a grade claim)
     if work_topic(hit) or mentioned(hit):
         return None
     return KEEP

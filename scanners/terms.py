@@ -55,6 +55,7 @@ class Via(enum.StrEnum):
     TERM = "term"
     VARIANT = "variant"  # a listed sound-alike or look-alike spelling (醉佳)
     PINYIN = "pinyin"  # all or part of the term spelt in pinyin (zuijia, zui佳)
+    HOMOPHONE = "homophone"  # one character replaced by another of the same reading (醉佳, 养旰)
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,6 +405,43 @@ def _pinyin_keys(text: str) -> list[str]:
     return ["".join(p) for p in itertools.product(*options) if "".join(p) != text]
 
 
+@functools.cache
+def _homophones() -> dict[str, str]:
+    """``{character: the other characters of its reading}`` (``lexicon/readings.toml``, from pypinyin)."""
+    with (LEXICON_DIR / "readings.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    out: dict[str, str] = {}
+    for chars in data["readings"].values():
+        for ch in chars:
+            out[ch] = chars.replace(ch, "")
+    return out
+
+
+def homophone_keys(text: str) -> list[str]:
+    """``text`` with one character replaced by a homophone (最佳 -> 醉佳, 罪佳, 最家 ...).
+
+    Only for terms of two to four Chinese characters: a single character would match every homophone in
+    ordinary text. Whether a hit is an evasion or an ordinary word is decided where it is found
+    (:func:`scanners.words.stands_alone`).
+    """
+    if not 2 <= len(text) <= 4:
+        return []
+    table = _homophones()
+    if not all(ch in table for ch in text):
+        return []
+    return [text[:i] + h + text[i + 1 :] for i, ch in enumerate(text) for h in table[ch]]
+
+
+def _zero_keys(spellings: list[str]) -> list[str]:
+    """Latin spellings with the letter o written as the digit 0 (top1 -> t0p1)."""
+    out: list[str] = []
+    for sp in spellings:
+        key = normalize_term(sp)
+        if "o" in key and re.search("[a-z]o|o[a-z]", key):
+            out.append(re.sub("(?<=[a-z])o|o(?=[a-z])", "0", key))
+    return out
+
+
 _DIGITS = {"一": "1"}
 
 
@@ -489,8 +527,11 @@ def _build_terms(path: Path, citations: Mapping[str, Citation]) -> list[tuple[Te
             spellings += [(v, Via.VARIANT) for v in _str_list(spec.get("variants", []), twhere)]
             if spec.get("pinyin", group.get("pinyin", False)):
                 spellings += [(p, Via.PINYIN) for p in _pinyin_keys(normalize_term(text))]
+                spellings += [(h, Via.HOMOPHONE) for h in homophone_keys(normalize_term(text))]
             if spec.get("digits", group.get("digits", False)):
                 spellings += [(d, Via.VARIANT) for d in _digit_keys(normalize_term(text))]
+            # The digit 0 for the letter o in a Latin spelling ("T0P1", "N0.1").
+            spellings += [(z, Via.VARIANT) for z in _zero_keys([sp for sp, _ in spellings])]
             out.append((term, spellings))
     return out
 
@@ -577,6 +618,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 guards.update(k.key for k in ks)
             else:
                 keys.extend(ks)
+    spelt = {k.key for k in keys if k.via is not Via.HOMOPHONE}
+    keys = [k for k in keys if k.via is not Via.HOMOPHONE or k.key not in spelt]
     kind_keys: list[Key] = []
     for kind, nouns in kind_nouns.items():
         marker = Term(

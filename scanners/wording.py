@@ -38,7 +38,7 @@ from scanners.normalize import SENTENCE, SOFT, filler_levels, fold, normalize_te
 from scanners.options import ScanOptions, allow_matcher, extra_matcher
 from scanners.terms import Key, Lexicon, Via, default_lexicon, find_keys
 from scanners.words import clear_memo as clear_split_memo
-from scanners.words import split_across_words
+from scanners.words import split_across_words, stands_alone
 
 
 def _join_rules(*tables: dict[str, ContextRule]) -> dict[str, ContextRule]:
@@ -260,6 +260,8 @@ def _split(hit: Hit) -> bool:
     key = hit.key
     if key.via is Via.PINYIN or key.term.source == "shop":
         return False
+    if key.via is Via.HOMOPHONE:
+        return not stands_alone(hit.doc.text, hit.start, hit.end, hit.doc.lexicon)
     return split_across_words(hit.doc.text, hit.start, hit.end, hit.doc.lexicon)
 
 

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 
 from scanners.memo import BoundedMemo
-from scanners.terms import Lexicon
+from scanners.terms import Lexicon, Via
 
 #: Chinese characters read on each side of a hit: longer than the dictionary's usual words, so the words
 #: touching the hit are found whole.
@@ -51,6 +51,8 @@ def _segmenter(lexicon: Lexicon) -> Tokenize:
 
     if id(lexicon) not in _with_terms:
         for key in lexicon.term_keys:
+            if key.via is Via.HOMOPHONE or key.via is Via.VARIANT:
+                continue  # sound-alikes stay unknown to the dictionary: see stands_alone
             word = key.key
             if len(word) >= 2 and all(_HAN.match(c) for c in word) and not rjieba.has_word(word):
                 rjieba.add_word(word, USER_WORD_FREQ, None)
@@ -124,3 +126,32 @@ def _pieces_only(tokens: list[tuple[str, int, int]], s: int, e: int, keys: froze
             return word not in keys
         touching += 1
     return touching >= 2
+
+
+def stands_alone(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """Whether a sound-alike spelling (醉佳, 养旰) stands on its own: it is no word of the dictionary, and no
+    word of its sentence reaches into it from outside (陶醉 + 佳酿, 兄弟 + 一起, 此地 + 一).
+
+    Stricter than :func:`split_across_words`: a real term may share a character with a neighbouring word,
+    an evasion is an odd spelling that ordinary text does not produce.
+    """
+    hit = text[start:end]
+    segment = _segmenter(lexicon)
+    import rjieba
+
+    if rjieba.has_word(hit):
+        return False
+    left = _HAN_RUN_BEFORE.search(text, max(0, start - WIDTH), start)
+    right = _HAN_RUN_AFTER.match(text, end)
+    lpart = left.group() if left is not None else ""
+    rpart = right.group() if right is not None else ""
+    if not lpart and not rpart:
+        return True
+    window = lpart + hit + rpart
+    s, e = len(lpart), len(lpart) + len(hit)
+    memo_key = (window, s, -e)  # negative end: not a verdict of split_across_words
+    verdict = _SPLIT.get(memo_key)
+    if verdict is None:
+        verdict = all(ts >= s and te <= e for _, ts, te in segment(window) if ts < e and te > s)
+        _SPLIT.put(memo_key, verdict)
+    return verdict

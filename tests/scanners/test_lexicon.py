@@ -71,3 +71,20 @@ def test_malformed_term_files_are_rejected_with_the_place(tmp_path: Path, edit: 
     path.write_text(path.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
     with pytest.raises(LexiconError, match=message):
         load_lexicon(copy)
+
+
+def test_the_readings_table_agrees_with_pypinyin() -> None:
+    """Sound-alikes are found by reading (lexicon/readings.toml), which is pypinyin's, written out."""
+    pytest.importorskip("pypinyin", reason="pypinyin is a development dependency (pip install -e .[dev])")
+    from scanners._readings import READINGS_FILE, readings_from_pypinyin, render
+
+    assert READINGS_FILE.read_text(encoding="utf-8") == render(readings_from_pypinyin())
+
+
+def test_homophone_spellings_come_from_readings_not_a_list() -> None:
+    from scanners.terms import homophone_keys
+
+    keys = homophone_keys("最佳")
+    assert "醉佳" in keys and "罪佳" in keys and "最家" in keys
+    assert "最佳" not in keys
+    assert homophone_keys("最") == []  # one character would match every homophone in ordinary text
