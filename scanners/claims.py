@@ -65,6 +65,13 @@ REGISTERED_PRODUCT = Outcome(
 )
 
 
+def visual_effects(hit: Hit) -> Outcome | None:
+    """特效 as visual effects ("全特效LOL", "炫酷特效", "特效镜头"), not a special efficacy."""
+    if hit.ends_with(hit.before(3, SOFT), "graphics_lead") or hit.starts_with(hit.after(4, SOFT), "graphics_after"):
+        return None
+    return KEEP
+
+
 def registered(hit: Hit) -> Outcome | None:
     """A drug, medical device, veterinary drug or health food (by its category, or by a registration or
     filing number anywhere in the listing) may state its approved indication: information with a reminder."""
@@ -308,6 +315,21 @@ def channel_cheaper(hit: Hit) -> Outcome | None:
 _CHEAPER_WORD = re.compile(r"(?:还|都|更|要)?(?:便宜|划算|实惠|低|省|优惠)")
 
 
+def platform_price(hit: Hit) -> Outcome | None:
+    """A platform's name right before a price of the goods ("小红书1瓶155", "京东卖199元"), not before a
+    time or another number ("京东48小时送达", "天猫超市")."""
+    m = _PLATFORM_PRICE.match(hit.after(12, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_PLATFORM_PRICE = re.compile(
+    r"(?:上|的)?(?:卖|售价?|价格?|要|都要|标价)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包]?(?:卖|要|都要)?[¥￥]?[0-9]+(?:\.[0-9]+)?"
+    r"(?:元|块|rmb)?(?![0-9a-z\u4e00-\u9fff])|(?:上|的)?(?:卖|售价?|价格?|要|都要|标价)[¥￥]?[0-9]+(?:\.[0-9]+)?(?:元|块)"
+)
+
+
 def relative_price(hit: Hit) -> Outcome | None:
     """ "比平时便宜一百": a comparison with a reference price."""
     m = _CHEAPER.search(hit.after(12, CLAUSE))
@@ -423,6 +445,7 @@ RULES: dict[str, ContextRule] = {
     "presale_vague": presale_vague,
     "relative_price": relative_price,
     "channel_cheaper": channel_cheaper,
+    "platform_price": platform_price,
     "presale_stock": presale_stock,
     "presale_fast": presale_fast,
     "cosmetic_effect": cosmetic_effect,
@@ -431,5 +454,6 @@ RULES: dict[str, ContextRule] = {
     "health_effect": health_effect,
     "price_rise": price_rise,
     "registered": registered,
+    "visual_effects": visual_effects,
     "presale_unmarked": presale_unmarked,
 }
