@@ -1,7 +1,12 @@
 """Scanner benchmark: the full CLI against a raw Aho-Corasick yardstick over the same synthetic listings.
 
-    .venv/bin/python bench/scan_bench.py                    # 100k listings (~80 MB of JSON Lines)
+    .venv/bin/python bench/scan_bench.py                    # 100k listings of each corpus (~80 MB of JSON Lines each)
     .venv/bin/python bench/scan_bench.py --listings 5000    # a quick run
+    .venv/bin/python bench/scan_bench.py --corpus unique    # only the corpus of unique sentences
+
+Two corpora: *repeated* (every sentence drawn from a few dozen, as the scanner's memo tables like it) and
+*unique* (real JD titles and generated copy in which no sentence repeats); ``--corpus both`` (the default)
+measures each in turn.
 
 Every side runs as a child process reading the same file and writing to /dev/null:
 
@@ -162,11 +167,101 @@ def _listing(rng: random.Random, i: int) -> dict[str, object]:
     return listing
 
 
-def generate(path: Path, n: int, seed: int = 11) -> int:
+# -- the corpus of unique sentences ------------------------------------------------------------------------
+# The repeated corpus above draws every sentence from a few dozen, which the scanner's memo tables exploit
+# (real shops do repeat their footers and spec values, but not that much). The unique corpus repeats no
+# sentence: titles are real JD titles (shared/data/real, evaluation data read from there, never copied
+# into the repo), each with a generated tail once they run out, and descriptions are generated copy whose
+# every sentence is new (slots filled from word lists and numbers; a set rejects any repeat). The same
+# triggers and violations as above are spliced into unique sentences at the same rates.
+# shared/ sits beside the repository (a worktree is one level further down).
+REAL_TITLES = (
+    next((p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if p.is_dir()), ROOT.parent / "shared")
+    / "data"
+    / "real"
+    / "jd_titles.jsonl"
+)
+_ADJ = "轻薄 柔软 耐用 精致 简约 复古 时尚 加厚 防水 透气 静音 便携 小巧 大气 清新 厚实 细腻 顺滑 结实 稳固 保暖 清爽 亲肤 低噪 省电 速干 防滑 抗皱 易清洗 可折叠".split()
+_NOUN = "收纳盒 保温杯 双肩包 床单 枕头 台灯 插线板 牙刷 毛巾 拖鞋 衬衫 卫衣 围巾 手套 茶杯 饭盒 砧板 炒锅 水壶 雨伞 书架 鼠标 键盘 耳机 充电器 数据线 手机壳 钥匙扣 香薰 地垫 窗帘 衣架 抱枕 笔记本 文件夹 马克杯 保鲜盒 洗衣袋 晾衣架 靠垫".split()
+_FEATURE = "续航 容量 长度 宽度 重量 厚度 功率 承重 尺寸 口径 高度 转速 亮度 温度 直径 线长 电压 频率 色温 风速".split()
+_UNIT = "小时 ml 厘米 mm 克 W kg cm 升 毫米 转 流明 度 米 V Hz K 档 分钟 个".split()
+_PLACE = "杭州 义乌 广州 深圳 苏州 宁波 泉州 青岛 成都 武汉 厦门 东莞 佛山 温州 南通 天津 合肥 长沙 郑州 昆明".split()
+_WHO = "上班族 学生党 宝妈 老人 小朋友 情侣 新手 户外爱好者 办公室白领 租房党 旅行者 健身人群".split()
+_PLACE_USE = "卧室 客厅 厨房 阳台 浴室 办公室 车内 宿舍 书房 露营地 玄关 餐厅".split()
+_COLOUR = "黑色 白色 灰色 米白 浅蓝 墨绿 酒红 卡其 粉色 藏青 奶油黄 雾霾蓝".split()
+
+
+def _unique_sentence(rng: random.Random, seen: set[str]) -> str:
+    while True:
+        form = rng.randrange(4)
+        if form == 0:
+            s = f"{rng.choice(_PLACE)}工厂直供的{rng.choice(_ADJ)}{rng.choice(_NOUN)}，{rng.choice(_FEATURE)}约{rng.randint(2, 999)}{rng.choice(_UNIT)}。"
+        elif form == 1:
+            s = f"适合{rng.choice(_WHO)}在{rng.choice(_PLACE_USE)}使用，{rng.choice(_ADJ)}又{rng.choice(_ADJ)}，{rng.choice(_COLOUR)}款现有{rng.randint(2, 500)}件。"
+        elif form == 2:
+            s = f"{rng.choice(_NOUN)}的{rng.choice(_FEATURE)}为{rng.randint(1, 99)}.{rng.randint(0, 9)}{rng.choice(_UNIT)}，搭配{rng.choice(_COLOUR)}{rng.choice(_NOUN)}更{rng.choice(_ADJ)}。"
+        else:
+            s = f"第{rng.randint(2, 40)}代{rng.choice(_ADJ)}设计，{rng.choice(_PLACE)}仓{rng.randint(1, 72)}小时内发出，{rng.choice(_WHO)}回购{rng.randint(2, 90)}次。"
+        if s not in seen:
+            seen.add(s)
+            return s
+
+
+def _splice(rng: random.Random, phrase: str, seen: set[str]) -> str:
+    """A trigger or violation inside a sentence of its own that no other listing has."""
+    lead = _unique_sentence(rng, seen).rstrip("。")
+    return f"{lead}，{phrase}"
+
+
+def _real_titles() -> list[str]:
+    try:
+        with REAL_TITLES.open(encoding="utf-8") as fh:
+            return [json.loads(line)["title"] for line in fh if line.strip()]
+    except OSError:
+        return []
+
+
+def _unique_listing(rng: random.Random, i: int, titles: list[str], seen: set[str]) -> dict[str, object]:
+    kind, noun, spec_name, values = rng.choice(PRODUCTS)
+    value = rng.choice(values)
+    parts = [_unique_sentence(rng, seen) for _ in range(7)]
+    if rng.random() < 0.4:
+        parts.insert(rng.randrange(len(parts)), _splice(rng, rng.choice(TRIGGERS), seen))
+    if rng.random() < 0.2:
+        parts.insert(rng.randrange(len(parts)), _splice(rng, rng.choice(VIOLATIONS), seen))
+    if i < len(titles):
+        title = titles[i]
+    else:
+        base = titles[i % len(titles)] if titles else noun
+        title = f"{base} {rng.choice(_COLOUR)} {rng.choice(_ADJ)}{rng.choice(_NOUN)} {rng.randint(10, 9999)}款"
+    listing: dict[str, object] = {
+        "id": f"U{i}",
+        "category": kind,
+        "title": title,
+        "description": "".join(parts),
+        "specs": {spec_name: value, "产地": rng.choice(_PLACE), "保质期": f"{rng.randint(3, 36)}个月"},
+        "skus": [
+            {"code": f"U{i}-1", "name": f"{value} {rng.choice(_COLOUR)} {i}号"},
+            {"code": f"U{i}-2", "name": f"{value}*2 {rng.choice(_COLOUR)} {i}号"},
+        ],
+    }
+    if rng.random() < 0.1:
+        listing["presale"] = {
+            "enabled": True,
+            "ship_by": "2026-11-15",
+            "label": f"预售 11月{rng.randint(10, 20)}日前发货 第{i}批",
+        }
+    return listing
+
+
+def generate(path: Path, n: int, seed: int = 11, corpus: str = "repeated") -> int:
     rng = random.Random(seed)
+    titles = _real_titles() if corpus == "unique" else []
+    seen: set[str] = set()
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
-            fh.write(json.dumps(_listing(rng, i), ensure_ascii=False) + "\n")
+            listing = _unique_listing(rng, i, titles, seen) if corpus == "unique" else _listing(rng, i)
+            fh.write(json.dumps(listing, ensure_ascii=False) + "\n")
     return path.stat().st_size
 
 
@@ -238,49 +333,33 @@ def run(cmd: list[str], env: dict[str, str] | None = None) -> Run:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--listings", type=int, default=100_000, help="number of synthetic listings (default 100000)")
-    parser.add_argument("--keep", type=Path, help="write the listings here and keep them")
-    parser.add_argument("--repeat", type=int, default=3, help="rounds; each command's fastest run is shown (default 3)")
-    args = parser.parse_args()
-    python = sys.executable
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    with tempfile.TemporaryDirectory() as tmp:
-        data = args.keep or Path(tmp) / "listings.jsonl"
-        t0 = time.perf_counter()
-        size = generate(data, args.listings)
-        print(f"generated {args.listings} listings, {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f}s: {data}")
-        terms = yardstick_terms()
-        load = os.getloadavg()[0]
-        compiled = subprocess.run(
-            [python, "-c", "import scanners; print(scanners.COMPILED)"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        commands: list[tuple[list[str], dict[str, str] | None]] = [
-            ([python, "-c", YARDSTICK, str(data), json.dumps(terms, ensure_ascii=False)], None),
-            ([python, "-m", "scanners", "scan", str(data), "--jobs", "1"], None),
-            ([python, "-m", "scanners", "scan", str(data), "--jobs", "1"], {**os.environ, "SCANNERS_PURE": "1"}),
-            ([python, "-m", "scanners", "scan", str(data), "--jobs", "0"], None),
-            ([python, "-c", WORDING_ONLY, str(data)], None),
-        ]
-        # Rounds of every command in turn, keeping each command's fastest run: other work on a shared
-        # machine only ever adds time, and taking turns spreads it over all commands alike.
-        best: list[Run | None] = [None] * len(commands)
-        for _ in range(args.repeat):
-            for i, (cmd, env) in enumerate(commands):
-                r = run(cmd, env)
-                current = best[i]
-                best[i] = r if current is None or r.wall < current.wall else current
-        yard, scan1, pure, scan0, word = (r for r in best if r is not None)
-        load_after = os.getloadavg()[0]
-        count = (
-            subprocess.run(
-                [python, "-m", "scanners", "scan", str(data)], cwd=ROOT, capture_output=True, check=False
-            ).stdout.count(b"\n")
-            if args.listings <= 20_000
-            else None
-        )
-    n = args.listings
+def measure(data: Path, n: int, repeat: int, python: str, terms: list[str], cpus: int) -> None:
+    """Run every command over ``data`` in turn, ``repeat`` rounds, and print each one's fastest run."""
+    load = os.getloadavg()[0]
+    commands: list[tuple[list[str], dict[str, str] | None]] = [
+        ([python, "-c", YARDSTICK, str(data), json.dumps(terms, ensure_ascii=False)], None),
+        ([python, "-m", "scanners", "scan", str(data), "--jobs", "1"], None),
+        ([python, "-m", "scanners", "scan", str(data), "--jobs", "1"], {**os.environ, "SCANNERS_PURE": "1"}),
+        ([python, "-m", "scanners", "scan", str(data), "--jobs", "0"], None),
+        ([python, "-c", WORDING_ONLY, str(data)], None),
+    ]
+    # Rounds of every command in turn, keeping each command's fastest run: other work on a shared
+    # machine only ever adds time, and taking turns spreads it over all commands alike.
+    best: list[Run | None] = [None] * len(commands)
+    for _ in range(repeat):
+        for i, (cmd, env) in enumerate(commands):
+            r = run(cmd, env)
+            current = best[i]
+            best[i] = r if current is None or r.wall < current.wall else current
+    yard, scan1, pure, scan0, word = (r for r in best if r is not None)
+    load_after = os.getloadavg()[0]
+    count = (
+        subprocess.run(
+            [python, "-m", "scanners", "scan", str(data)], cwd=ROOT, capture_output=True, check=False
+        ).stdout.count(b"\n")
+        if n <= 20_000
+        else None
+    )
     print(f"{'':46s} {'wall':>8s} {'cpu':>8s} {'cpu/listing':>12s} {'peak RSS':>9s} {'tree PSS':>9s}")
     for label, r in (
         (f"yardstick ({len(terms)} raw terms, title+description)", yard),
@@ -291,7 +370,6 @@ def main() -> None:
     ):
         tree = f"{r.tree_mib:5d} MiB" if r.tree_mib is not None else "      n/a"
         print(f"{label:46s} {r.wall:7.2f}s {r.cpu:7.2f}s {r.cpu / n * 1e6:9.0f} us {r.peak_mib:5d} MiB {tree}")
-    print(f"mypyc build of the scanners in use (scanners.COMPILED): {compiled}")
     for label, r in (
         ("--jobs 1", scan1),
         ("--jobs 1 pure Python", pure),
@@ -302,6 +380,40 @@ def main() -> None:
     print(f"load average (1 min) before / after the runs: {load:.2f} / {load_after:.2f} on {os.cpu_count()} CPUs")
     if count is not None:
         print(f"findings: {count}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--listings", type=int, default=100_000, help="number of synthetic listings (default 100000)")
+    parser.add_argument("--keep", type=Path, help="write the listings into this folder and keep them")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds; each command's fastest run is shown (default 3)")
+    parser.add_argument(
+        "--corpus",
+        choices=("repeated", "unique", "both"),
+        default="both",
+        help="sentences drawn from a few dozen (repeated), none repeated (unique), or both (default)",
+    )
+    args = parser.parse_args()
+    python = sys.executable
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    terms = yardstick_terms()
+    compiled = subprocess.run(
+        [python, "-c", "import scanners; print(scanners.COMPILED)"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    print(f"mypyc build of the scanners in use (scanners.COMPILED): {compiled}")
+    corpora = ("repeated", "unique") if args.corpus == "both" else (args.corpus,)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        for corpus in corpora:
+            data = folder / f"listings-{corpus}.jsonl"
+            t0 = time.perf_counter()
+            size = generate(data, args.listings, corpus=corpus)
+            print()
+            print(
+                f"== {corpus} corpus: {args.listings} listings, {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f}s"
+            )
+            measure(data, args.listings, args.repeat, python, terms, cpus)
 
 
 if __name__ == "__main__":

@@ -29,8 +29,10 @@ STAMP_NAME = "SOURCES.sha256"
 # The modules on the scanning path. Not compiled: the public value types (findings, options: they are
 # pickled and compared by callers) and the entry points (__init__, __main__, _build, _native).
 COMPILED = (
+    "memo",
     "normalize",
     "terms",
+    "words",
     "context",
     "extreme",
     "claims",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, Hit, Outcome, context_rule
+from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, ContextRule, Hit, Outcome, mentioned, work_topic
 from scanners.findings import Severity
 from scanners.normalize import separator_pattern
 
@@ -43,12 +43,44 @@ def negated(hit: Hit, negators: str, window: int = 8) -> bool:
 # -- efficacy and medical --------------------------------------------------------------------------------
 
 
-@context_rule("medical")
 def medical(hit: Hit) -> Outcome | None:
-    """A disease, treatment or efficacy claim; a disclaimer ("不能代替药物治疗疾病") is not one."""
+    """A disease, treatment or efficacy claim; not a disclaimer ("不能代替药物治疗疾病"), a style word
+    (治愈系, 特效妆), the topic of a work ("糖尿病防治教材") or a quoted mention."""
     if negated(hit, "negators"):
         return None
+    tail = hit.after(3, SOFT)
+    if hit.starts_with(tail, "style_suffixes") and not hit.starts_with(tail, "style_not"):
+        return None
+    if not hit.term.norm.endswith("级") and hit.starts_with(hit.after(4, SOFT), "material_nouns"):
+        return None  # "抗菌树脂", "抗菌材料": a property of a tool's material (but 医用级硅胶 is a grade claim)
+    if work_topic(hit) or mentioned(hit):
+        return None
     return KEEP
+
+
+REGISTERED_PRODUCT = Outcome(
+    severity=Severity.INFO,
+    message="“{text}”出现在药品、医疗器械、兽药或保健食品的页面上：宣传内容须与注册证或批准文件载明的适应症、功能一致，请保留注册证或批准文号备查",
+    suggestion="核对注册证或批准文件载明的适应症、功能；超出部分删除",
+)
+
+
+def visual_effects(hit: Hit) -> Outcome | None:
+    """特效 as visual effects ("全特效LOL", "炫酷特效", "特效镜头"), not a special efficacy."""
+    if hit.ends_with(hit.before(3, SOFT), "graphics_lead") or hit.starts_with(hit.after(4, SOFT), "graphics_after"):
+        return None
+    return KEEP
+
+
+def registered(hit: Hit) -> Outcome | None:
+    """A drug, medical device, veterinary drug or health food (by its category, or by a registration or
+    filing number anywhere in the listing) may state its approved indication: information with a reminder."""
+    listing = hit.listing
+    if not (listing.registered or listing.kind in ("drug", "medical_device")):
+        return KEEP
+    if listing.kind == "health_food" and hit.term.norm in hit.lexicon.words["registered_functions"]:
+        return registered_function(hit)  # checked against the health food's own registration
+    return REGISTERED_PRODUCT
 
 
 CLAIMED = Outcome(
@@ -58,7 +90,6 @@ CLAIMED = Outcome(
 )
 
 
-@context_rule("disease_mention")
 def disease_mention(hit: Hit) -> Outcome | None:
     """A disease or symptom named in selling text: a warning; with an effect verb before it a claim.
 
@@ -73,8 +104,13 @@ def disease_mention(hit: Hit) -> Outcome | None:
         return Outcome(CLAIMED.severity, CLAIMED.rule, CLAIMED.message, None, None, start, hit.end)
     if medical(hit) is None:
         return None
-    if hit.ends_with(hit.before(2, SOFT), "content_modifiers"):
-        return None  # "低胆固醇配方", "无糖": a nutrient content, not a disease
+    modifier = hit.ends_with(hit.before(2, SOFT), "content_modifiers")
+    if modifier and not hit.ends_with(hit.before(2 + len(modifier), SOFT), "effect_verbs"):
+        return None  # "低胆固醇配方", "无糖": a nutrient content, not a disease (but 减少脱发 is a claim)
+    after_verb = hit.starts_with(hit.after(3, SOFT), "effect_after")
+    if after_verb:  # "皮炎修复", "失眠改善": the effect named after the disease
+        end = hit.after_positions(len(after_verb), SOFT)[-1] + 1
+        return Outcome(CLAIMED.severity, CLAIMED.rule, CLAIMED.message, None, None, hit.start, end)
     if hit.search(hit.before(8, CLAUSE) + "|" + hit.after(10, CLAUSE), "disease_advice"):
         return None  # "感冒期间请多喝水": a caution
     if hit.search(hit.sentence()[0], "caution_headings"):
@@ -92,7 +128,6 @@ REGISTERED = Outcome(
 )
 
 
-@context_rule("registered_function")
 def registered_function(hit: Hit) -> Outcome | None:
     """A health function claimed by a health food that names its registration or filing number
     (国食健注G2019…, 食健备G…, 卫食健字…): the claim is lawful if it is the registered one (info)."""
@@ -104,7 +139,6 @@ def registered_function(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("weight_number")
 def weight_number(hit: Hit) -> Outcome | None:
     """瘦/减/掉 + an amount of body weight ("轻松瘦20斤", "一个月掉10斤") claims weight loss."""
     tail = hit.after(6, SOFT)
@@ -117,7 +151,6 @@ def weight_number(hit: Hit) -> Outcome | None:
 _WEIGHT_AMOUNT = re.compile(r"(?:了|掉|下|去)?(?:[0-9]+|[一二两三四五六七八九十几]+)(?:多|来)?(?:斤|公斤|kg|磅)")
 
 
-@context_rule("fake_comparison")
 def fake_comparison(hit: Hit) -> Outcome | None:
     """ "不要998，只要98": an invented reference price."""
     if not _DIGIT.match(hit.after(2, SOFT)):
@@ -132,7 +165,7 @@ def fake_comparison(hit: Hit) -> Outcome | None:
 
 
 def _review(hit: Hit, stop: int) -> Outcome | None:
-    if negated(hit, "review_negators", window=10):
+    if negated(hit, "review_negators", window=10) or mentioned(hit):
         return None
     if hit.starts_with(hit.after(3, SOFT), "review_not_request"):
         return None  # 好评如潮, 好评率: describes reviews, asks for none
@@ -172,7 +205,6 @@ def _clause_initial(cue: Hit) -> bool:
     return not lead or lead in cue.lexicon.words["clause_openers"]
 
 
-@context_rule("review")
 def review(hit: Hit) -> Outcome | None:
     """好评/评价 + a reward (返现, 红包, 送, 有礼...) in the same clause; a request ("给个好评，…立减10元")
     reaches the whole sentence."""
@@ -181,7 +213,6 @@ def review(hit: Hit) -> Outcome | None:
     return _review(hit, CLAUSE)
 
 
-@context_rule("review_strong")
 def review_strong(hit: Hit) -> Outcome | None:
     """五星好评/晒图/追评 + a reward anywhere in the same sentence ("五星好评，返现5元")."""
     return _review(hit, SENTENCE)
@@ -190,13 +221,18 @@ def review_strong(hit: Hit) -> Outcome | None:
 # -- price -----------------------------------------------------------------------------------------------
 
 
-@context_rule("price_lowest")
 def price_lowest(hit: Hit) -> Outcome | None:
     """全网最低价, 史上最低价: within the shop's own range it needs evidence rather than removal."""
-    if negated(hit, "negators"):
+    if negated(hit, "negators") or mentioned(hit):
         return None
     canonical = hit.text
-    if not hit.search(hit.before(6, CLAUSE) + canonical, "price_scope") and _DIGIT.search(hit.after(6, SENTENCE)):
+    before_s, after_s = hit.sentence()
+    compared = hit.search(before_s + "|" + after_s, "reference_price_words") is not None
+    if (
+        not compared
+        and not hit.search(hit.before(6, CLAUSE) + canonical, "price_scope")
+        and _DIGIT.search(hit.after(6, SENTENCE))
+    ):
         return None  # "最低价99元", "最低价格区间99-199元": the product's own price range, stated
     before = hit.before(16, CLAUSE)
     if hit.search(before, "self_markers") and not hit.search(before + hit.text, "unlimited_scope"):
@@ -207,7 +243,6 @@ def price_lowest(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("price_reference")
 def price_reference(hit: Hit) -> Outcome | None:
     """原价/市场价/专柜价 with an amount: a reference price needs a stated basis."""
     before, after = hit.sentence()
@@ -225,18 +260,42 @@ def price_reference(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("price_fraud")
 def price_fraud(hit: Hit) -> Outcome | None:
-    """跳楼价, 亏本甩卖, 出厂价: unfounded price wording; a negation ("非出厂价") is not a claim."""
-    if negated(hit, "negators", window=4):
+    """跳楼价, 亏本甩卖, 出厂价: unfounded price wording; a negation ("非出厂价") is not a claim, nor is
+    最后一天 about shipping ("年前发货最后一天")."""
+    if negated(hit, "negators", window=4) or mentioned(hit):
+        return None
+    if hit.term.norm in ("最后一天", "仅此一天"):
+        before, after = hit.sentence()
+        if hit.search(before[-12:] + "|" + after[:12], "logistics_words"):
+            return None
+    return KEEP
+
+
+def presale_unmarked(hit: Hit) -> Outcome | None:
+    """预售 stated in the text of a listing not marked presale: the presale wording rules are applied and
+    the missing flag is reported (a warning). Negated ("非预售", "现货非预售") it states the opposite."""
+    if not hit.listing.presale_unmarked:
+        return None
+    if presale_denied(hit):
         return None
     return KEEP
+
+
+def presale_denied(hit: Hit) -> bool:
+    """ "非预售", "不是预售", "无需预售": the text says the goods are not presold."""
+    b = hit.before(4, CLAUSE)
+    if b and hit.ends_with(b, "instock_negators"):
+        return True
+    a = hit.after(1, CLAUSE)
+    if (b and b[-1] in "与和及或跟") or (a and a in "与和及或跟、/"):
+        return True  # "现货与预售分开下单": names the two kinds of goods the shop sells
+    return negated(hit, "negators", window=4)
 
 
 # -- presale ---------------------------------------------------------------------------------------------
 
 
-@context_rule("presale_vague")
 def presale_vague(hit: Hit) -> Outcome | None:
     """尽快发货/陆续发货 on a presale listing, unless the same sentence gives the time ("11月18日前陆续发出")."""
     before, after = hit.sentence()
@@ -245,7 +304,32 @@ def presale_vague(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("relative_price")
+def channel_cheaper(hit: Hit) -> Outcome | None:
+    """比聚划算更便宜, 比超市便宜: cheaper than a named channel, with or without an amount."""
+    m = _CHEAPER_WORD.match(hit.after(8, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_CHEAPER_WORD = re.compile(r"(?:还|都|更|要)?(?:便宜|划算|实惠|低|省|优惠)")
+
+
+def platform_price(hit: Hit) -> Outcome | None:
+    """A platform's name right before a price of the goods ("小红书1瓶155", "京东卖199元"), not before a
+    time or another number ("京东48小时送达", "天猫超市")."""
+    m = _PLATFORM_PRICE.match(hit.after(12, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_PLATFORM_PRICE = re.compile(
+    r"(?:上|的)?(?:卖|售价?|价格?|要|都要|标价)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包]?(?:卖|要|都要)?[¥￥]?[0-9]+(?:\.[0-9]+)?"
+    r"(?:元|块|rmb)?(?![0-9a-z\u4e00-\u9fff])|(?:上|的)?(?:卖|售价?|价格?|要|都要|标价)[¥￥]?[0-9]+(?:\.[0-9]+)?(?:元|块)"
+)
+
+
 def relative_price(hit: Hit) -> Outcome | None:
     """ "比平时便宜一百": a comparison with a reference price."""
     m = _CHEAPER.search(hit.after(12, CLAUSE))
@@ -260,7 +344,6 @@ _CHEAPER = re.compile(
 )
 
 
-@context_rule("presale_stock")
 def presale_stock(hit: Hit) -> Outcome | None:
     """现货 on a presale listing, unless negated (非现货, 不支持现货) or sold out (现货已售罄)."""
     b = hit.before(5, CLAUSE)
@@ -274,7 +357,6 @@ def presale_stock(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("presale_fast")
 def presale_fast(hit: Hit) -> Outcome | None:
     """ "48小时内发货" on a presale is fine when it counts from the final payment or the goods' arrival."""
     before, _ = hit.sentence()
@@ -283,7 +365,6 @@ def presale_fast(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("cosmetic_effect")
 def cosmetic_effect(hit: Hit) -> Outcome | None:
     """A skin concern (黑眼圈, 皱纹, 色斑) with an effect verb before it ("消除黑眼圈") is an efficacy claim."""
     verb = hit.search(hit.before(4, CLAUSE), "cosmetic_verbs")
@@ -293,7 +374,6 @@ def cosmetic_effect(hit: Hit) -> Outcome | None:
     return Outcome(start=start, end=hit.end)
 
 
-@context_rule("presale_order")
 def presale_order(hit: Hit) -> Outcome | None:
     """按(付款)顺序: a vague ship time unless the sentence gives one; next to 陆续发货 it is reported once."""
     before, after = hit.sentence()
@@ -305,7 +385,6 @@ def presale_order(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("presale_ship")
 def presale_ship(hit: Hit) -> Outcome | None:
     """A ship verb qualified by a vague marker ("陆续安排寄出", "有货再发") with no explicit time given."""
     before, after = hit.sentence()
@@ -326,7 +405,6 @@ def presale_ship(hit: Hit) -> Outcome | None:
     return None
 
 
-@context_rule("health_effect")
 def health_effect(hit: Hit) -> Outcome | None:
     """A body function with a boosting verb before it ("提高记忆力", "改善睡眠质量") is a health claim."""
     verb = hit.search(hit.before(4, CLAUSE), "boost_verbs")
@@ -338,7 +416,6 @@ def health_effect(hit: Hit) -> Outcome | None:
     return Outcome(start=start, end=hit.end)
 
 
-@context_rule("price_rise")
 def price_rise(hit: Hit) -> Outcome | None:
     """涨价/恢复原价 announced as imminent ("卖完涨价", "明天恢复原价") to hurry buyers."""
     if negated(hit, "negators", window=4):
@@ -351,3 +428,32 @@ def price_rise(hit: Hit) -> Outcome | None:
         return None
     start = hit.before_positions(8, CLAUSE)[m.start()]
     return Outcome(start=start, end=hit.end)
+
+
+#: The context rules of efficacy, review, price and presale wording by the name term files give them in ``context = [...]``.
+RULES: dict[str, ContextRule] = {
+    "medical": medical,
+    "disease_mention": disease_mention,
+    "registered_function": registered_function,
+    "weight_number": weight_number,
+    "fake_comparison": fake_comparison,
+    "review": review,
+    "review_strong": review_strong,
+    "price_lowest": price_lowest,
+    "price_reference": price_reference,
+    "price_fraud": price_fraud,
+    "presale_vague": presale_vague,
+    "relative_price": relative_price,
+    "channel_cheaper": channel_cheaper,
+    "platform_price": platform_price,
+    "presale_stock": presale_stock,
+    "presale_fast": presale_fast,
+    "cosmetic_effect": cosmetic_effect,
+    "presale_order": presale_order,
+    "presale_ship": presale_ship,
+    "health_effect": health_effect,
+    "price_rise": price_rise,
+    "registered": registered,
+    "visual_effects": visual_effects,
+    "presale_unmarked": presale_unmarked,
+}

@@ -1,9 +1,10 @@
-"""A candidate hit in its context, and the registry of context rules.
+"""A candidate hit in its context: what a context rule reads.
 
 The matcher proposes candidates; a *context rule* (named in the lexicon, written in :mod:`scanners.extreme`
-and :mod:`scanners.claims`) looks at the words around one candidate and decides: report it as the lexicon
-says, report it differently (a warning for a claim limited in time, an info for an award), or drop it
-(an exemption). Rules run per candidate, which is rare, so they may be written plainly.
+and :mod:`scanners.claims`, which list their rules in a ``RULES`` table; :mod:`scanners.wording` joins the
+tables) looks at the words around one candidate and decides: report it as the lexicon says, report it
+differently (a warning for a claim limited in time, an info for an award), or drop it (an exemption).
+Rules run per candidate, which is rare, so they may be written plainly.
 
 Context is read from the folded text (same offsets as the original), skipping filler below a chosen
 separator level: ``after(hit, 4)`` is the next four content characters up to the next space or punctuation
@@ -27,19 +28,18 @@ from scanners.normalize import (
     normalize_term,
     separator_pattern,
 )
-from scanners.terms import Key, Lexicon, Term, default_lexicon
+from scanners.terms import Key, Lexicon, Term, default_lexicon, find_keys
 
 __all__ = [
     "CLAUSE",
     "KEEP",
     "SENTENCE",
     "SOFT",
+    "ContextRule",
     "Doc",
     "Hit",
     "ListingContext",
     "Outcome",
-    "context_rule",
-    "rules",
 ]
 
 
@@ -76,6 +76,13 @@ class ListingContext:
     platform: str | None
     #: Some SKU states the basis of its reference price (``list_price_basis``).
     list_price_basis: bool
+    #: Facts of the whole text, found once per listing that has candidates (see :func:`with_facts`):
+    #: a registration or filing number of a drug, device, veterinary drug or health food ...
+    registered: bool
+    #: ... cues of virtual goods (a game account, a server, an item) ...
+    virtual: bool
+    #: ... and presale stated in the text of a listing not marked presale (``presale`` is then on).
+    presale_unmarked: bool
 
     def __init__(
         self,
@@ -84,12 +91,33 @@ class ListingContext:
         presale: bool = False,
         platform: str | None = None,
         list_price_basis: bool = False,
+        registered: bool = False,
+        virtual: bool = False,
+        presale_unmarked: bool = False,
     ) -> None:
         self.category = category
         self.kind = kind
         self.presale = presale
         self.platform = platform
         self.list_price_basis = list_price_basis
+        self.registered = registered
+        self.virtual = virtual
+        self.presale_unmarked = presale_unmarked
+
+    def replaced(self, **changes: object) -> ListingContext:
+        """A copy with some fields changed."""
+        values: dict[str, object] = {
+            "category": self.category,
+            "kind": self.kind,
+            "presale": self.presale,
+            "platform": self.platform,
+            "list_price_basis": self.list_price_basis,
+            "registered": self.registered,
+            "virtual": self.virtual,
+            "presale_unmarked": self.presale_unmarked,
+        }
+        values.update(changes)
+        return ListingContext(**values)  # type: ignore[arg-type]
 
 
 @functools.lru_cache(maxsize=512)
@@ -103,6 +131,21 @@ def _kind_of_category(category: str) -> str | None:
             if len(w) > found_len and w in cat:
                 found, found_len = kind, len(w)
     return found
+
+
+_VIRTUAL_CATEGORIES = ("游戏", "点卡", "虚拟", "game", "virtual")
+
+
+def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> ListingContext:
+    """The listing with the facts of its whole text that rules consult (registration, virtual goods)."""
+    registered = lexicon.patterns["product_registration"].search(folded_text) is not None
+    category = (listing.category or "").lower()
+    virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (
+        lexicon.patterns["game_cues"].search(folded_text) is not None
+    )
+    if registered == listing.registered and virtual == listing.virtual:
+        return listing
+    return listing.replaced(registered=registered, virtual=virtual)
 
 
 def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> str:
@@ -147,16 +190,12 @@ class Doc:
     def cue_hits(self) -> list[Hit]:
         """Cue occurrences (reward words ...), found on first request."""
         if self._cues is None:
-            from scanners.wording import find_keys  # the matcher lives with the pipeline
-
             self._cues = [Hit(self, s, e, k) for s, e, k in find_keys(self.lexicon.cue_matcher, self.text)]
             self._cues = [h for h in self._cues if not guarded(h)]
         return self._cues
 
     def cue_hits_in(self, lo: int, hi: int) -> list[Hit]:
         """Cue occurrences inside ``[lo, hi)`` only (cheaper than the whole text)."""
-        from scanners.wording import find_keys
-
         hits = [Hit(self, lo + s, lo + e, k) for s, e, k in find_keys(self.lexicon.cue_matcher, self.text[lo:hi])]
         return [h for h in hits if not guarded(h)]
 
@@ -178,25 +217,8 @@ class Outcome:
 #: Keep the candidate as the lexicon describes it.
 KEEP = Outcome()
 
+#: A context rule: keep (:data:`KEEP`), change (an :class:`Outcome`) or drop (``None``) a candidate.
 ContextRule = Callable[["Hit"], Outcome | None]
-_RULES: dict[str, ContextRule] = {}
-
-
-def context_rule(name: str) -> Callable[[ContextRule], ContextRule]:
-    """Register a context rule under the name term files use in ``context = [...]``."""
-
-    def register(fn: ContextRule) -> ContextRule:
-        if name in _RULES:
-            raise ValueError(f"context rule {name!r} registered twice")
-        _RULES[name] = fn
-        return fn
-
-    return register
-
-
-def rules() -> dict[str, ContextRule]:
-    """The registered context rules by name."""
-    return _RULES
 
 
 @dataclass(slots=True, eq=False)
@@ -418,3 +440,53 @@ def guarded(hit: Hit) -> bool:
         if gs >= 0 and window[gs : gs + len(g)] == g:
             return True
     return False
+
+
+_OPEN_QUOTES = frozenset("“‘「『\"'")
+_CLOSE_QUOTES = frozenset("”’」』\"'")
+_SENTENCE_STOP = separator_pattern(SENTENCE)
+
+
+def _quoted(hit: Hit) -> bool:
+    """An opening quotation mark before the hit and a closing one after it, in the same sentence."""
+    text = hit.doc.text
+    lo = max(0, hit.start - 40)
+    for i in range(hit.start - 1, lo - 1, -1):
+        ch = text[i]
+        if ch in _OPEN_QUOTES:
+            break
+        if ch in _CLOSE_QUOTES and ch not in _OPEN_QUOTES:
+            return False
+        if _SENTENCE_STOP.match(ch):
+            return False
+    else:
+        return False
+    hi = min(len(text), hit.end + 40)
+    for i in range(hit.end, hi):
+        ch = text[i]
+        if ch in _CLOSE_QUOTES:
+            return True
+        if _SENTENCE_STOP.match(ch):
+            return False
+    return False
+
+
+def mentioned(hit: Hit) -> bool:
+    """The term is mentioned, not used: quoted in a warning or a rule ("请勿相信“好评返现”", "广告法禁止使用
+    “最佳”"), or named right after a warning ("谨防好评返现骗局")."""
+    if hit.ends_with(hit.before(8, CLAUSE), "mention_lead"):
+        return True
+    if not _quoted(hit):
+        return False
+    before, after = hit.sentence()
+    return bool(hit.search(before, "mention_cues") or hit.search(after, "mention_cues"))
+
+
+def claim_negated(hit: Hit) -> bool:
+    """The shop disclaims the claim just before it ("不是最好的", "不敢说全网最低", "谈不上第一")."""
+    return bool(hit.search(hit.before(6, CLAUSE), "claim_negators"))
+
+
+def work_topic(hit: Hit) -> bool:
+    """A work (book, course, textbook, calligraphy, film) is named in the hit's clause."""
+    return bool(hit.search(hit.before(12, CLAUSE) + "|" + hit.after(12, CLAUSE), "work_nouns"))

@@ -22,7 +22,17 @@ from __future__ import annotations
 
 import re
 
-from scanners.context import CLAUSE, KEEP, SENTENCE, SOFT, Hit, Outcome, context_rule
+from scanners.context import (
+    CLAUSE,
+    KEEP,
+    SENTENCE,
+    SOFT,
+    ContextRule,
+    Hit,
+    Outcome,
+    claim_negated,
+    mentioned,
+)
 from scanners.findings import Severity
 from scanners.normalize import filler_levels, strip_filler
 from scanners.terms import Via
@@ -74,7 +84,9 @@ def named(hit: Hit) -> bool:
     if stripped != before.rstrip(" \t") and hit.ends_with(bare, "name_labels"):
         return True
     tail = hit.after(3, SOFT)
-    return bool(tail and hit.starts_with(tail, "name_suffixes"))
+    if not (tail and hit.starts_with(tail, "name_suffixes")) or hit.starts_with(tail, "name_suffix_not"):
+        return False
+    return not hit.search(hit.before(8, CLAUSE), "ranking_domain")  # "天猫TOP1旗舰店" ranks the shop
 
 
 def goal(hit: Hit) -> bool:
@@ -126,12 +138,37 @@ def limited(hit: Hit) -> bool:
     return bool(hit.search(hit.before(60, SENTENCE), "limited_source"))
 
 
+def work_title(hit: Hit) -> bool:
+    """Part of the title of a work named in the clause ("天下第一福 书法真迹", "王者之王 漫画全集"): the term
+    runs on into more of the title. A term that directly qualifies the work ("顶级教材") is a claim."""
+    if not hit.search(hit.before(12, CLAUSE) + "|" + hit.after(12, CLAUSE), "titled_works"):
+        return False
+    tail = hit.after(3, SOFT)
+    if not tail or not _CJK.match(tail[0]) or tail[0] == "的":
+        return False
+    return not hit.starts_with(tail, "work_nouns")
+
+
+def names_a_thing(hit: Hit, *, titles: bool = True) -> bool:
+    """The term names a thing rather than praising the goods: a name, model or trademark, a work's title,
+    a game, server or item of a virtual-goods listing; or it is mentioned (quoted in a warning) or
+    disclaimed ("不是最好的"). Never when the phrase ranks the goods against others."""
+    if named(hit) or mentioned(hit) or claim_negated(hit):
+        return True
+    if not hit.listing.virtual and not titles:
+        return False
+    before = hit.before(12, CLAUSE)  # what ranks the name from outside it ("销量第一的…")
+    if hit.search(before, "unlimited_scope") or hit.search(before, "ranking_domain"):
+        return False
+    return hit.listing.virtual or work_title(hit)
+
+
 def common(hit: Hit, tail: str, *, ranking: bool = False) -> Outcome | None:
     """Exemptions shared by every extreme term: names, goals, service, awards, limited claims.
 
     A service is exempt as a priority ("服务第一"), not when it is ranked against others ("业界第一的售后").
     """
-    if named(hit) or goal(hit):
+    if names_a_thing(hit) or goal(hit):
         return None
     if about_service(hit, tail) and not _ranked_against_others(hit):
         return None
@@ -151,8 +188,8 @@ def _zui_advice(hit: Hit, adj: str, tail: str, before: str) -> bool:
         adj, tail = "好", adj[1:] + tail  # 最好用温水: 最好 + 用温水
     if adj not in ("好", "佳", "宜", "适宜", "合适", "适合", "好是"):
         return False
-    if hit.search(before, "usage_before"):
-        return True
+    if hit.search(before, "usage_before") or hit.search(before, "usage_condition"):
+        return True  # "开封后最好…", "冲泡3分钟后口感最佳", "8℃饮用最佳"
     if adj == "好":
         # 最好 + a verb phrase is "had better": 最好三天内吃完, 最好选择正规渠道. 最好 + 的/nothing is a claim.
         if not tail or tail[0] in "的地了啦呀哦!":
@@ -207,7 +244,6 @@ def _clean_after_zui(hit: Hit, cont: str) -> bool:
     return adj is None or len(adj) <= len(clean)
 
 
-@context_rule("zui")
 def zui(hit: Hit) -> Outcome | None:
     """最 + evaluation; "史上最"/"全网最" + evaluation. What follows 最 decides."""
     canonical = hit.term.norm
@@ -234,7 +270,15 @@ def zui(hit: Hit) -> Outcome | None:
         adj = found
     tail = cont[n_skip + len(adj) :]
     before = hit.before(12, CLAUSE)
-    if _zui_advice(hit, adj, tail, before) or _zui_limit(hit, adj, tail, before):
+    if (
+        names_a_thing(hit, titles=False)
+        or hit.search(before, "mandatory_subjects")
+        or hit.search(before, "person_subjects")
+    ):
+        return None  # "母乳是婴儿最好的食物": the statement infant formula must carry, about breast milk
+    # A comparison frame ("业界最高续航20小时", "同级别中屏幕最大") ranks the goods: no advice, no own limit.
+    framed = hit.search(before, "comparison_frames") is not None
+    if not framed and (_zui_advice(hit, adj, tail, before) or _zui_limit(hit, adj, tail, before)):
         return None
     t = tail[1:] if tail.startswith("的") else tail
     if hit.starts_with(adj, "self_desc_adj") and hit.starts_with(t, "self_desc_nouns"):
@@ -277,7 +321,6 @@ def _with_span(o: Outcome, span: Outcome) -> Outcome:
 _ORDINAL_HEADS = ("第一", "第1", "首个")
 
 
-@context_rule("first")
 def first(hit: Hit) -> Outcome | None:
     """第一 and its spellings: an ordinal unless it ranks the goods."""
     canonical = hit.term.norm
@@ -288,6 +331,11 @@ def first(hit: Hit) -> Outcome | None:
         tail = canonical[len(head) :] + after
         if tail[:1] and tail[0] in "百千万十零两":
             return None  # 第一百零八: a larger ordinal
+        if hit.raw_after(1) in ("-", "~", "～", "—", "至", "到", "、", ","):
+            span = hit.after(6, CLAUSE)
+            rest = span.lstrip("0123456789一二三四五六七八九十至到")
+            if rest != span and hit.starts_with(rest, "ordinal_strong"):
+                return None  # 第1-4卷, 第一~三册: a range of ordinals
         claim_noun = hit.starts_with(tail, "first_claim_nouns")
         if not claim_noun and hit.starts_with(tail, "ordinal_strong"):
             return None
@@ -299,8 +347,8 @@ def first(hit: Hit) -> Outcome | None:
                 rest = tail[1:]
                 if hit.search(rest[:5], "buyer_words") or hit.starts_with(rest, "ordinal_strong"):
                     return None
-            elif weak and not ranked:
-                return None
+            elif weak and (not ranked or before.endswith("的")):
+                return None  # 我们的第一家店, 品牌的第一款: possessive, an ordinal
         if hit.ends_with(before, "value_subjects") and not ranked:
             return None  # 诚信第一, 顾客第一: a priority, not a ranking
         if "第二" in hit.after(16, SENTENCE) or "第二" in hit.before(16, SENTENCE):
@@ -331,19 +379,19 @@ def _model_spelling(hit: Hit) -> bool:
 # -- other extreme terms ---------------------------------------------------------------------------------
 
 
-@context_rule("claim")
 def claim(hit: Hit) -> Outcome | None:
-    """An extreme word with no ordinary reading (顶级, 极品, 首选...): only the shared exemptions apply."""
+    """An extreme word with no ordinary reading (顶级, 极品, 首选...): only the shared exemptions apply,
+    and technical terms (顶级域名: a top-level domain)."""
+    if hit.starts_with(hit.after(4, SOFT), "technical_nouns"):
+        return None
     return common(hit, hit.after(10, CLAUSE))
 
 
-@context_rule("ranking")
 def ranking(hit: Hit) -> Outcome | None:
     """A ranking or sales claim (销量冠军, 销冠): limited in time or place it needs evidence (warning)."""
     return common(hit, hit.after(10, CLAUSE), ranking=True)
 
 
-@context_rule("ranked_only")
 def ranked_only(hit: Hit) -> Outcome | None:
     """冠军 ranks the goods only after a ranking domain ("品类冠军", "行业冠军"); "冠军联名款" names a person."""
     if hit.search(hit.before(8, CLAUSE), "ranking_domain"):
@@ -351,16 +399,32 @@ def ranked_only(hit: Hit) -> Outcome | None:
     return None
 
 
-@context_rule("national")
 def national(hit: Hit) -> Outcome | None:
     """国家级/世界级: a conferred title (国家级高新技术企业, 国家级非遗传承人) is information, not a claim."""
     tail = hit.after(12, CLAUSE)
+    t = tail[1:] if tail.startswith("的") else tail
+    if hit.starts_with(t, "quality_nouns"):
+        return common(hit, tail)  # 国家级品质标准: the goods' quality, no conferred title
     if hit.starts_with(tail, "title_nouns") or hit.search(tail[:10], "title_nouns"):
         return AWARD
     return common(hit, tail)
 
 
-@context_rule("grade")
+def fit(hit: Hit) -> Outcome | None:
+    """完美 + a word of fitting together ("完美搭配", "完美融合", "完美贴合") describes how parts match,
+    not the goods' superiority."""
+    if hit.starts_with(hit.after(4, SOFT), "fit_words"):
+        return None
+    return KEEP
+
+
+def duration(hit: Hit) -> Outcome | None:
+    """永久 as the term of a licence or an item ("永久皮肤", "永久会员", "永久使用权") states a duration."""
+    if hit.starts_with(hit.after(4, SOFT), "duration_objects"):
+        return None
+    return KEEP
+
+
 def grade(hit: Hit) -> Outcome | None:
     """特级/特等/优级: a grade of a standard; backed when the listing names the standard (GB/T …)."""
     if _STANDARD.search(hit.doc.text):
@@ -368,7 +432,6 @@ def grade(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("classifier_shou")
 def classifier_shou(hit: Hit) -> Outcome | None:
     """首 after a numeral or demonstrative is a classifier (一首选自…, 这首家喻户晓的歌)."""
     b = hit.before(1, SOFT)
@@ -377,7 +440,6 @@ def classifier_shou(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("numeral_wan")
 def numeral_wan(hit: Hit) -> Outcome | None:
     """万 after a numeral is a number (十万能量, 千万能不能): not 万能."""
     b = hit.before(1, SOFT)
@@ -386,7 +448,6 @@ def numeral_wan(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("unique")
 def unique(hit: Hit) -> Outcome | None:
     """唯一: "唯一的缺点", "唯一码", "唯一性" are ordinary; "全国唯一" is a claim."""
     tail = hit.after(6, SOFT)
@@ -397,7 +458,6 @@ def unique(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("absolute")
 def absolute(hit: Hit) -> Outcome | None:
     """绝对: technical terms (绝对值, 绝对湿度) are ordinary."""
     if hit.starts_with(hit.after(4, SOFT), "absolute_clean") or hit.before(2, SOFT).endswith("相对"):
@@ -405,7 +465,6 @@ def absolute(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("universal")
 def universal(hit: Hit) -> Outcome | None:
     """万能 as part of a product type (万能胶, 万能充, 万能转换插头) names the goods."""
     if hit.starts_with(hit.after(4, SOFT), "universal_products"):
@@ -413,7 +472,6 @@ def universal(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-@context_rule("percent")
 def percent(hit: Hit) -> Outcome | None:
     """100%: a composition (100%纯棉, 棉含量100%) or a service promise is fine; 100%有效 is not."""
     tail = hit.after(6, SOFT)
@@ -429,7 +487,6 @@ def percent(hit: Hit) -> Outcome | None:
     return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
 
 
-@context_rule("ceiling")
 def ceiling(hit: Hit) -> Outcome | None:
     """天花板 in the slang sense ("行业天花板", "颜值天花板"), not the ceiling of a room."""
     before = hit.before(6, SOFT)
@@ -439,7 +496,6 @@ def ceiling(hit: Hit) -> Outcome | None:
     return None
 
 
-@context_rule("soundalike")
 def soundalike(hit: Hit) -> Outcome | None:
     """A sound-alike spelling (弟一, 醉佳) must not be an ordinary word (兄弟一起, 陶醉佳酿)."""
     if hit.key.via is not Via.VARIANT:
@@ -455,7 +511,6 @@ def is_filler(ch: str) -> bool:
     return ch in filler_levels()
 
 
-@context_rule("disparage")
 def disparage(hit: Hit) -> Outcome | None:
     """秒杀/碾压/完胜 + a comparison target (所有同价位, 一切, 同行, 竞品, 大牌): a disparaging comparison."""
     tail = hit.after(8, CLAUSE)
@@ -465,7 +520,6 @@ def disparage(hit: Hit) -> Outcome | None:
     return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
 
 
-@context_rule("no_better")
 def no_better(hit: Hit) -> Outcome | None:
     """ "没有比这更好的了": a comparison with everything else, when 更 + an evaluation follows."""
     tail = hit.after(12, CLAUSE)
@@ -476,3 +530,27 @@ def no_better(hit: Hit) -> Outcome | None:
 
 
 _NO_BETTER = re.compile(r"更(?:好|优|强|棒|便宜|实惠|划算|专业|安全|舒适|耐用|值|美|香|甜|正宗|先进)")
+
+
+#: The context rules of extreme wording by the name term files give them in ``context = [...]``.
+RULES: dict[str, ContextRule] = {
+    "zui": zui,
+    "first": first,
+    "claim": claim,
+    "ranking": ranking,
+    "ranked_only": ranked_only,
+    "national": national,
+    "duration": duration,
+    "fit": fit,
+    "grade": grade,
+    "classifier_shou": classifier_shou,
+    "numeral_wan": numeral_wan,
+    "unique": unique,
+    "absolute": absolute,
+    "universal": universal,
+    "percent": percent,
+    "ceiling": ceiling,
+    "soundalike": soundalike,
+    "disparage": disparage,
+    "no_better": no_better,
+}

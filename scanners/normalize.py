@@ -212,10 +212,21 @@ def fold(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two ("İ"): translate one by one instead
         low = text
-    if tables.needs_fold_lower.search(low) is None:
-        return low
-    table = tables.fold_map
-    return tables.needs_fold.sub(lambda m: m.group().translate(table), low)
+    if tables.needs_fold_lower.search(low) is not None:
+        table = tables.fold_map
+        low = tables.needs_fold.sub(lambda m: m.group().translate(table), low)
+    if "—" in low or "―" in low or "─" in low:
+        low = _DASH_ONE.sub(_one, low)
+    return low
+
+
+# A dash right after 第 or 唯 and before a Chinese character stands in for 一 ("第—品牌", "唯—"): elsewhere a
+# dash is punctuation ("北京—上海"), so this is read in context, not folded by the table.
+_DASH_ONE = re.compile("([第唯])[—―─](?=[\u4e00-\u9fff])")
+
+
+def _one(m: re.Match[str]) -> str:
+    return m.group(1) + "一"
 
 
 def filler_levels() -> dict[str, int]:

@@ -138,7 +138,7 @@ def extra_matcher(extra_terms: tuple[ExtraTerm, ...]) -> Matcher:
             source="shop",
         )
         keys.extend(make_keys(term, [(extra.term, Via.TERM)]))
-    return Matcher(keys)
+    return Matcher(keys, pieces=1024)
 
 
 _ALLOW_TERM = Term(
@@ -156,4 +156,4 @@ _ALLOW_TERM = Term(
 @functools.lru_cache(maxsize=128)
 def allow_matcher(allow: frozenset[str]) -> Matcher:
     """The automaton of a shop's allow-list, built once per distinct list."""
-    return Matcher(k for a in sorted(allow) for k in make_keys(_ALLOW_TERM, [(a, Via.TERM)]))
+    return Matcher((k for a in sorted(allow) for k in make_keys(_ALLOW_TERM, [(a, Via.TERM)])), pieces=1024)

@@ -26,7 +26,16 @@ from typing import Any
 import ahocorasick
 
 from scanners.findings import Category, Severity
-from scanners.normalize import LEXICON_DIR, normalize_term, pinyin_table, soft_filler_class
+from scanners.memo import BoundedMemo
+from scanners.normalize import (
+    LEXICON_DIR,
+    SOFT,
+    filler_levels,
+    normalize_term,
+    pinyin_table,
+    soft_filler_class,
+    squeeze,
+)
 
 #: Listing kinds the rules distinguish (see ``kinds.toml``).
 KINDS = frozenset({"food", "health_food", "cosmetics", "drug", "medical_device", "other", "unknown"})
@@ -46,6 +55,7 @@ class Via(enum.StrEnum):
     TERM = "term"
     VARIANT = "variant"  # a listed sound-alike or look-alike spelling (醉佳)
     PINYIN = "pinyin"  # all or part of the term spelt in pinyin (zuijia, zui佳)
+    HOMOPHONE = "homophone"  # one character replaced by another of the same reading (醉佳, 养旰)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +88,8 @@ class Term:
     presale_only: bool = False
     citation_by_kind: Mapping[str, str] = field(default_factory=dict)
     severity_by_kind: Mapping[str, Severity] = field(default_factory=dict)
+    #: A suggestion that fits the listing kind better than the group's (显瘦 suits clothes, not tea).
+    suggestion_by_kind: Mapping[str, str] = field(default_factory=dict)
     source: str = ""
     #: The normalised form of ``text`` (folded, no filler), which context rules reason about.
     norm: str = ""
@@ -101,6 +113,9 @@ class Term:
 
     def severity_for(self, kind: str) -> Severity:
         return self.severity_by_kind.get(kind, self.severity)
+
+    def suggestion_for(self, kind: str) -> str:
+        return self.suggestion_by_kind.get(kind, self.suggestion)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -128,6 +143,12 @@ def _alnum_flags(key: str) -> tuple[bool, bool, bool, bool]:
     )
 
 
+_SEPARATOR_CHARS = frozenset(c for c in "\n。!?;！？；" if filler_levels().get(c, SOFT) > SOFT)
+_SEPARATOR_CLASS = "".join(re.escape(c) for c in sorted(_SEPARATOR_CHARS))
+_PIECE = re.compile(f"[^{_SEPARATOR_CLASS}]*[{_SEPARATOR_CLASS}]+|[^{_SEPARATOR_CLASS}]+")  # up to and with a separator
+_PieceHits = tuple[bool, tuple[tuple[int, int, int], ...]]
+
+
 class Matcher:
     """An Aho-Corasick automaton over normalised keys, with the evasion pre-filter for those keys.
 
@@ -138,7 +159,7 @@ class Matcher:
     characters only for the (few) hits.
     """
 
-    def __init__(self, keys: Iterable[Key]) -> None:
+    def __init__(self, keys: Iterable[Key], pieces: int = 16384) -> None:
         by_key: dict[str, list[Key]] = {}
         for k in keys:
             if k.key:
@@ -163,6 +184,9 @@ class Matcher:
         # the exact pair is checked in Python for the (rare) runs this finds.
         seconds = "".join(sorted({re.escape(b) for bs in pairs.values() for b in bs}))
         self._soft_run = re.compile(f"[{soft_filler_class()}]{{1,4}}(?=[{seconds}])") if pairs else None
+        # The hits of each piece of text seen (see find_keys); None when a key holds a separator.
+        splittable = not any(_SEPARATOR_CHARS.intersection(k) for k in by_key)
+        self.pieces: BoundedMemo[str, _PieceHits] | None = BoundedMemo(pieces) if splittable else None
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """``(start, end, payload index)`` in character offsets of every key occurrence in ``text``."""
@@ -200,6 +224,56 @@ class Matcher:
                 if follow is not None and folded[m.end()] in follow:
                     return True
         return False
+
+
+def find_keys(matcher: Matcher, folded: str) -> list[tuple[int, int, Key]]:
+    """``(start, end, key)`` in original offsets for every occurrence of a key of ``matcher``."""
+    if matcher.empty:
+        return []
+    payloads = matcher.payloads
+    out: list[tuple[int, int, Key]] = []
+    hits = _direct_hits(matcher, folded)
+    if hits is not None:
+        for s, e, i in hits:
+            out.extend((s, e, k) for k in payloads[i])
+    elif matcher.may_be_split(folded):
+        sq = squeeze(folded)
+        for s, e, i in matcher.find(sq.text):
+            start, end = sq.span(s, e)
+            out.extend((start, end, k) for k in payloads[i])
+    else:
+        for s, e, i in matcher.find(folded):
+            out.extend((s, e, k) for k in payloads[i])
+    return out
+
+
+def _direct_hits(matcher: Matcher, folded: str) -> list[tuple[int, int, int]] | None:
+    """``matcher.find(folded)`` when the pre-filter sees no split key in ``folded``, else None.
+
+    PERFORMANCE: the hits are memoised per sentence-sized piece of text (``matcher.pieces``). Keys hold no
+    filler (normalize_term deletes it), so a key never spans a separator (filler above SOFT: the line
+    breaks between fields and the sentence ends), the automaton is back at its root after one, and no run
+    of soft filler reaches across one: the hits of a text are those of its pieces, shifted, and the
+    pre-filter finds a split key in the text iff it finds one in a piece. Spec values, SKU names and
+    shops' footers repeat across listings; scan_bench.py measures what this pays on each corpus.
+    """
+    memo = matcher.pieces
+    if memo is None:
+        return matcher.find(folded) if not matcher.may_be_split(folded) else None
+    hits: list[tuple[int, int, int]] = []
+    pos = 0
+    for piece in _PIECE.findall(folded):
+        got = memo.get(piece)
+        if got is None:
+            got = (matcher.may_be_split(piece), tuple(matcher.find(piece)))
+            memo.put(piece, got)
+        split, found = got
+        if split:
+            return None
+        if found:
+            hits.extend([(s + pos, e + pos, i) for s, e, i in found] if pos else found)
+        pos += len(piece)
+    return hits
 
 
 @dataclass(frozen=True)
@@ -270,6 +344,7 @@ _GROUP_KEYS = {
     "citation",
     "citation_by_kind",
     "severity_by_kind",
+    "suggestion_by_kind",
     "message",
     "suggestion",
     "context",
@@ -330,6 +405,43 @@ def _pinyin_keys(text: str) -> list[str]:
     return ["".join(p) for p in itertools.product(*options) if "".join(p) != text]
 
 
+@functools.cache
+def _homophones() -> dict[str, str]:
+    """``{character: the other characters of its reading}`` (``lexicon/readings.toml``, from pypinyin)."""
+    with (LEXICON_DIR / "readings.toml").open("rb") as fh:
+        data = tomllib.load(fh)
+    out: dict[str, str] = {}
+    for chars in data["readings"].values():
+        for ch in chars:
+            out[ch] = chars.replace(ch, "")
+    return out
+
+
+def homophone_keys(text: str) -> list[str]:
+    """``text`` with one character replaced by a homophone (最佳 -> 醉佳, 罪佳, 最家 ...).
+
+    Only for terms of two to four Chinese characters: a single character would match every homophone in
+    ordinary text. Whether a hit is an evasion or an ordinary word is decided where it is found
+    (:func:`scanners.words.stands_alone`).
+    """
+    if not 2 <= len(text) <= 4:
+        return []
+    table = _homophones()
+    if not all(ch in table for ch in text):
+        return []
+    return [text[:i] + h + text[i + 1 :] for i, ch in enumerate(text) for h in table[ch]]
+
+
+def _zero_keys(spellings: list[str]) -> list[str]:
+    """Latin spellings with the letter o written as the digit 0 (top1 -> t0p1)."""
+    out: list[str] = []
+    for sp in spellings:
+        key = normalize_term(sp)
+        if "o" in key and re.search("[a-z]o|o[a-z]", key):
+            out.append(re.sub("(?<=[a-z])o|o(?=[a-z])", "0", key))
+    return out
+
+
 _DIGITS = {"一": "1"}
 
 
@@ -363,6 +475,9 @@ def _build_terms(path: Path, citations: Mapping[str, Citation]) -> list[tuple[Te
             if k not in KINDS or v not in citations:
                 raise LexiconError(f"{where}: citation_by_kind {k!r} -> {v!r}")
         sev_by_kind = {k: Severity(v) for k, v in group.get("severity_by_kind", {}).items()}
+        sugg_by_kind = {str(k): str(v) for k, v in group.get("suggestion_by_kind", {}).items()}
+        if set(sugg_by_kind) - KINDS:
+            raise LexiconError(f"{where}: suggestion_by_kind names unknown kinds")
         if set(sev_by_kind) - KINDS:
             raise LexiconError(f"{where}: severity_by_kind names unknown kinds")
         platforms = group.get("platforms")
@@ -403,6 +518,7 @@ def _build_terms(path: Path, citations: Mapping[str, Citation]) -> list[tuple[Te
                 presale_only=bool(group.get("presale_only", False)),
                 citation_by_kind=by_kind,
                 severity_by_kind=sev_by_kind,
+                suggestion_by_kind=sugg_by_kind if "suggestion" not in spec else {},
                 source=path.name,
             )
             if role is Role.TERM and (not term.rule or not term.message):
@@ -411,8 +527,11 @@ def _build_terms(path: Path, citations: Mapping[str, Citation]) -> list[tuple[Te
             spellings += [(v, Via.VARIANT) for v in _str_list(spec.get("variants", []), twhere)]
             if spec.get("pinyin", group.get("pinyin", False)):
                 spellings += [(p, Via.PINYIN) for p in _pinyin_keys(normalize_term(text))]
+                spellings += [(h, Via.HOMOPHONE) for h in homophone_keys(normalize_term(text))]
             if spec.get("digits", group.get("digits", False)):
                 spellings += [(d, Via.VARIANT) for d in _digit_keys(normalize_term(text))]
+            # The digit 0 for the letter o in a Latin spelling ("T0P1", "N0.1").
+            spellings += [(z, Via.VARIANT) for z in _zero_keys([sp for sp, _ in spellings])]
             out.append((term, spellings))
     return out
 
@@ -499,6 +618,8 @@ def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
                 guards.update(k.key for k in ks)
             else:
                 keys.extend(ks)
+    spelt = {k.key for k in keys if k.via is not Via.HOMOPHONE}
+    keys = [k for k in keys if k.via is not Via.HOMOPHONE or k.key not in spelt]
     kind_keys: list[Key] = []
     for kind, nouns in kind_nouns.items():
         marker = Term(

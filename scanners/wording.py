@@ -16,18 +16,43 @@ Steps 3-6 run only for texts with candidates; most texts stop after step 2.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 
-# Importing the rule modules registers their context rules.
-from scanners import claims as _claims  # noqa: F401
-from scanners import extreme as _extreme  # noqa: F401
-from scanners.context import KEEP, READ_LIMIT, Doc, Hit, ListingContext, Outcome, guarded, resolve_kind, rules
+from scanners import claims, extreme
+from scanners.context import (
+    KEEP,
+    READ_LIMIT,
+    ContextRule,
+    Doc,
+    Hit,
+    ListingContext,
+    Outcome,
+    guarded,
+    resolve_kind,
+    with_facts,
+)
 from scanners.findings import Finding
-from scanners.normalize import SENTENCE, SOFT, filler_levels, fold, normalize_term, separator_pattern, squeeze
+from scanners.memo import BoundedMemo
+from scanners.normalize import SENTENCE, SOFT, filler_levels, fold, normalize_term, separator_pattern
 from scanners.options import ScanOptions, allow_matcher, extra_matcher
-from scanners.terms import Key, Lexicon, Matcher, default_lexicon
+from scanners.terms import Key, Lexicon, Via, default_lexicon, find_keys
+from scanners.words import clear_memo as clear_split_memo
+from scanners.words import split_across_words, stands_alone
+
+
+def _join_rules(*tables: dict[str, ContextRule]) -> dict[str, ContextRule]:
+    joined: dict[str, ContextRule] = {}
+    for table in tables:
+        for name, rule in table.items():
+            if name in joined:
+                raise ValueError(f"context rule {name!r} is defined twice")
+            joined[name] = rule
+    return joined
+
+
+#: Every context rule by the name term files use in ``context = [...]``.
+CONTEXT_RULES: dict[str, ContextRule] = _join_rules(extreme.RULES, claims.RULES)
 
 _validated: set[int] = set()
 
@@ -36,80 +61,13 @@ def _lexicon() -> Lexicon:
     """The built-in lexicon, checked once that every context rule it names exists."""
     lexicon = default_lexicon()
     if id(lexicon) not in _validated:
-        known = rules()
+        known = CONTEXT_RULES
         for term in lexicon.terms:
             for name in term.contexts:
                 if name not in known:
                     raise ValueError(f"{term.source}: term {term.text!r} names unknown context rule {name!r}")
         _validated.add(id(lexicon))
     return lexicon
-
-
-def find_keys(matcher: Matcher, folded: str) -> list[tuple[int, int, Key]]:
-    """``(start, end, key)`` in original offsets for every occurrence of a key of ``matcher``."""
-    if matcher.empty:
-        return []
-    payloads = matcher.payloads
-    out: list[tuple[int, int, Key]] = []
-    hits = _direct_hits(matcher, folded)
-    if hits is not None:
-        for s, e, i in hits:
-            out.extend((s, e, k) for k in payloads[i])
-    elif matcher.may_be_split(folded):
-        sq = squeeze(folded)
-        for s, e, i in matcher.find(sq.text):
-            start, end = sq.span(s, e)
-            out.extend((start, end, k) for k in payloads[i])
-    else:
-        for s, e, i in matcher.find(folded):
-            out.extend((s, e, k) for k in payloads[i])
-    return out
-
-
-# The automaton pass and the evasion pre-filter, piece by piece. Keys hold no filler (normalize_term deletes
-# it), so a key never spans a separator (filler above SOFT; here the line breaks between fields and the
-# sentence ends), the automaton is back at its root after one (its UTF-8 bytes begin no key), and no run of
-# soft filler reaches across one: the hits of a text are those of its pieces, shifted, and the pre-filter
-# finds a split key in the text iff it finds one in a piece. Spec values, SKU names and the sentences of
-# descriptions repeat across a shop's listings, so each piece is matched once per automaton. Bounded.
-_SEPARATOR_CHARS = frozenset(c for c in "\n。!?;！？；" if filler_levels().get(c, SOFT) > SOFT)
-_SEPARATOR_CLASS = "".join(re.escape(c) for c in sorted(_SEPARATOR_CHARS))
-_PIECE = re.compile(f"[^{_SEPARATOR_CLASS}]*[{_SEPARATOR_CLASS}]+|[^{_SEPARATOR_CLASS}]+")  # up to and with a separator
-_PieceHits = tuple[bool, tuple[tuple[int, int, int], ...]]
-_PIECES: dict[Matcher, dict[str, _PieceHits] | None] = {}  # None: the matcher has a key with a separator
-_PIECES_MAX = 65536
-_pieces_held = [0]
-
-
-def _direct_hits(matcher: Matcher, folded: str) -> list[tuple[int, int, int]] | None:
-    """``matcher.find(folded)`` when the pre-filter sees no split key in ``folded``, else None."""
-    if matcher in _PIECES:
-        cache = _PIECES[matcher]
-    else:
-        splittable = not any(_SEPARATOR_CHARS.intersection(k.key) for keys in matcher.payloads for k in keys)
-        cache = _PIECES[matcher] = {} if splittable else None
-        _pieces_held[0] += 1
-    if cache is None:
-        return matcher.find(folded) if not matcher.may_be_split(folded) else None
-    hits: list[tuple[int, int, int]] = []
-    pos = 0
-    for piece in _PIECE.findall(folded):
-        got = cache.get(piece)
-        if got is None:
-            got = (matcher.may_be_split(piece), tuple(matcher.find(piece)))
-            _pieces_held[0] += 1
-            if _pieces_held[0] > _PIECES_MAX:  # all matchers together (shops' own terms each have one)
-                _PIECES.clear()
-                _PIECES[matcher] = cache = {}
-                _pieces_held[0] = 1
-            cache[piece] = got
-        split, found = got
-        if split:
-            return None
-        if found:
-            hits.extend([(s + pos, e + pos, i) for s, e, i in found] if pos else found)
-        pos += len(piece)
-    return hits
 
 
 def _is_ascii_letter(ch: str) -> bool:
@@ -198,16 +156,22 @@ def _render(template: str, text: str, hit: Hit, lexicon: Lexicon, citation_key: 
     )
 
 
-# Context verdicts, memoised by what the rules can see. Listing pages are templated - the same after-sale
-# footer, the same shipping paragraph on every listing of a shop - so the same phrase in the same sentence
-# is judged once. No rule reads past a sentence end (every read stops at level SENTENCE or lower) nor
-# further than context.READ_LIMIT characters, so the key is the hit's sentence (bounded by both) and the
-# listing state the rules consult. Not used with
-# allow-listed names or shop terms (they change neighbouring hits). Bounded: 16k entries of under 1 kB.
-_MEMO: dict[tuple[object, ...], tuple[Outcome, int, int] | None] = {}
-_MEMO_MAX = 16384
+# PERFORMANCE: context verdicts, memoised by what the rules can see. Listing pages are templated - the
+# same after-sale footer, the same shipping paragraph on every listing of a shop - so the same phrase in
+# the same sentence is judged once. No rule reads past a sentence end (every read stops at level SENTENCE
+# or lower) nor further than context.READ_LIMIT characters, so the key is the hit's sentence (bounded by
+# both) and the listing state the rules consult. Not used with allow-listed names or shop terms (they
+# change neighbouring hits). A dropped candidate is stored as (None, 0, 0).
+_VERDICTS: BoundedMemo[tuple[object, ...], tuple[Outcome | None, int, int]] = BoundedMemo(16384)
 _DOC_WIDE = frozenset({"grade"})  # rules that look at the whole text, never memoised
 _SENTENCE_END = separator_pattern(SENTENCE)
+
+
+def clear_memos() -> None:
+    """Forget every memoised verdict (tests compare memoised verdicts with fresh ones)."""
+    _VERDICTS.clear()
+    _GUARDED.clear()
+    clear_split_memo()
 
 
 def _sentence_window(hit: Hit) -> tuple[int, int]:
@@ -237,31 +201,31 @@ def _judge(hit: Hit, cacheable: bool) -> Outcome | None:
             listing.presale,
             listing.platform,
             listing.list_price_basis,
+            listing.registered,
+            listing.virtual,
+            listing.presale_unmarked,
         )
-        if key in _MEMO:
-            cached = _MEMO[key]
-            if cached is None:
-                return None
-            return _shift(cached[0], hit.start, cached[1], cached[2])
+        cached = _VERDICTS.get(key)
+        if cached is not None:
+            verdict = cached[0]
+            return None if verdict is None else _shift(verdict, hit.start, cached[1], cached[2])
         outcome = _run_rules(hit)
-        if len(_MEMO) >= _MEMO_MAX:
-            _MEMO.clear()
         if outcome is None:
-            _MEMO[key] = None
+            _VERDICTS.put(key, (None, 0, 0))
         else:
             rel_start = (outcome.start - hit.start) if outcome.start is not None else 0
             rel_end = (outcome.end - hit.start) if outcome.end is not None else hit.end - hit.start
-            _MEMO[key] = (outcome, rel_start, rel_end)
+            _VERDICTS.put(key, (outcome, rel_start, rel_end))
         return outcome
     return _run_rules(hit)
 
 
-# Guard verdicts (context.guarded), memoised by all that guarded() reads: the key's guards and the folded
-# text within twice the longest guard on either side of the hit (its reach in both of its passes), with
-# the hit's place in it. Titles put the same words around the same terms ("送礼首选 家用"), and the
-# check with filler removed is the costly one. Bounded like _MEMO.
-_GUARDED: dict[tuple[str, str, int, int], bool] = {}
-_GUARD_REACH: dict[str, int] = {}
+# PERFORMANCE: guard verdicts (context.guarded), memoised by all that guarded() reads: the key's guards and
+# the folded text within twice the longest guard on either side of the hit (its reach in both of its
+# passes), with the hit's place in it. Titles put the same words around the same terms ("送礼首选 家用"),
+# and the check with filler removed is the costly one.
+_GUARDED: BoundedMemo[tuple[str, str, int, int], bool] = BoundedMemo(16384)
+_GUARD_REACH: dict[str, int] = {}  # per key of the lexicon: bounded by its size
 _guard_lexicon: list[Lexicon] = []  # the lexicon the two tables above belong to
 
 
@@ -284,10 +248,21 @@ def _guarded(hit: Hit) -> bool:
     verdict = _GUARDED.get(memo_key)
     if verdict is None:
         verdict = guarded(hit)
-        if len(_GUARDED) >= _MEMO_MAX:
-            _GUARDED.clear()
-        _GUARDED[memo_key] = verdict
+        _GUARDED.put(memo_key, verdict)
     return verdict
+
+
+def _split(hit: Hit) -> bool:
+    """The hit is pieces of the words around it (学生 + 发卡 is no 生发): see :mod:`scanners.words`.
+
+    Pinyin spellings and the shop's own terms are not segmented (the dictionary knows neither).
+    """
+    key = hit.key
+    if key.via is Via.PINYIN or key.term.source == "shop":
+        return False
+    if key.via is Via.HOMOPHONE:
+        return not stands_alone(hit.doc.text, hit.start, hit.end, hit.doc.lexicon)
+    return split_across_words(hit.doc.text, hit.start, hit.end, hit.doc.lexicon)
 
 
 def _shift(outcome: Outcome, start: int, rel_start: int, rel_end: int) -> Outcome:
@@ -305,7 +280,7 @@ def _shift(outcome: Outcome, start: int, rel_start: int, rel_end: int) -> Outcom
 
 
 def _run_rules(hit: Hit) -> Outcome | None:
-    registry = rules()
+    registry = CONTEXT_RULES
     outcome: Outcome = KEEP
     for name in hit.term.contexts:
         verdict = registry[name](hit)
@@ -351,6 +326,25 @@ def _resolve_overlaps(raws: list[_Raw], kind: str) -> list[_Raw]:
     return kept
 
 
+def _presale_stated(
+    found: list[tuple[int, int, Key]], original: str, folded: str, listing: ListingContext, lexicon: Lexicon
+) -> bool:
+    """Some presale word of the text (预售, 付尾款 ...) says the goods are presold, not that they are not."""
+    doc: Doc | None = None
+    for start, end, key in found:
+        if key.term.rule != _PRESALE_FLAG_RULE:
+            continue
+        if doc is None:
+            doc = Doc(original=original, text=folded, listing=listing, lexicon=lexicon)
+        hit = Hit(doc, start, end, key)
+        if _well_formed(folded, start, end, key) and not guarded(hit) and not claims.presale_denied(hit):
+            return True
+    return False
+
+
+_PRESALE_FLAG_RULE = "presale.flag_missing"
+
+
 def scan_fields(
     fields: Sequence[tuple[str, str]],
     listing: ListingContext,
@@ -384,6 +378,13 @@ def scan_fields(
         found += find_keys(extra_matcher(options.extra_terms), folded)
     if not found:
         return []  # the common case: nothing to judge
+    listing = with_facts(listing, folded, lexicon)
+    if not listing.presale and _presale_stated(found, original, folded, listing, lexicon):
+        # 预售 in the text of a listing not marked presale: judge it as the presale it says it is.
+        listing = listing.replaced(presale=True, presale_unmarked=True)
+        found = find_keys(lexicon.matcher_for(kind, True), folded)
+        if options is not None and options.extra_terms:
+            found += find_keys(extra_matcher(options.extra_terms), folded)
     doc = Doc(original=original, text=folded, listing=listing, lexicon=lexicon)
     cands: list[Hit] = []
     for start, end, key in found:
@@ -391,7 +392,7 @@ def scan_fields(
             cands.append(Hit(doc, start, end, key))
     if not cands:
         return []
-    cands = [h for h in cands if not _guarded(h)]
+    cands = [h for h in cands if not _guarded(h) and not _split(h)]
     names = allow() if callable(allow) else allow
     allowed = _allowed_spans(folded, options, names) if (names or (options and options.allow)) else []
     if allowed:
@@ -438,7 +439,14 @@ def scan_fields(
                 text=text,
                 message=_render(out.message or term.message, text, raw.hit, lexicon, citation_key),
                 citation=lexicon.citation_text(citation_key),
-                suggestion=(out.suggestion if out.suggestion is not None else term.suggestion) or None,
+                suggestion=_render(
+                    out.suggestion if out.suggestion is not None else term.suggestion_for(kind),
+                    text,
+                    raw.hit,
+                    lexicon,
+                    citation_key,
+                )
+                or None,
                 listing_id=listing_id,
             )
         )

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from scanners import LexiconError, default_lexicon, load_lexicon, scan_text
-from scanners.context import rules
 from scanners.normalize import LEXICON_DIR
 from scanners.terms import Role
+from scanners.wording import CONTEXT_RULES
 
 
 def test_several_hundred_terms_across_every_category() -> None:
@@ -25,7 +25,7 @@ def test_several_hundred_terms_across_every_category() -> None:
 
 def test_every_term_has_a_known_citation_a_message_and_known_context_rules() -> None:
     lexicon = default_lexicon()
-    known = rules()
+    known = CONTEXT_RULES
     for t in lexicon.terms:
         if t.role is not Role.TERM:
             continue
@@ -71,3 +71,20 @@ def test_malformed_term_files_are_rejected_with_the_place(tmp_path: Path, edit: 
     path.write_text(path.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
     with pytest.raises(LexiconError, match=message):
         load_lexicon(copy)
+
+
+def test_the_readings_table_agrees_with_pypinyin() -> None:
+    """Sound-alikes are found by reading (lexicon/readings.toml), which is pypinyin's, written out."""
+    pytest.importorskip("pypinyin", reason="pypinyin is a development dependency (pip install -e .[dev])")
+    from scanners._readings import READINGS_FILE, readings_from_pypinyin, render
+
+    assert READINGS_FILE.read_text(encoding="utf-8") == render(readings_from_pypinyin())
+
+
+def test_homophone_spellings_come_from_readings_not_a_list() -> None:
+    from scanners.terms import homophone_keys
+
+    keys = homophone_keys("最佳")
+    assert "醉佳" in keys and "罪佳" in keys and "最家" in keys
+    assert "最佳" not in keys
+    assert homophone_keys("最") == []  # one character would match every homophone in ordinary text

@@ -55,6 +55,6 @@ def test_memoised_verdicts_match_fresh_ones() -> None:
 
     warm = run()
     again = run()
-    wording._MEMO.clear()
+    wording.clear_memos()
     cold = run()
     assert warm == again == cold

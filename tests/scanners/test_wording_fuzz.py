@@ -123,5 +123,5 @@ def test_memoised_verdicts_never_differ_from_fresh_ones(parts: list[str], catego
 
     text = "，".join(parts)
     first = scan_text(text, category=category)
-    wording._MEMO.clear()
+    wording.clear_memos()
     assert scan_text(text, category=category) == first

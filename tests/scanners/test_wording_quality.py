@@ -27,3 +27,18 @@ def test_recall_and_clean_rate_on_the_second_set() -> None:
     clean_rate = sum(not flagged[i] for i in clean) / len(clean)
     assert recall >= 0.95, recall
     assert clean_rate >= 0.95, clean_rate
+
+
+def test_recall_and_clean_rate_on_the_blind_real_text_batches() -> None:
+    """Real listing text labelled blind (tests/scanners/cases/real_*.toml; first runs in docs/benchmarks.md)."""
+    batches = sorted(BINARY.parent.glob("real_*.toml"))
+    assert batches
+    for path in batches:
+        with path.open("rb") as fh:
+            cases = tomllib.load(fh)["case"]
+        assert len(cases) >= 200, path
+        hits = [any(f.severity is not Severity.INFO for f in scan_text(c["t"], category=c.get("cat"))) for c in cases]
+        violations = [h for h, c in zip(hits, cases, strict=True) if c["v"]]
+        clean = [not h for h, c in zip(hits, cases, strict=True) if not c["v"]]
+        assert sum(violations) / len(violations) >= 0.90, path
+        assert sum(clean) / len(clean) >= 0.97, path
