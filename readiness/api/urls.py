@@ -34,6 +34,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("v1/", include(v1)),
-    # Anything else under /api/ is a problem-details 404, whatever the method.
-    re_path(r"^.*$", views.NotFoundApi.as_view(), name="api-not-found"),
+    # Anything else under /api/ is a problem-details 404, whatever the method; [\s\S]: a path may hold a newline
+    # (%0A), which `.` alone would not match, leaving Django's HTML 404.
+    re_path(r"^[\s\S]*$", views.NotFoundApi.as_view(), name="api-not-found"),
 ]

@@ -28,6 +28,12 @@ def test_unknown_paths_are_problem_404(method: str, path: str, client_for: Any) 
     assert body["instance"] == path
 
 
+@pytest.mark.parametrize("path", ["/api/v1/findings/1%0A2/waiver", "/api/v1/sh%0D%0Aops", "/api/%0A"])
+def test_a_path_with_a_line_break_is_still_a_problem_404(path: str, client_for: Any) -> None:
+    # Found by schemathesis: the catch-all's `.` did not match a newline, so Django answered its HTML 404.
+    assert_problem(client_for(None).delete(path), 404)
+
+
 def test_401_names_the_scheme(client_for: Any) -> None:
     response = client_for("wrong").get("/api/v1/shops")
     assert assert_problem(response, 401)["type"] == "urn:readiness:problem:authentication-failed"
