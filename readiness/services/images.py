@@ -104,4 +104,7 @@ def listing_image_upload(*, listing: Listing, data: bytes, kind: str) -> Listing
     )
     image.full_clean()
     image.save()
+    from readiness import tasks  # lazy: tasks call services, services enqueue tasks
+
+    transaction.on_commit(lambda: tasks.read_listing_images.delay(listing.pk))
     return image
