@@ -217,3 +217,22 @@ def test_the_api_lists_picture_findings_with_their_box(
     for r in boxed:
         assert len(r["evidence"]["box"]) == 4
         assert r["evidence"]["image_text"][r["start"] : r["end"]] == r["text"]
+
+
+def test_a_change_of_pictures_alone_bumps_the_catalogue_version() -> None:
+    """A scan that ran while a listing's pictures changed must not be recorded as complete (issue 15's catalogue
+    version): the pictures are written by COPY, which the import's write watch does not see, so they count."""
+    from readiness.models import Shop
+
+    data = _bundle_with_images([{"url": "https://img.example.com/a.png", "kind": "main"}])
+    _import(data, None)
+    version = Shop.objects.get(code="acme-tmall").catalogue_version
+    _import(data, None)  # the same bundle again: nothing changed
+    assert Shop.objects.get(code="acme-tmall").catalogue_version == version
+    data["listings"][1]["images"] = [{"url": "https://img.example.com/b.png", "kind": "detail"}]
+    _import(data, None)
+    assert Shop.objects.get(code="acme-tmall").catalogue_version == version + 1
+    assert list(ListingImage.objects.order_by("url").values_list("url", flat=True)) == [
+        "https://img.example.com/a.png",
+        "https://img.example.com/b.png",
+    ]
