@@ -629,5 +629,84 @@ class ImportMapping(models.Model):
         return f"{self.shop.code}: {len(self.mapping)} columns"
 
 
+# ---- listing pictures (docs/images.md) ---------------------------------------------------------------------------
+
+
+class ImageKind(models.TextChoices):
+    MAIN = "main", _("主图")
+    DETAIL = "detail", _("详情图")
+    SKU = "sku", _("SKU图")
+
+
+class ImageSource(models.TextChoices):
+    BUNDLE = "bundle", _("导入")
+    UPLOAD = "upload", _("上传")
+
+
+class ImageBlob(models.Model):
+    """The bytes of a picture the workers cannot fetch again (a bundle's ``path`` file, an upload, a fetched
+    URL), stored once by content hash so every worker machine reads the same bytes."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    data = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("图片文件")
+        verbose_name_plural = _("图片文件")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} ({self.size} B)"
+
+
+class ImageReading(models.Model):
+    """What OCR read in a picture, by content hash: shared by every listing, scan and shop, so an unchanged
+    picture is never read twice. ``text`` is ``scanners.images.ImageText.to_dict()``; a picture that was not
+    read has ``error`` (why, for the editor) instead."""
+
+    sha256 = models.CharField(max_length=64, unique=True)
+    text = models.JSONField(null=True, blank=True)
+    error_code = models.CharField(max_length=32, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    engine = models.CharField(max_length=64)
+    seconds = models.FloatField(default=0.0)
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("图片文字识别")
+        verbose_name_plural = _("图片文字识别")
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]} {'error: ' + self.error_code if self.error_code else 'read'}"
+
+
+class ListingImage(models.Model):
+    """A picture of a listing: from the bundle (``url`` fetched by the workers, or a ``path`` file stored at
+    import) or uploaded on the listing page. ``sha256`` is its content once known; ``fetch_error`` says why a
+    URL could not be fetched."""
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="images")
+    source = models.CharField(max_length=8, choices=ImageSource.choices, default=ImageSource.BUNDLE)
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("图片类型"), max_length=8, choices=ImageKind.choices, default=ImageKind.DETAIL)
+    url = models.CharField(max_length=2000, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    fetch_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["listing", "source", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["listing", "source", "position"], name="listing_image_position_unique"),
+        ]
+        indexes = [models.Index(fields=["sha256"], name="listing_image_sha_idx")]
+        verbose_name = _("商品图片")
+        verbose_name_plural = _("商品图片")
+
+    def __str__(self) -> str:
+        return f"{self.listing_id} {self.kind} #{self.position}"
+
+
 # After-sale records live with their feature (readiness/aftersales/); imported here so Django registers them.
 from readiness.aftersales.models import AfterSaleRecord, PaidOrders  # noqa: E402, F401

@@ -15,3 +15,7 @@ PLATFORMS: tuple[str, ...] = get_args(PlatformName)
 
 RebateKindName = Literal["review_cashback", "free_order", "ranking_cashback", "coupon", "full_reduction", "other"]
 REBATE_KINDS: tuple[str, ...] = get_args(RebateKindName)
+
+# Kinds of listing picture (interfaces.md §2); the scanner CLI checks the same three (scanners.image_files).
+ImageKindName = Literal["main", "detail", "sku"]
+IMAGE_KINDS: tuple[str, ...] = get_args(ImageKindName)

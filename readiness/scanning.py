@@ -48,6 +48,37 @@ def scanner_options(
     )
 
 
-def scan(listings: Iterable[bundle.ListingData], options: scanners.ScanOptions) -> dict[str, list[scanners.Finding]]:
-    """Every scanner over every listing: listing id → findings."""
-    return {listing.id: scanners.scan_listing(listing_payload(listing), options) for listing in listings}
+def scan(
+    listings: Iterable[bundle.ListingData],
+    options: scanners.ScanOptions,
+    pictures: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+) -> dict[str, list[scanners.Finding]]:
+    """Every scanner over every listing: listing id → findings. ``pictures`` (``selectors.listing_pictures``)
+    adds the findings in each listing's pictures."""
+    out: dict[str, list[scanners.Finding]] = {}
+    for listing in listings:
+        payload = listing_payload(listing)
+        findings = scanners.scan_listing(payload, options)
+        if pictures and listing.id in pictures:
+            findings.extend(scan_pictures(payload, pictures[listing.id], options))
+            findings.sort(key=scanners.Finding.sort_key)
+        out[listing.id] = findings
+    return out
+
+
+def scan_pictures(
+    payload: Mapping[str, Any], pictures: Sequence[Mapping[str, Any]], options: scanners.ScanOptions | None
+) -> list[scanners.Finding]:
+    """The findings in a listing's pictures: what OCR read, scanned; a picture not read is one finding saying why."""
+    from scanners.images import ImageText, scan_image, unreadable_finding
+
+    lid = str(payload.get("id"))
+    findings: list[scanners.Finding] = []
+    for picture in pictures:
+        index, kind = int(picture["index"]), str(picture["kind"])
+        if picture.get("text") is not None:
+            text = ImageText.from_dict(picture["text"])
+            findings.extend(scan_image(payload, index, text, kind=kind, options=options))
+        else:
+            findings.append(unreadable_finding(lid, index, kind, str(picture.get("reason") or "未知原因")))
+    return findings

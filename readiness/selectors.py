@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from readiness import scanning
 from readiness.checks import CHECKS, SEVERITY_RANK, CheckResult, Issue
 from readiness.imports import bundle
 from readiness.models import (
     Gift,
+    ImageReading,
     ImportJob,
     InboundShipment,
     JobStatus,
     Listing,
+    ListingImage,
     PriceHistory,
     Promotion,
     Rebate,
@@ -387,3 +390,47 @@ def import_job_progress(*, job: ImportJob) -> dict[str, Any]:
     done_chunks = chunks.filter(done_at__isnull=False).count()
     finished = 1 if job.status == JobStatus.COMPLETE else 0
     return {"done": 1 + done_chunks + finished, "total": 2 + total}
+
+
+# ---- listing pictures (docs/images.md) ---------------------------------------------------------------------------
+
+
+def images_to_read(*, shop: Shop, listing_pks: Sequence[int] | None = None) -> list[int]:
+    """Pictures of the shop's active listings that still need work: a URL not fetched yet (tried again on every
+    scan), or contents that no ``ImageReading`` holds yet."""
+    read = ImageReading.objects.filter(sha256=OuterRef("sha256"))
+    qs = ListingImage.objects.filter(listing__shop=shop, listing__archived_at__isnull=True)
+    if listing_pks is not None:
+        qs = qs.filter(listing_id__in=list(listing_pks))
+    qs = qs.filter((Q(sha256="") & ~Q(url="")) | (~Q(sha256="") & ~Exists(read)))
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def listing_pictures(*, listing_pks: Sequence[int]) -> dict[str, list[dict[str, Any]]]:
+    """Listing id -> its pictures in order (bundle pictures, then uploads), each ``{"index", "kind", "text"}``
+    with what OCR read (``ImageText.to_dict()``), or ``{"index", "kind", "reason"}`` when it was not read."""
+    rows = list(
+        ListingImage.objects.filter(listing_id__in=list(listing_pks))
+        .order_by("listing_id", "source", "position")
+        .values_list("listing__listing_id", "kind", "sha256", "fetch_error", "url")
+    )
+    readings = {
+        sha: (text, error)
+        for sha, text, error in ImageReading.objects.filter(sha256__in={r[2] for r in rows if r[2]}).values_list(
+            "sha256", "text", "error"
+        )
+    }
+    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for listing_id, kind, sha, fetch_error, url in rows:
+        pictures = out[listing_id]
+        entry: dict[str, Any] = {"index": len(pictures), "kind": kind}
+        if not sha:
+            entry["reason"] = fetch_error or ("图片尚未抓取" if url else "图片文件缺失")
+        elif sha not in readings:
+            entry["reason"] = "图片尚未识别（识别任务未完成）"
+        elif readings[sha][1]:
+            entry["reason"] = readings[sha][1]
+        else:
+            entry["text"] = readings[sha][0]
+        pictures.append(entry)
+    return dict(out)

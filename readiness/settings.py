@@ -219,11 +219,22 @@ SPECTACULAR_SETTINGS = {
         "JobStatusEnum": "readiness.api.serializers.JOB_STATUSES",
         "RunStatusEnum": "readiness.api.serializers.RUN_STATUSES",
         "PlatformEnum": "readiness.platforms.PLATFORMS",
+        "RebateKindEnum": "readiness.platforms.REBATE_KINDS",
+        "ImageKindEnum": "readiness.platforms.IMAGE_KINDS",
     },
 }
 
 # Listings per scan task: a big shop's scan is split into chunks that several workers scan in parallel.
 SCAN_CHUNK_SIZE = envint("SCAN_CHUNK_SIZE", "2000")
+
+# Listing pictures (docs/images.md): what one picture may cost, how long a URL may take, how many pictures one
+# OCR task reads, and onnxruntime threads per worker process (0: its default, every core).
+IMAGE_MAX_BYTES = envint("IMAGE_MAX_BYTES", str(20 * 1024 * 1024))
+IMAGE_MAX_PIXELS = envint("IMAGE_MAX_PIXELS", "25000000")
+IMAGE_MAX_TILES = envint("IMAGE_MAX_TILES", "40")
+IMAGE_FETCH_TIMEOUT = envint("IMAGE_FETCH_TIMEOUT", "15")
+IMAGE_READ_BATCH = envint("IMAGE_READ_BATCH", "8")
+OCR_THREADS = envint("OCR_THREADS", "0")
 
 # ---- what one request may cost (each limit is one setting; a request over it gets 413, nothing is read whole) ----
 # Bundles larger than this are refused before parsing (bytes).

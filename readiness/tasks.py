@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import psycopg
 from celery import chord, group, shared_task
 from django import db
 
-from readiness.services import imports, scans
+from readiness.services import images, imports, scans
 
 T = TypeVar("T")
 
@@ -97,7 +97,41 @@ def run_import_job(job_id: int) -> str:
         raise
 
 
-def dispatch_scan_run(run_id: int, chunks: int) -> None:
-    """Scan every chunk in parallel, then finish the run once (a chord)."""
+@shared_task(name="readiness.read_images", acks_late=True)
+def read_images(image_pks: list[int]) -> int:
+    """Fetch and read a batch of pictures (OCR). A failure is stored per picture, never raised: the scan after
+    the batch must run whatever happened to it (a picture not read is a finding that says why)."""
+    try:
+        return with_db_retries(lambda: images.images_read(image_pks=image_pks), f"images {image_pks[:5]}")
+    except Exception:  # the database for good, or the soft time limit: the pictures left are reported as not read
+        logger.exception("reading images %s failed", image_pks[:5])
+        return -1
+
+
+@shared_task(name="readiness.read_listing_images", acks_late=True)
+def read_listing_images(listing_pk: int) -> int:
+    """Read a listing's new pictures (an upload), then re-scan the listing."""
+    return with_db_retries(
+        lambda: scans.listing_images_refresh(listing_pk=listing_pk), f"listing {listing_pk} pictures"
+    )
+
+
+@shared_task(name="readiness.scan_chunks", acks_late=True)
+def scan_chunks(run_id: int, chunks: int) -> None:
+    """After a run's pictures are read: scan its chunks (a second chord)."""
+    try:
+        dispatch_scan_run(run_id, chunks)
+    except Exception as exc:
+        scans.scan_run_fail(run_id=run_id, error=f"dispatch: {exc!r}")
+        raise
+
+
+def dispatch_scan_run(run_id: int, chunks: int, image_batches: Sequence[Sequence[int]] = ()) -> None:
+    """Read the pictures not read yet (batches in parallel), then scan every chunk in parallel, then finish the
+    run once (chords)."""
+    if image_batches:
+        reads = group(read_images.si(list(batch)) for batch in image_batches)
+        chord(reads)(scan_chunks.si(run_id, chunks))
+        return
     header = group(scan_chunk.si(run_id, index) for index in range(chunks))
     chord(header)(scan_finish.si(run_id))

@@ -226,13 +226,13 @@ def _open(data: bytes, limits: OcrLimits) -> Image.Image:
     return image.convert("RGB")
 
 
-_ENGINES: dict[tuple[int | None, OcrLimits | None], OcrEngine] = {}
+_ENGINES: dict[tuple[int | None, OcrLimits], OcrEngine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
 def engine(*, threads: int | None = None, limits: OcrLimits | None = None) -> OcrEngine:
     """The process's engine for these settings, loaded on first use."""
-    key = (threads, limits)
+    key = (threads or None, limits or OcrLimits())  # equal settings share one engine and its readings
     with _ENGINES_LOCK:
         found = _ENGINES.get(key)
         if found is None:

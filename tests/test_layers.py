@@ -43,6 +43,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "readiness.aftersales.problems",
             "readiness.aftersales.forecast",
             "readiness.aftersales.demo",
+            "readiness.fetching",
         ),
     ),
     (

@@ -42,6 +42,7 @@ REMEDIATION: Mapping[str, str] = {
         "删除含糊的发货承诺和“现货”字样。"
     ),
     "gift_disclosure": "在详情页写明赠品的名称、规格、数量、赠送期间和赠送方式。",
+    "image_unreadable": "该图片未能识别文字：换用不超过大小上限、可公开访问的图片，或人工核对图中文案。",
 }
 DEFAULT_REMEDIATION = "按提示修改页面文案。"
 
@@ -108,6 +109,10 @@ def issue_from_finding(
     }
     if related is not None:
         evidence["related"] = related
+    if finding.image_text is not None:  # a finding in a picture: where in it, and what was read there
+        evidence["box"] = list(finding.box) if finding.box is not None else None
+        evidence["image_text"] = finding.image_text
+        remediation = f"请重做该图片（{finding.field}）。{remediation}"
     if exposure_max is not None and basis is not None:
         evidence["penalty"] = basis.penalty
     return Issue(

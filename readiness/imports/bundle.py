@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -39,13 +40,15 @@ from pydantic import (
 )
 from typing_extensions import TypedDict  # pydantic needs this one on Python < 3.12
 
-from readiness.platforms import PlatformName, RebateKindName
+from readiness.platforms import ImageKindName, PlatformName, RebateKindName
 
 FORMAT = "readiness-bundle/1"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_ERRORS = 100
 # Column limits of the database, so that a bundle that validates also fits.
 MAX_INT = 2**31 - 1
+# Pictures per listing (a detail page is rarely more than 30).
+MAX_IMAGES = 60
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -310,6 +313,17 @@ class PresaleData:
 
 @with_config(STRICT)
 @dataclasses.dataclass(frozen=True, slots=True)
+class ImageData:
+    """A listing picture (docs/images.md): exactly one of ``url`` (fetched by the workers) and ``path`` (a file
+    relative to the bundle file, read at import)."""
+
+    url: Annotated[Str, Field(min_length=1, max_length=2000)] | None = None
+    path: Annotated[Str, Field(min_length=1, max_length=500)] | None = None
+    kind: ImageKindName = "detail"
+
+
+@with_config(STRICT)
+@dataclasses.dataclass(frozen=True, slots=True)
 class ListingData:
     # A listing id goes into URLs (the API's and the pages'): platforms' item ids are digits and merchants' codes
     # letters, digits, '-' and '_'; anything else ('/', '../', spaces, '=') is refused here, with its path.
@@ -323,6 +337,7 @@ class ListingData:
     gifts: list[GiftData] = dataclasses.field(default_factory=list)
     rebates: list[RebateData] = dataclasses.field(default_factory=list)
     skus: list[SkuData] = dataclasses.field(default_factory=list)
+    images: Annotated[list[ImageData], Field(max_length=MAX_IMAGES)] = dataclasses.field(default_factory=list)
 
 
 @with_config(STRICT)
@@ -557,6 +572,16 @@ def _cross_field_issues(bundle: Bundle) -> Iterator[BundleIssue]:
                         f"duplicate date {point.date.isoformat()}",
                     )
                 seen_dates.add(point.date)
+        for j, image in enumerate(listing.images):
+            where = f"listings[{i}].images[{j}]"
+            if (image.url is None) == (image.path is None):
+                yield BundleIssue(where, "expected exactly one of url and path")
+            elif image.url is not None and urlsplit(image.url).scheme.lower() not in ("http", "https"):
+                yield BundleIssue(f"{where}.url", "expected an http or https URL")
+            elif image.path is not None and (
+                image.path.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", image.path)
+            ):
+                yield BundleIssue(f"{where}.path", "expected a path inside the bundle's folder (relative, without ..)")
         if listing.presale is not None and listing.presale.enabled and listing.presale.ship_by is None:
             yield BundleIssue(f"listings[{i}].presale.ship_by", "required when presale is enabled")
 

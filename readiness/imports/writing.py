@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,8 +27,10 @@ from readiness.imports import bundle as b
 from readiness.models import (
     CourierPlan,
     Gift,
+    ImageSource,
     InboundShipment,
     Listing,
+    ListingImage,
     PriceHistory,
     Promotion,
     Rebate,
@@ -34,6 +38,7 @@ from readiness.models import (
     Shop,
     Sku,
 )
+from readiness.services.images import image_blob_store
 from readiness.services.locks import shop_lock
 
 
@@ -192,18 +197,23 @@ def _upsert_one(model: type[Any], lookup: dict[str, Any], values: dict[str, Any]
 
 
 @transaction.atomic
-def bundle_import(*, parsed: b.ParsedBundle) -> ImportSummary:
+def bundle_import(*, parsed: b.ParsedBundle, image_root: Path | None = None) -> ImportSummary:
     """Write a validated bundle to the database, all or nothing. See the module docstring.
 
     Imports of one shop run one at a time (the shop's lock, held until this transaction ends: a second import
     waits, then finds the first one's rows), and each bumps the shop's catalogue version, so a scan that ran
-    meanwhile is not recorded as complete (``scans.scan_run_finish``)."""
+    meanwhile is not recorded as complete (``scans.scan_run_finish``).
+
+    ``image_root`` is the bundle file's folder: ``images[].path`` files are read from it (and must stay inside
+    it); without one a bundle with ``path`` pictures is refused (BundleError naming each path).
+    """
     data = parsed.bundle
     shop_lock(data.shop.code)
     writes = _WriteWatch()
     with connection.execute_wrapper(writes):
-        summary = _write_bundle(parsed, data)
-    if writes.seen or summary.listings.created or summary.skus.created:  # COPY goes around the wrapper
+        summary, images_changed = _write_bundle(parsed, data, image_root)
+    # COPY goes around the wrapper: new listings, SKUs and pictures are counted instead
+    if writes.seen or summary.listings.created or summary.skus.created or images_changed:
         Shop.objects.filter(pk=summary.shop.pk).update(catalogue_version=F("catalogue_version") + 1)
     return summary
 
@@ -221,7 +231,7 @@ class _WriteWatch:
         return execute(sql, params, many, context)
 
 
-def _write_bundle(parsed: b.ParsedBundle, data: b.Bundle) -> ImportSummary:
+def _write_bundle(parsed: b.ParsedBundle, data: b.Bundle, image_root: Path | None) -> tuple[ImportSummary, bool]:
     now = timezone.now()
     shop = _upsert_one(
         Shop,
@@ -268,11 +278,13 @@ def _write_bundle(parsed: b.ParsedBundle, data: b.Bundle) -> ImportSummary:
         _rebate_rows(data.listings),
         ("kind", "text", "official_activity_id"),
     )
+    images_changed = _import_images(listings, data.listings, image_root)
     if listing_counts.created + sku_counts.created >= ANALYZE_AFTER_ROWS:
         _analyze()
-    return ImportSummary(
+    summary = ImportSummary(
         shop=shop, promotion=promotion, listings=listing_counts, skus=sku_counts, warnings=parsed.warnings
     )
+    return summary, images_changed
 
 
 def _import_couriers(promotion: Promotion, couriers: list[b.CourierData]) -> None:
@@ -416,6 +428,73 @@ def _replace_children(
     if had_rows:
         model.objects.filter(**{f"{column}__in": had_rows}).delete()
     insert_rows(model, [parent_field, *fields], [(parents[key], *row) for key in stale for row in wanted.get(key, [])])
+
+
+def _image_rows(listings: list[b.ListingData], image_root: Path | None) -> dict[str, list[tuple[Any, ...]]]:
+    """(position, kind, url, path, sha256 of a path file) per listing; path files are stored as blobs."""
+    issues: list[b.BundleIssue] = []
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for i, listing in enumerate(listings):
+        out = []
+        for j, image in enumerate(listing.images):
+            digest = ""
+            if image.path is not None:
+                where = f"listings[{i}].images[{j}].path"
+                try:
+                    digest = image_blob_store(data=_path_image(image_root, image.path))
+                except ValueError as exc:
+                    issues.append(b.BundleIssue(where, str(exc)))
+            out.append((j, image.kind, image.url or "", image.path or "", digest))
+        rows[listing.id] = out
+    if issues:
+        raise b.BundleError(issues[: b.MAX_ERRORS], total=len(issues))
+    return rows
+
+
+def _path_image(root: Path | None, path: str) -> bytes:
+    if root is None:
+        raise ValueError(
+            "a picture given by path needs the bundle's folder (manage.py import_bundle FILE); "
+            "over the API or the web give a url, or upload it on the listing page"
+        )
+    base = root.resolve()
+    file = (base / path).resolve()
+    if not file.is_relative_to(base):
+        raise ValueError("expected a path inside the bundle's folder")
+    try:
+        size = file.stat().st_size
+        if size > settings.IMAGE_MAX_BYTES:
+            raise ValueError(f"the picture is {size} bytes, more than IMAGE_MAX_BYTES ({settings.IMAGE_MAX_BYTES})")
+        return file.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _import_images(listings: dict[str, int], data: list[b.ListingData], image_root: Path | None) -> bool:
+    """A listing's bundle pictures are replaced when their list changed (uploaded pictures are kept). A URL
+    picture keeps what was fetched for it while its URL stays the same. Returns whether any list changed."""
+    wanted = _image_rows(data, image_root)
+    parent_ids = {pk: key for key, pk in listings.items()}
+    have: dict[str, list[tuple[Any, ...]]] = {key: [] for key in listings}
+    rows = ListingImage.objects.filter(listing_id__in=list(parent_ids), source=ImageSource.BUNDLE).order_by(
+        "listing_id", "position"
+    )
+    for listing_pk, position, kind, url, path, digest in rows.values_list(
+        "listing_id", "position", "kind", "url", "path", "sha256"
+    ):
+        have[parent_ids[listing_pk]].append((position, kind, url, path, digest if path else ""))
+    stale = [key for key in listings if have[key] != wanted.get(key, [])]
+    if not stale:
+        return False
+    ListingImage.objects.filter(
+        listing_id__in=[listings[k] for k in stale if have[k]], source=ImageSource.BUNDLE
+    ).delete()
+    insert_rows(
+        ListingImage,
+        ["listing", "source", "position", "kind", "url", "path", "sha256", "fetch_error"],
+        [(listings[key], ImageSource.BUNDLE, *row, "") for key in stale for row in wanted.get(key, [])],
+    )
+    return True
 
 
 def _import_price_history(shop: Shop, skus: dict[tuple[str, str], int], listings: list[b.ListingData]) -> None:

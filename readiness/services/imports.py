@@ -20,6 +20,17 @@ def import_job_create(*, raw: bytes, user: Any, shop: Shop | None = None, source
     from readiness import tasks  # lazy: tasks call services, services enqueue tasks
 
     parsed = parse_bundle(raw)
+    paths = [
+        BundleIssue(
+            f"listings[{i}].images[{j}].path",
+            "a picture given by path cannot be uploaded with the bundle: give a url, or upload it on the listing page",
+        )
+        for i, listing in enumerate(parsed.bundle.listings)
+        for j, image in enumerate(listing.images)
+        if image.path is not None
+    ]
+    if paths:
+        raise BundleError(paths[:100], total=len(paths))
     if shop is not None and parsed.bundle.shop.code != shop.code:
         raise BundleError(
             [BundleIssue("shop.code", f"this bundle is for shop {parsed.bundle.shop.code!r}, not {shop.code!r}")]

@@ -28,6 +28,7 @@ from readiness.models import CheckResult as CheckResultRow
 from readiness.models import Finding, ImportJob, JobStatus, Listing, Promotion, RunStatus, ScanChunk, ScanRun, Shop
 from readiness.rulepacks import RulePack, load_rule_pack
 from readiness.scoring import Score, score
+from readiness.services.images import images_read
 from readiness.services.locks import shop_lock
 
 logger = logging.getLogger(__name__)
@@ -84,7 +85,11 @@ def scan_run_start(*, promotion: Promotion, chunk_size: int | None = None, wait:
 
     with transaction.atomic():
         run = scan_run_create(promotion=promotion, chunk_size=chunk_size, wait=wait)
-        transaction.on_commit(lambda: tasks.dispatch_scan_run(run.pk, run.chunks_total))
+        # Pictures not read yet are read first, in batches on the workers; the chunks then find their text.
+        pending = selectors.images_to_read(shop=promotion.shop)
+        size = settings.IMAGE_READ_BATCH
+        batches = [pending[i : i + size] for i in range(0, len(pending), size)]
+        transaction.on_commit(lambda: tasks.dispatch_scan_run(run.pk, run.chunks_total, batches))
     run.refresh_from_db()
     return run
 
@@ -98,6 +103,7 @@ def scan_run_sync(
     """Scan in this process, chunk by chunk, whatever the Celery settings (for commands that need a result).
     ``progress(done, total)`` is called after each chunk."""
     run = scan_run_create(promotion=promotion, chunk_size=chunk_size)
+    images_read(image_pks=selectors.images_to_read(shop=promotion.shop))
     for index in range(run.chunks_total):
         scan_run_chunk(run_id=run.pk, index=index)
         if progress is not None:
@@ -128,7 +134,8 @@ def scan_run_chunk(*, run_id: int, index: int) -> None:
 
 def _judge_listings(run: ScanRun, listing_pks: Sequence[int]) -> list[CheckResult]:
     data = selectors.readiness_input(promotion=run.promotion, listing_pks=list(listing_pks))
-    findings = scanning.scan(data.listings, selectors.shop_scanner_options(shop=run.shop))
+    pictures = selectors.listing_pictures(listing_pks=listing_pks)
+    findings = scanning.scan(data.listings, selectors.shop_scanner_options(shop=run.shop), pictures)
     ctx = CheckContext.from_bundle(
         data, rules=selectors.run_rules(run=run), findings_by_listing=findings, now=run.created_at
     )
@@ -307,6 +314,14 @@ def shop_runs_rescore(*, shop: Shop) -> None:
 
 
 # ---- re-scanning one listing -------------------------------------------------------------------------------------
+
+
+def listing_images_refresh(*, listing_pk: int) -> int:
+    """Read a listing's pictures not read yet (an upload), then re-scan the listing in its latest runs."""
+    listing = Listing.objects.select_related("shop").get(pk=listing_pk)
+    read = images_read(image_pks=selectors.images_to_read(shop=listing.shop, listing_pks=[listing_pk]))
+    listing_rescan(listing=listing)
+    return read
 
 
 def listing_rescan(*, listing: Listing) -> list[ScanRun]:

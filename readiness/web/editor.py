@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,11 +23,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from readiness.capabilities import Capability
-from readiness.models import Check, Finding, Listing, Waiver
-from readiness.services import listings, waivers
+from readiness.models import Check, Finding, Listing, ListingImage, Waiver
+from readiness.services import images, listings, waivers
 from readiness.services.errors import ServiceError
 from readiness.web import access, formatting, highlight, presenters, queries, suggestions
-from readiness.web.forms import ApplyForm, EditForm, WaiveForm
+from readiness.web.forms import PICTURE_FORMATS, ApplyForm, EditForm, PictureForm, WaiveForm
 
 PANEL_TEMPLATE = "readiness/_listing_panel.html"
 
@@ -91,8 +91,11 @@ def listing_context(scope: access.Scope, listing: Listing) -> dict[str, Any]:
         "detail": detail,
         "fields": fields,
         "text_findings": text_findings,
-        "other_findings": other_findings,
+        "picture_findings": [v for v in other_findings if (v.row.get("field") or "").startswith("images[")],
+        "other_findings": [v for v in other_findings if not (v.row.get("field") or "").startswith("images[")],
         "history": _history(detail),
+        "pictures": presenters.listing_pictures(queries.listing_pictures(listing), detail, scope),
+        "picture_form": PictureForm(),
         "waive_form": WaiveForm(),
         "listing_status_label": formatting.status_label(detail.status) if detail.status else "",
     }
@@ -302,6 +305,39 @@ def listing_apply(request: HttpRequest, shop: str, promotion: str, listing_id: s
     return _respond(
         request, scope, listing, message=message + _("已保存并重新扫描。") + _score_change(before, scope, listing)
     )
+
+
+@login_required
+@require_POST
+def listing_picture_upload(request: HttpRequest, shop: str, promotion: str, listing_id: str) -> HttpResponse:
+    """Add a picture to the listing; the workers read its text and re-scan the listing (never this request).
+    A picture is listing text: the same capability as an edit."""
+    scope = access.scope(request, shop, promotion, need=Capability.EDIT_LISTING)
+    listing = _listing(scope, listing_id)
+    form = PictureForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _respond(request, scope, listing, error=_("无法上传。"), errors=_form_errors(form))
+    upload = form.cleaned_data["image"]
+    upload.seek(0)
+    images.listing_image_upload(listing=listing, data=upload.read(), kind=form.cleaned_data["kind"])
+    return _respond(request, scope, listing, message=_("图片已上传，文字识别在后台进行，完成后问题列表会更新。"))
+
+
+@login_required
+@require_GET
+def listing_picture(request: HttpRequest, shop: str, promotion: str, image: int) -> HttpResponse:
+    """A listing picture's bytes, for the listing page (only the shop's own, only image formats, sandboxed)."""
+    scope = access.scope(request, shop, promotion)
+    row = get_object_or_404(ListingImage.objects.filter(listing__shop=scope.shop).exclude(sha256=""), pk=image)
+    data = queries.picture_bytes(row.sha256)
+    content_type = PICTURE_FORMATS.get(queries.picture_format(data) or "") if data is not None else None
+    if data is None or content_type is None:
+        raise Http404("no picture")
+    response = HttpResponse(data, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, max-age=86400, immutable"  # by content hash: it never changes
+    return response
 
 
 def _form_errors(form: Any) -> list[str]:

@@ -78,6 +78,8 @@ def evidence_items(evidence: Any) -> list[tuple[str, str]]:
         return []
     out = []
     for key, value in evidence.items():
+        if key == "image_text":  # the whole text read in a picture: the listing page shows the picture itself
+            continue
         if isinstance(value, dict | list):
             text = json.dumps(value, ensure_ascii=False)
         elif value is None:
@@ -100,6 +102,9 @@ def field_label(field: str) -> str:
         return _("预售标签")
     if field.startswith("specs."):
         return _("规格参数·%(name)s") % {"name": field[len("specs.") :]}
+    if field.startswith("images[") and field.endswith("]"):
+        index = field[len("images[") : -1]
+        return _("第 %(number)s 张图片") % {"number": int(index) + 1 if index.isdigit() else index}
     if field.startswith("skus[") and field.endswith("].name"):
         index = field[len("skus[") : -len("].name")]
         return _("SKU %(number)s 名称") % {"number": int(index) + 1 if index.isdigit() else index}

@@ -11,6 +11,29 @@ from django.utils.translation import gettext_lazy as _
 
 from readiness.imports import spreadsheet
 from readiness.imports.bundle import BODY_MAX_LENGTH, EDITABLE_FIELDS
+from readiness.models import ImageKind
+
+
+class PictureForm(forms.Form):
+    """A listing picture uploaded on the listing page (its text is read on the workers)."""
+
+    image = forms.ImageField(label=_("图片"), help_text=_("PNG、JPEG、WebP 或 GIF；文字识别在后台进行。"))
+    kind = forms.ChoiceField(label=_("图片类型"), choices=ImageKind.choices, initial=ImageKind.DETAIL)
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data["image"]
+        if image.size > settings.IMAGE_MAX_BYTES:
+            raise forms.ValidationError(
+                _("图片不能超过 %(mb)s MB。") % {"mb": settings.IMAGE_MAX_BYTES // (1024 * 1024)}
+            )
+        # ImageField has opened it with Pillow; only formats a browser shows are kept (no SVG, no TIFF).
+        if getattr(image, "image", None) is None or image.image.format not in PICTURE_FORMATS:
+            raise forms.ValidationError(_("只支持 PNG、JPEG、WebP 或 GIF 图片。"))
+        return image
+
+
+# Picture formats accepted and served back (content type by Pillow's format name).
+PICTURE_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp", "GIF": "image/gif"}
 
 
 class WaiveForm(forms.Form):

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from readiness.models import Promotion
+from readiness.models import ImageKind, Promotion
 from readiness.web import formatting, highlight, suggestions
 from readiness.web.queries import ListingDetail
 
@@ -192,3 +192,60 @@ def _segment_view(
         start=seg.start,
         end=seg.end,
     )
+
+
+# ---- a listing's pictures with the boxes of their findings ---------------------------------------------------
+
+
+def _percent(value: float) -> str:
+    return f"{max(0.0, min(100.0, value * 100)):.3f}%"
+
+
+def listing_pictures(pictures: list[dict[str, Any]], detail: ListingDetail, scope: Any) -> list[dict[str, Any]]:
+    """Each picture (``queries.listing_pictures``) with the boxes of its findings, placed in percent of the
+    picture's size so they stay on the words however the page scales it, in the severity colours of the text
+    highlights; a picture that was not read carries the reason."""
+    by_field: dict[str, list[dict[str, Any]]] = {}
+    for row in detail.findings:
+        name = row.get("field") or ""
+        if name.startswith("images["):
+            by_field.setdefault(name, []).append(row)
+    kinds = dict(ImageKind.choices)
+    out = []
+    for picture in pictures:
+        name = f"images[{picture['index']}]"
+        width, height = picture.get("width"), picture.get("height")
+        boxes, notes = [], []
+        for row in by_field.get(name, []):
+            box = (row.get("evidence") or {}).get("box")
+            if isinstance(box, list) and len(box) == 4 and width and height:
+                x0, y0, x1, y1 = box
+                boxes.append(
+                    {
+                        "pk": row["pk"],
+                        "css": "sev-waived" if row.get("waived") else f"sev-{row['severity']}",
+                        "left": _percent(x0 / width),
+                        "top": _percent(y0 / height),
+                        "width": _percent((x1 - x0) / width),
+                        "height": _percent((y1 - y0) / height),
+                        "text": row.get("text") or "",
+                        "title": row.get("message") or "",
+                    }
+                )
+            elif row.get("rule") == "image.unreadable":
+                notes.append(row.get("message") or "")
+        src = ""
+        if picture.get("sha256") and scope.promotion is not None:
+            src = reverse("listing-picture", args=[scope.shop.code, scope.promotion.code, picture["pk"]])
+        out.append(
+            picture
+            | {
+                "field": name,
+                "label": formatting.field_label(name),
+                "kind_label": kinds.get(picture["kind"], picture["kind"]),
+                "src": src,
+                "boxes": boxes,
+                "notes": notes,
+            }
+        )
+    return out

@@ -135,3 +135,28 @@ def test_api_client_pushes_bundle_and_job_finishes_on_real_worker() -> None:
     report = client.get(f"/api/v1/shops/{shop.code}/promotions/d11-2026/readiness").json()
     issues = next(c for c in report["checks"] if c["check"] == "listing_text")["issues"]
     assert any(i["listing_id"] == "L100" and i.get("text") == "最佳" for i in issues)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_listing_pictures_are_read_on_real_workers(tmp_path: Path) -> None:
+    """A picture given by path is stored at import; the scan's OCR batch runs on the worker (this process never
+    loads the model), then the chunks report what it says, with the box."""
+    from readiness.imports.bundle import parse_bundle
+    from readiness.imports.writing import bundle_import
+    from readiness.models import ImageReading, RunStatus
+    from readiness.services import scans
+    from tests.scanners import imagegen
+
+    (tmp_path / "main.png").write_bytes(imagegen.slogan("全网最佳的绿茶，第一品牌").png())
+    data = bundle_dict(listings=2)
+    data["shop"]["code"] = f"worker-img-{time.monotonic_ns()}"
+    data["listings"][0]["images"] = [{"path": "main.png", "kind": "main"}]
+    promotion = bundle_import(parsed=parse_bundle(json.dumps(data, ensure_ascii=False)), image_root=tmp_path).promotion
+    run = _wait(scans.scan_run_start(promotion=promotion).pk, timeout=300)
+    assert run.status == RunStatus.COMPLETE, run.error
+    found = run.findings.get(field="images[0]", text="全网最佳")
+    assert found.rule == "extreme.superlative" and len(found.evidence["box"]) == 4
+    assert ImageReading.objects.filter(seconds__gt=0).exists()
+    import sys
+
+    assert "rapidocr_onnxruntime" not in sys.modules  # read by the worker, not here

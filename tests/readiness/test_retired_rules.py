@@ -1,4 +1,4 @@
-"""A rule-pack key the app retired must not break a shop that once overrode it (migration 0004)."""
+"""A rule-pack key the app retired must not break a shop that once overrode it (migration 0005)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from tests.factories import ShopFactory
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module("readiness.migrations.0004_retire_max_orders_per_agent")
+migration = importlib.import_module("readiness.migrations.0005_retire_max_orders_per_agent")
 
 
 def test_overrides_of_retired_keys_are_removed_and_others_kept() -> None:

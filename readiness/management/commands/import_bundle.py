@@ -23,7 +23,8 @@ class Command(BaseCommand):
         raw = self._read(path)
         try:
             parsed = parse_bundle(raw)
-            summary = bundle_import(parsed=parsed)
+            # images[].path pictures are read from the bundle file's folder (standard input: the working folder)
+            summary = bundle_import(parsed=parsed, image_root=Path.cwd() if path == "-" else Path(path).parent)
         except BundleError as exc:
             for line in exc.lines():
                 self.stderr.write(f"error: {line}")

@@ -9,6 +9,7 @@ gets 403 and nothing changes; the API refuses the same actions (one capability t
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from readiness.capabilities import ROLE_CAPABILITIES, Capability
-from readiness.models import ImportJob, ImportMapping, ListingRevision, Role, ShopMembership, Waiver
+from readiness.models import ImportJob, ImportMapping, ListingImage, ListingRevision, Role, ShopMembership, Waiver
 from tests.factories import UserFactory
 from tests.readiness.web.conftest import ShopSetup, planted_bundle
 
@@ -31,6 +32,14 @@ ROLES = (OPS, EDITOR, CLIENT)
 
 def _csv() -> SimpleUploadedFile:
     return SimpleUploadedFile("catalogue.csv", "商品ID,标题\nL100,明前龙井 新款\n".encode(), "text/csv")
+
+
+def _picture() -> SimpleUploadedFile:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(buf, format="PNG")
+    return SimpleUploadedFile("picture.png", buf.getvalue(), "image/png")
 
 
 def _bundle(setup: ShopSetup) -> SimpleUploadedFile:
@@ -81,6 +90,13 @@ WRITES = [
         lambda s: {"finding": _apply_finding(s), "choice": 0},
         frozenset({OPS, EDITOR}),
         lambda s: (s.shop.listings.get(listing_id="L100").title, ListingRevision.objects.count()),
+    ),
+    Write(
+        "listing_picture_upload",
+        lambda s: "listings/L100/pictures",
+        lambda s: {"image": _picture(), "kind": "detail"},
+        frozenset({OPS, EDITOR}),
+        lambda s: ListingImage.objects.filter(source="upload").count(),
     ),
     Write(
         "finding_waive",
@@ -149,6 +165,7 @@ def test_the_table_is_the_apis_table() -> None:
         "rescan": Capability.SCAN,
         "listing_edit": Capability.EDIT_LISTING,
         "listing_apply": Capability.EDIT_LISTING,
+        "listing_picture_upload": Capability.EDIT_LISTING,
         "finding_waive": Capability.WAIVE,
         "waiver_lift": Capability.WAIVE,
         "import_bundle": Capability.IMPORT,
@@ -174,14 +191,31 @@ def test_pages_hide_what_the_role_cannot_use(setup: ShopSetup, role: str) -> Non
         "rescan": f'action="{setup.url("scan")}"' in dashboard,
         "edit": 'action="' + setup.url("listings/L100/edit") + '"' in listing,
         "apply": 'action="' + setup.url("listings/L100/apply") + '"' in listing,
+        "picture": 'action="' + setup.url("listings/L100/pictures") + '"' in listing,
         "waive": "/waive" in listing or "/waive" in dashboard,
         "lift": setup.url(f"waivers/{waiver.pk}/lift") in listing,
         "upload": 'enctype="multipart/form-data"' in imports,
     }
     expected = {
         OPS: dict.fromkeys(shows, True),
-        EDITOR: {"rescan": False, "edit": True, "apply": True, "waive": True, "lift": True, "upload": False},
-        CLIENT: {"rescan": False, "edit": False, "apply": False, "waive": False, "lift": False, "upload": True},
+        EDITOR: {
+            "rescan": False,
+            "edit": True,
+            "apply": True,
+            "picture": True,
+            "waive": True,
+            "lift": True,
+            "upload": False,
+        },
+        CLIENT: {
+            "rescan": False,
+            "edit": False,
+            "apply": False,
+            "picture": False,
+            "waive": False,
+            "lift": False,
+            "upload": True,
+        },
     }[role]
     assert shows == expected, role
 

@@ -12,6 +12,6 @@ def remove_retired_overrides(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("readiness", "0003_catalogue_version")]
+    dependencies = [("readiness", "0004_listing_images")]
 
     operations = [migrations.RunPython(remove_retired_overrides, migrations.RunPython.noop)]
