@@ -14,6 +14,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -21,12 +22,15 @@ from django.db import transaction
 from readiness import fetching
 from readiness.models import ImageBlob, ImageReading, ImageSource, Listing, ListingImage
 
+if TYPE_CHECKING:  # scanners.ocr loads onnxruntime: imported where a picture is read, not at start-up
+    from scanners.ocr import OcrLimits
+
 logger = logging.getLogger(__name__)
 
 ENGINE = "rapidocr-onnxruntime 1.4.4"
 
 
-def ocr_limits():  # type: ignore[no-untyped-def]
+def ocr_limits() -> OcrLimits:
     """The per-picture limits of the settings (bytes, pixels, bands)."""
     from scanners.ocr import OcrLimits
 
@@ -71,8 +75,8 @@ def images_read(*, image_pks: Sequence[int]) -> int:
         if not image.sha256 or ImageReading.objects.filter(sha256=image.sha256).exists():
             continue
         if data is None:
-            data = ImageBlob.objects.filter(sha256=image.sha256).values_list("data", flat=True).first()
-            data = bytes(data) if data is not None else None
+            stored = ImageBlob.objects.filter(sha256=image.sha256).values_list("data", flat=True).first()
+            data = bytes(stored) if stored is not None else None
         if data is None:
             continue  # the bytes are gone (cannot happen while blobs are never deleted); reported as unread
         started = time.perf_counter()

@@ -560,11 +560,12 @@ def listing_score(run: ScanRun, listing: Listing) -> int:
 def listing_pictures(listing: Listing) -> list[dict[str, Any]]:
     """The listing's pictures in the order of ``images[i]`` (bundle pictures, then uploads), each with the size
     OCR measured (None before it was read). Two queries."""
-    rows = list(
-        ListingImage.objects.filter(listing=listing)
+    rows: list[dict[str, Any]] = [
+        dict(row)
+        for row in ListingImage.objects.filter(listing=listing)
         .order_by("source", "position")
         .values("pk", "kind", "url", "path", "sha256", "source", "fetch_error")
-    )
+    ]
     sizes = {
         sha: text
         for sha, text in ImageReading.objects.filter(sha256__in={r["sha256"] for r in rows if r["sha256"]}).values_list(
