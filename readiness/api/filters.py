@@ -18,6 +18,9 @@ def _choices(values: list[str]) -> list[tuple[str, str]]:
     return [(value, value) for value in values]
 
 
+EMPTY_PART = "(empty)"
+
+
 class RepeatedOrCSVWidget(CSVWidget):
     """``?ordering=-severity,id`` and ``?ordering=-severity&ordering=id`` alike, in the order given.
 
@@ -28,7 +31,9 @@ class RepeatedOrCSVWidget(CSVWidget):
         values = data.getlist(name) if hasattr(data, "getlist") else [data[name]] if name in data else []
         if not values:
             return None
-        return [part for value in values for part in str(value).split(",") if part]
+        # An empty part (`ordering=`, `ordering=id,`) is no field: it becomes a value no choice matches, so it is
+        # refused (400) like any other unknown field (the choice field itself lets an empty value through).
+        return [part or EMPTY_PART for value in values for part in str(value).split(",")]
 
 
 class StableOrderingFilter(filters.OrderingFilter):

@@ -34,6 +34,13 @@ def test_a_path_with_a_line_break_is_still_a_problem_404(path: str, client_for: 
     assert_problem(client_for(None).delete(path), 404)
 
 
+@pytest.mark.parametrize("ordering", ["", "-severity,", ",id"])
+def test_an_empty_ordering_field_is_a_400_also_under_if_none_match(world: World, ops: Any, ordering: str) -> None:
+    # Found by schemathesis: `ordering=` was read as no ordering, and under If-None-Match: * answered 304.
+    url = f"/api/v1/shops/{world.own.shop.code}/promotions/{world.own.promotion.code}/findings"
+    assert_problem(ops.get(url, {"ordering": ordering}, HTTP_IF_NONE_MATCH="*"), 400)
+
+
 def test_401_names_the_scheme(client_for: Any) -> None:
     response = client_for("wrong").get("/api/v1/shops")
     assert assert_problem(response, 401)["type"] == "urn:readiness:problem:authentication-failed"

@@ -110,13 +110,14 @@ def run(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Run]:
         token = world.tokens["operations_manager"]
         base = "http://testserver"
         transport = httpx.WSGITransport(app=get_wsgi_application())
-    with httpx.Client(transport=transport, base_url=base, timeout=120) as plain:
-        schema = plain.get("/api/schema/?format=json").json()
-    folder = Path(os.environ["API_CLIENT_DIR"]) if os.environ.get("API_CLIENT_DIR") else tmp_path / "client"
-    package = _generate(schema, folder)
-    sys.path.insert(0, str(folder))
     seen: list[tuple[str, str, int]] = []
+    folder = Path(os.environ["API_CLIENT_DIR"]) if os.environ.get("API_CLIENT_DIR") else tmp_path / "client"
+    # In process, even the schema request must not close the test's database connection (PostgreSQL).
     with _in_process(not BASE_URL):
+        with httpx.Client(transport=transport, base_url=base, timeout=120) as plain:
+            schema = plain.get("/api/schema/?format=json").json()
+        package = _generate(schema, folder)
+        sys.path.insert(0, str(folder))
         try:
             api = importlib.import_module(f"{package}.api")
             models = importlib.import_module(f"{package}.models")
