@@ -49,7 +49,21 @@ class StableOrderingFilter(filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, "pk") if value else qs
 
 
-class FindingFilter(filters.FilterSet):
+class StrictFilterSet(filters.FilterSet):
+    """A filter given with an empty value (`status=`, `active=`) is refused (400), not read as "no filter": the
+    schema's enums and booleans admit no empty string (found by schemathesis's negative data)."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        getlist = getattr(self.data, "getlist", None)
+        for name in self.filters:
+            if getlist is not None and "" in getlist(name):
+                self.form.add_error(name if name in self.form.fields else None, _("不能为空"))
+                valid = False
+        return valid
+
+
+class FindingFilter(StrictFilterSet):
     category = filters.CharFilter(help_text="scanner category, e.g. extreme_wording")
     # distinct=False: no multi-valued join here, and DISTINCT over whole rows would sort every finding of the run.
     severity = filters.MultipleChoiceFilter(
@@ -96,7 +110,7 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
-class WaiverFilter(filters.FilterSet):
+class WaiverFilter(StrictFilterSet):
     active = StrictBooleanFilter(method="filter_active", help_text="in force (not lifted, not expired)")
     rule = filters.CharFilter()
     listing = filters.CharFilter(field_name="listing__listing_id")

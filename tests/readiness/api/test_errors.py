@@ -41,6 +41,12 @@ def test_an_empty_ordering_field_is_a_400_also_under_if_none_match(world: World,
     assert_problem(ops.get(url, {"ordering": ordering}, HTTP_IF_NONE_MATCH="*"), 400)
 
 
+@pytest.mark.parametrize("query", [{"status": ""}, {"severity": ""}, {"check": ""}])
+def test_an_empty_filter_value_is_a_400(world: World, ops: Any, query: dict[str, str]) -> None:
+    url = f"/api/v1/shops/{world.own.shop.code}/promotions/{world.own.promotion.code}/findings"
+    assert_problem(ops.get(url, query, HTTP_IF_NONE_MATCH='"Q"'), 400)
+
+
 def test_401_names_the_scheme(client_for: Any) -> None:
     response = client_for("wrong").get("/api/v1/shops")
     assert assert_problem(response, 401)["type"] == "urn:readiness:problem:authentication-failed"
