@@ -97,7 +97,17 @@ def test_worker_main_process_killed_mid_chunk_and_the_run_still_completes() -> N
     run.refresh_from_db()
     assert run.status != RunStatus.COMPLETE  # the held chunk is not done
 
+    # A killed process whose parent does not reap it (a detached worker under a container's init) stays a zombie,
+    # and celery's stale-pidfile check (kill(pid, 0)) takes a zombie for a running worker and refuses to start.
+    # A lost host leaves no pidfile behind either: remove it, as the host's restart would.
+    pidfile.unlink(missing_ok=True)
     subprocess.run(start_worker, shell=True, check=True, timeout=60)  # a new worker (detaches)
+    _wait_for(
+        lambda: pidfile.exists() and pidfile.read_text().strip().isdigit()
+        and _alive(int(pidfile.read_text().strip())),
+        60,
+        "the new worker to start",
+    )
     deadline = killed_at + 300
     while time.monotonic() < deadline:
         run.refresh_from_db()
