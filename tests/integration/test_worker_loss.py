@@ -50,6 +50,14 @@ def _alive(pid: int) -> bool:
     return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
 
 
+def _pidfile_names_a_live_process(pidfile: Path) -> bool:
+    try:
+        text = pidfile.read_text().strip()
+    except FileNotFoundError:
+        return False
+    return text.isdigit() and _alive(int(text))
+
+
 def _wait_for(predicate: Any, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -102,12 +110,7 @@ def test_worker_main_process_killed_mid_chunk_and_the_run_still_completes() -> N
     # A lost host leaves no pidfile behind either: remove it, as the host's restart would.
     pidfile.unlink(missing_ok=True)
     subprocess.run(start_worker, shell=True, check=True, timeout=60)  # a new worker (detaches)
-    _wait_for(
-        lambda: pidfile.exists() and pidfile.read_text().strip().isdigit()
-        and _alive(int(pidfile.read_text().strip())),
-        60,
-        "the new worker to start",
-    )
+    _wait_for(lambda: _pidfile_names_a_live_process(pidfile), 60, "the new worker to start")
     deadline = killed_at + 300
     while time.monotonic() < deadline:
         run.refresh_from_db()
