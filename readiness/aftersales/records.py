@@ -571,7 +571,9 @@ def _count(value: Any, header: str, fail: Any) -> int | None:
         value = int(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        if not text.isdigit():
+        # isdecimal, not isdigit: "²" is a digit int() refuses; and at most ten significant digits, so that int()
+        # never meets thousands of them (it raises past 4,300).
+        if not text.isdecimal() or len(text.lstrip("0")) > 10:
             fail(header, f"应为非负整数，得到 “{text[:40]}”")
             return None
         value = int(text)

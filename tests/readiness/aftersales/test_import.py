@@ -178,3 +178,18 @@ def test_query_count_does_not_grow_with_rows(django_assert_num_queries: Any) -> 
             after_sales_import_json(shop=shop, data={"records": _many(n, prefix), "paid_orders": orders})
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize("count", ["²", "9" * 5000, "-3", "1.5", "十二"])
+def test_a_count_that_is_not_a_plain_number_is_a_row_problem(count: str) -> None:
+    shop = ShopFactory()
+    with pytest.raises(RecordsError) as exc:
+        after_sales_import_json(shop=shop, data={"paid_orders": [dict(PAID_ORDERS[0], 支付订单数=count)]})
+    assert any(e.startswith("paid_orders[0].支付订单数: 应为非负整数") for e in _errors(exc))
+    assert not PaidOrders.objects.filter(shop=shop).exists()
+
+
+def test_full_width_digits_are_a_count() -> None:
+    shop = ShopFactory()
+    after_sales_import_json(shop=shop, data={"paid_orders": [dict(PAID_ORDERS[0], 支付订单数="１２")]})
+    assert PaidOrders.objects.get(shop=shop).orders == 12
