@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from readiness.aftersales.models import AfterSaleRecord, PaidOrders
@@ -193,3 +195,29 @@ def test_full_width_digits_are_a_count() -> None:
     shop = ShopFactory()
     after_sales_import_json(shop=shop, data={"paid_orders": [dict(PAID_ORDERS[0], 支付订单数="１２")]})
     assert PaidOrders.objects.get(shop=shop).orders == 12
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.text(alphabet="0123456789.,-+eE¥ ²１", max_size=12),
+    st.lists(st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.sampled_from(HEADERS), value=_CELLS, paid=_CELLS)
+def test_any_cell_is_imported_or_a_named_problem(column: str, value: Any, paid: Any) -> None:
+    """Whatever a JSON row holds, the import stores it or names the problem: never another exception."""
+    shop = ShopFactory()
+    data = {"records": [dict(RECORDS[0], **{column: value})], "paid_orders": [dict(PAID_ORDERS[1], 支付订单数=paid)]}
+    try:
+        after_sales_import_json(shop=shop, data=data)
+    except RecordsError as exc:
+        assert exc.lines()
+        assert not AfterSaleRecord.objects.filter(shop=shop).exists()
+    else:
+        assert AfterSaleRecord.objects.filter(shop=shop).count() == 1
