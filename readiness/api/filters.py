@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from django_filters.widgets import CSVWidget
@@ -46,7 +46,17 @@ class StableOrderingFilter(filters.OrderingFilter):
 
     def filter(self, qs: QuerySet, value: list[str] | None) -> QuerySet:
         qs = super().filter(qs, value)
-        return qs.order_by(*qs.query.order_by, "pk") if value else qs
+        if not value:
+            return qs
+        # An empty value (a shop-level finding has no listing) sorts as the smallest, on every database: SQLite puts
+        # NULL first ascending, PostgreSQL last, so a client's pages differed between the two.
+        terms = [
+            (F(term[1:]).desc(nulls_last=True) if term.startswith("-") else F(term).asc(nulls_first=True))
+            if isinstance(term, str)
+            else term
+            for term in qs.query.order_by
+        ]
+        return qs.order_by(*terms, "pk")
 
 
 class StrictFilterSet(filters.FilterSet):

@@ -68,6 +68,27 @@ def test_ordering_repeated_is_the_same_as_comma_separated(world: World, ops: API
     assert len({k[0] for k in keys}) > 1 and len({k[1] for k in keys}) > 1
 
 
+@pytest.mark.parametrize("direction", ["listing", "-listing"])
+def test_findings_without_a_listing_sort_as_the_smallest_on_every_database(
+    world: World, ops: APIClient, direction: str
+) -> None:
+    from readiness.models import Finding
+
+    run = world.own.finding.run
+    if not run.findings.filter(listing=None).exists():  # a shop-level finding (couriers, after-sales) to order
+        shop_level = run.findings.order_by("pk").first()
+        assert shop_level is not None
+        shop_level.pk, shop_level.listing, shop_level.fingerprint = None, None, "0" * 64
+        shop_level.save()
+    rows = ops.get(_findings_url(world, f"ordering={direction}&page_size=500")).json()["results"]
+    ids = [f["listing_id"] for f in rows]
+    assert None in ids and len(set(ids)) > 2
+    keys = [(i or "", f["id"]) for i, f in zip(ids, rows, strict=True)]
+    listing_order = sorted({k[0] for k in keys}, reverse=direction.startswith("-"))
+    assert [k[0] for k in keys] == [k for k in listing_order for _ in range(sum(1 for x in keys if x[0] == k))]
+    assert Finding.objects.filter(run=run).count() == len(rows)
+
+
 def test_ordering_is_declared_as_a_repeated_parameter(schema: dict[str, Any]) -> None:
     [ordering] = [p for p in _operations(schema)["findings_list"]["parameters"] if p["name"] == "ordering"]
     assert (ordering["style"], ordering["explode"], ordering["schema"]["type"]) == ("form", True, "array")
