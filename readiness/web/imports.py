@@ -14,13 +14,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -165,7 +165,9 @@ def import_template(request: HttpRequest, shop: str, promotion: str) -> HttpResp
         spreadsheet.template_xlsx(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%95%86%E5%93%81%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    response["Content-Disposition"] = (
+        "attachment; filename*=UTF-8''%E5%95%86%E5%93%81%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     return response
 
 
@@ -185,8 +187,11 @@ def import_columns(request: HttpRequest, shop: str, promotion: str) -> HttpRespo
     if known is not None:
         label = _(known.format.label)
         return HttpResponse(
-            format_html('<p class="card" data-recognised="{}">{}</p>', known.format.key,
-                        _("已识别为%(format)s：按平台列名导入，无需对应列。") % {"format": label})
+            format_html(
+                '<p class="card" data-recognised="{}">{}</p>',
+                known.format.key,
+                _("已识别为%(format)s：按平台列名导入，无需对应列。") % {"format": label},
+            )
         )
     mapping = spreadsheet.guess_mapping(table.headers, mappings.remembered_mapping(scope.shop))
     problems = spreadsheet.mapping_issues(table.headers, mapping)
@@ -295,7 +300,9 @@ def shop_new(request: HttpRequest) -> HttpResponse:
         try:
             shop_data = parse_bundle(raw).bundle.shop
         except BundleError as exc:
-            issues = [spreadsheet.RowIssue(None, None, "{message}", {"message": i.message}, path=i.path) for i in exc.errors]
+            issues = [
+                spreadsheet.RowIssue(None, None, "{message}", {"message": i.message}, path=i.path) for i in exc.errors
+            ]
             return _new_shop_page(request, form, status=400, issues=[issue_view(i) for i in issues])
         code, shop_name, platform, source = shop_data.code, shop_data.name, shop_data.platform, "bundle"
     else:
@@ -339,10 +346,14 @@ def shop_new(request: HttpRequest) -> HttpResponse:
         form.add_error("shop_code", _("店铺代码 %(code)s 已存在。") % {"code": code})
         return _new_shop_page(request, form, status=400)
     except BundleError as exc:
-        issues = [spreadsheet.RowIssue(None, None, "{message}", {"message": i.message}, path=i.path) for i in exc.errors]
+        issues = [
+            spreadsheet.RowIssue(None, None, "{message}", {"message": i.message}, path=i.path) for i in exc.errors
+        ]
         return _new_shop_page(request, form, status=400, issues=[issue_view(i) for i in issues], total=exc.total)
     messages.success(request, _("已新建店铺 %(name)s，正在导入。") % {"name": shop.name})
     if recognised is not None:
-        messages.info(request, _("已识别为%(format)s，按平台列名导入，无需对应列。") % {"format": _(recognised.format.label)})
+        messages.info(
+            request, _("已识别为%(format)s，按平台列名导入，无需对应列。") % {"format": _(recognised.format.label)}
+        )
     promotion = parse_bundle(raw).bundle.promotion.code
     return redirect("import-job", shop.code, promotion, job.pk)

@@ -21,7 +21,7 @@ from readiness.web import access
 def home(request: HttpRequest) -> HttpResponse:
     shops = access.user_shops(request)
     # the import entry: a shop can be added by those ``capabilities.may_add_shop`` allows
-    can_add_shop = may_add_shop(request.user, [s.member_role for s in shops if s.member_role])
+    can_add_shop = may_add_shop(request.user, [getattr(s, "member_role", None) for s in shops])
     return render(request, "readiness/home.html", {"shops": shops, "can_add_shop": can_add_shop})
 
 

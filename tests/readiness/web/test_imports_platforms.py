@@ -84,7 +84,7 @@ def test_queue_filter_and_pages_show_one_chinese_name_per_category(setup: ShopSe
 
 
 def test_template_download_opens_and_reimports(setup: ShopSetup, django_capture_on_commit_callbacks: Any) -> None:
-    assert 'data-template-link' in setup.client.get(setup.url("imports/")).content.decode()
+    assert "data-template-link" in setup.client.get(setup.url("imports/")).content.decode()
     response = setup.client.get(setup.url("imports/template.xlsx"))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -179,9 +179,7 @@ def test_roles_that_may_not_add_a_shop_are_refused(
     assert not Shop.objects.filter(code="sneaky").exists()
 
 
-def test_a_user_of_no_shop_is_refused_and_staff_is_allowed(
-    db: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+def test_a_user_of_no_shop_is_refused_and_staff_is_allowed(db: Any, django_capture_on_commit_callbacks: Any) -> None:
     nobody = Client()
     nobody.force_login(UserFactory(username="nobody"))
     assert nobody.get("/shops/new").status_code == 403
