@@ -105,5 +105,7 @@ def names(values: Iterable[str]) -> list[str]:
 
 
 def values_named(name: str, values: Iterable[str]) -> list[str]:
-    """The stored values among ``values`` shown as ``name`` (for filtering by the name a page shows)."""
-    return [v for v in values if v and category_name(v) == name]
+    """The stored values among ``values`` shown as ``name`` (for filtering by the name a page shows; a code or
+    a platform's text is taken as the name it shows, so older links with ``?category=tea`` still work)."""
+    shown = category_name(name)
+    return [v for v in values if v and category_name(v) == shown]
