@@ -13,17 +13,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a name for translation (the pages translate it; ``makemessages`` collects it)."""
+    return message
+
+
 @dataclass(frozen=True, slots=True)
 class Category:
     code: str
-    name: str  # Chinese, shown on every page
+    name: str  # Chinese, shown on every page (translated by the pages: locale/en has each)
     words: tuple[str, ...] = ()  # platform category texts (one level of a category path) that mean this category
 
 
 CATEGORIES: tuple[Category, ...] = (
     Category(
         "tea",
-        "茶叶",
+        gettext_noop("茶叶"),
         (
             "茶",
             "茶叶",
@@ -41,16 +46,22 @@ CATEGORIES: tuple[Category, ...] = (
             "养生茶",
         ),
     ),
-    Category("teaware", "茶具", ("茶具", "茶器", "茶壶", "茶杯", "茶盘", "功夫茶具", "茶具/茶盘/茶道")),
+    Category("teaware", gettext_noop("茶具"), ("茶具", "茶器", "茶壶", "茶杯", "茶盘", "功夫茶具", "茶具/茶盘/茶道")),
     Category(
-        "food", "食品", ("食品", "粮油", "米面", "粮油米面", "调味品", "粮油调味", "咖啡/麦片/冲饮", "茶/咖啡/冲饮")
+        "food",
+        gettext_noop("食品"),
+        ("食品", "粮油", "米面", "粮油米面", "调味品", "粮油调味", "咖啡/麦片/冲饮", "茶/咖啡/冲饮"),
     ),
-    Category("snack", "零食", ("零食", "snacks", "休闲零食", "坚果", "零食/坚果/特产", "糕点", "饼干")),
-    Category("gift_box", "礼盒", ("礼盒", "礼品", "礼品礼盒", "节日礼盒")),
-    Category("health_food", "保健食品", ("保健食品", "保健品", "营养品", "保健食品/膳食营养补充食品")),
-    Category("cosmetics", "美妆护肤", ("美妆", "化妆品", "护肤", "彩妆", "美容护肤/美体/精油", "彩妆/香水/美妆工具")),
-    Category("womens_apparel", "女装", ("女装", "女装/女士精品", "女士精品")),
-    Category("mens_apparel", "男装", ("男装",)),
+    Category("snack", gettext_noop("零食"), ("零食", "snacks", "休闲零食", "坚果", "零食/坚果/特产", "糕点", "饼干")),
+    Category("gift_box", gettext_noop("礼盒"), ("礼盒", "礼品", "礼品礼盒", "节日礼盒")),
+    Category("health_food", gettext_noop("保健食品"), ("保健食品", "保健品", "营养品", "保健食品/膳食营养补充食品")),
+    Category(
+        "cosmetics",
+        gettext_noop("美妆护肤"),
+        ("美妆", "化妆品", "护肤", "彩妆", "美容护肤/美体/精油", "彩妆/香水/美妆工具"),
+    ),
+    Category("womens_apparel", gettext_noop("女装"), ("女装", "女装/女士精品", "女士精品")),
+    Category("mens_apparel", gettext_noop("男装"), ("男装",)),
 )
 
 _BY_CODE = {c.code: c for c in CATEGORIES}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 from readiness import categories
 
@@ -11,4 +12,5 @@ register = template.Library()
 
 @register.filter
 def category_name(value: str | None) -> str:
-    return categories.category_name(value or "")
+    # the product's category names are in the catalogue (English: Tea, Teaware …); a platform's own text is not
+    return gettext(categories.category_name(value or ""))

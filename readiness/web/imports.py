@@ -190,7 +190,7 @@ def import_columns(request: HttpRequest, shop: str, promotion: str) -> HttpRespo
             format_html(
                 '<p class="card" data-recognised="{}">{}</p>',
                 known.format.key,
-                _("已识别为%(format)s：按平台列名导入，无需对应列。") % {"format": label},
+                _("已识别为%(format)s，按平台列名导入，无需对应列。") % {"format": label},
             )
         )
     mapping = spreadsheet.guess_mapping(table.headers, mappings.remembered_mapping(scope.shop))

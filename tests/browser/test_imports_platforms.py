@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from readiness.models import ImportJob, Listing, Promotion
+from readiness.models import ImportJob, Listing
 from tests.browser.test_web_flow import PROMOTION, SHOP, demo, log_in, url  # noqa: F401  (demo is a fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,12 +32,8 @@ EXPORTS = [
 ]
 
 
-def test_each_platform_export_is_imported_without_mapping(
-    page: Any,
-    live_server: Any,
-    demo: Promotion,
-    shot: Any,  # noqa: F811
-) -> None:
+@pytest.mark.usefixtures("demo")
+def test_each_platform_export_is_imported_without_mapping(page: Any, live_server: Any, shot: Any) -> None:
     log_in(page, live_server, shot)
     entry = page.locator("[data-import-entry]").first
     entry.click()

@@ -83,6 +83,13 @@ def test_queue_filter_and_pages_show_one_chinese_name_per_category(setup: ShopSe
     assert "类目 茶叶" in listing_page
 
 
+def test_category_names_switch_to_english(setup: ShopSetup) -> None:
+    Listing.objects.filter(listing_id="L100").update(category="茶叶")
+    setup.client.post("/i18n/setlang/", {"language": "en", "next": setup.url()})
+    page = setup.client.get(setup.url("listings/")).content.decode()
+    assert ">Tea</option>" in page and ">Snacks</option>" in page and ">茶叶<" not in page
+
+
 def test_template_download_opens_and_reimports(setup: ShopSetup, django_capture_on_commit_callbacks: Any) -> None:
     assert "data-template-link" in setup.client.get(setup.url("imports/")).content.decode()
     response = setup.client.get(setup.url("imports/template.xlsx"))
