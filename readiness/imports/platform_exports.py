@@ -34,7 +34,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from readiness.imports.spreadsheet import RowIssue, Table, gettext_noop
+from readiness.imports.spreadsheet import MAX_ROWS, CatalogueError, RowIssue, Table, gettext_noop
 
 # The fields the normalised rows carry, in this order (keys of ``spreadsheet.FIELDS``).
 _ORDER = (
@@ -265,6 +265,10 @@ def _normalise(export: ExportFormat, table: Table) -> Recognised:
             alias_index = index.get(export.sku_combo[1]) if export.sku_combo else None
             aliases = values[alias_index] if alias_index is not None and alias_index < len(values) else ""
             combos = _sku_combos(str(values[combo_index]), str(aliases or ""))
+        if len(rows) + len(combos) > MAX_ROWS:  # one cell can name many SKUs: bound what is held
+            raise CatalogueError(
+                [RowIssue(number, None, gettext_noop("表格超过 {limit} 行，请分批导入"), {"limit": MAX_ROWS})]
+            )
         if combos:
             for n, (code, name, price, stock) in enumerate(combos, start=1):
                 sku = dict(cells, sku_code=code or f"{listing_id}-{n}", sku_name=name, price=price, stock=stock)

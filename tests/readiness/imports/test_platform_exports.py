@@ -183,3 +183,33 @@ def test_template_opens_with_openpyxl_and_reimports_without_mapping() -> None:
         "forecast_units": 120,
         "safety_stock": 20,
     }
+
+
+# ---- hostile or broken exports --------------------------------------------------------------------------------
+
+
+def test_a_taobao_assistant_file_cut_after_its_first_lines_is_not_recognised() -> None:
+    raw = "version 1.00,Csv由淘宝助理导出\r\ntitle,cid,price\r\n".encode("gbk")
+    table = spreadsheet.read_table(raw, "cut.csv")
+    assert platform_exports.recognise(table) is None  # the mapping then asks for 商品ID
+    assert spreadsheet.mapping_issues(table.headers, spreadsheet.guess_mapping(table.headers))
+
+
+def test_a_cell_naming_too_many_skus_is_refused_not_expanded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(platform_exports, "MAX_ROWS", 50)
+    headers = ("宝贝名称", "宝贝价格", "宝贝数量", "销售属性组合", "商家编码")
+    combo = "".join(f"1.00:1:C{i}:1627207:{i};" for i in range(60))
+    table = spreadsheet.Table(headers=headers, rows=((4, ("茶", "1.00", "60", combo, "TB-X")),))
+    with pytest.raises(spreadsheet.CatalogueError) as caught:
+        platform_exports.recognise(table)
+    assert caught.value.issues[0].params == {"limit": 50}
+
+
+def test_a_malformed_sku_combination_falls_back_to_the_row_price_and_stock() -> None:
+    headers = ("宝贝名称", "宝贝价格", "宝贝数量", "销售属性组合", "商家编码")
+    table = spreadsheet.Table(headers=headers, rows=((4, ("红茶", "39.00", "8", "not:a;combo", "TB-HC")),))
+    known = platform_exports.recognise(table)
+    assert known is not None
+    result = spreadsheet.apply_table({"listings": []}, known.table, known.mapping)
+    assert result.issues == []
+    assert result.bundle["listings"][0]["skus"] == [{"code": "TB-HC", "name": "", "price": "39.00", "stock": 8}]
