@@ -40,3 +40,18 @@ def capabilities(user: Any, role: str | None) -> frozenset[Capability]:
     """What the user may do in a shop where their membership says ``role``."""
     role = effective_role(user, role)
     return ROLE_CAPABILITIES.get(role, frozenset()) if role is not None else frozenset()
+
+
+# Adding a shop is not done *in* a shop, so no membership can allow it. Who runs shops may add one: superusers
+# and staff, and an operations manager of any shop (a manager opening the company's second shop is the usual
+# case). They become the new shop's operations manager. Listing editors and API clients may not.
+SHOP_CREATOR_ROLES = frozenset({Role.OPERATIONS_MANAGER})
+
+
+def may_add_shop(user: Any, roles: Any) -> bool:
+    """Whether ``user``, whose memberships have ``roles``, may add a shop from the web app."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False) or getattr(user, "is_staff", False):
+        return True
+    return any(role in SHOP_CREATOR_ROLES for role in roles)

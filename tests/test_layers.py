@@ -32,6 +32,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "readiness.platforms",
             "readiness.imports.bundle",
             "readiness.imports.spreadsheet",
+            "readiness.imports.platform_exports",
+            "readiness.categories",
             "readiness.rulepacks",
             "readiness.checks",
             "readiness.scoring",
@@ -68,6 +70,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
             "readiness.admin",
             "readiness.system_checks",
             "readiness.urls",
+            "readiness.templatetags",
         ),
     ),
 ]

@@ -24,13 +24,14 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from pydantic import TypeAdapter
 
+from readiness.categories import category_code
 from readiness.imports.bundle import Bundle
 
 MAX_ROWS = 200_000
@@ -550,6 +551,7 @@ class CatalogueResult:
     listings_added: int = 0
     skus_updated: int = 0
     skus_added: int = 0
+    listings_archived: int = 0
     # "listings[3]" / "listings[3].skus[1]" → spreadsheet row; bundle path suffix → column header
     rows_by_path: dict[str, int] = field(default_factory=dict)
     headers_by_path: dict[str, str] = field(default_factory=dict)
@@ -581,13 +583,23 @@ class CatalogueResult:
 _PATH = re.compile(r"^listings\[(?P<listing>\d+)\](?:\.skus\[(?P<sku>\d+)\])?(?:\.(?P<rest>.+))?$")
 
 
-def apply_table(base: Mapping[str, Any], table: Table, mapping: Sequence[str]) -> CatalogueResult:
-    """Apply a spreadsheet's rows to a bundle (JSON dict, not modified); see the module docstring."""
+def apply_table(
+    base: Mapping[str, Any], table: Table, mapping: Sequence[str], *, off_shelf: Collection[str] = ()
+) -> CatalogueResult:
+    """Apply a spreadsheet's rows to a bundle (JSON dict, not modified); see the module docstring.
+
+    ``off_shelf``: listing ids the file says are not on sale (a platform export's 仓库中 items): they are taken
+    out of the bundle, so the import archives the ones the shop had (``listings_archived``)."""
     problems = mapping_issues(table.headers, mapping)
     if problems:
         raise CatalogueError(problems)
     bundle = _copy_bundle(base)
     result = CatalogueResult(bundle=bundle, issues=[])
+    if off_shelf:
+        gone = set(off_shelf)
+        kept = [listing for listing in bundle["listings"] if listing["id"] not in gone]
+        result.listings_archived = len(bundle["listings"]) - len(kept)
+        bundle["listings"] = kept
     columns = [(i, choice) for i, choice in enumerate(mapping) if choice != IGNORE and i < len(table.headers)]
     header_of = {choice: table.headers[i] for i, choice in columns if choice != SPEC}
     for choice, header in header_of.items():
@@ -596,7 +608,7 @@ def apply_table(base: Mapping[str, Any], table: Table, mapping: Sequence[str]) -
     for i, choice in columns:
         if choice == SPEC:
             result.headers_by_path[f"spec:{spec_name(table.headers[i])}"] = table.headers[i]
-    if not table.rows:
+    if not table.rows and not off_shelf:
         result.issues.append(RowIssue(None, None, gettext_noop("表格中没有数据行")))
         return result
 
@@ -707,7 +719,8 @@ def _apply_listing_fields(
         if key in header_of:
             value = _agreed(result, rows, _cell(key), header_of[key])
             if value is not None:
-                listing[key] = value
+                # a platform's category text (茶叶, 食品>茶叶>红茶) is stored as the product's category code
+                listing[key] = category_code(value) if key == "category" else value
     spec_names = {name for _, _, specs in rows for name in specs}
     if spec_names:
         specs = dict(listing.get("specs") or {})
@@ -724,9 +737,7 @@ def _apply_listing_fields(
                 value = _agreed(result, rows, _cell(key), header_of[key])
                 if value is not None:
                     presale[target] = value
-        if presale.get("enabled") and not presale.get("ship_by"):
-            column = header_of.get("ship_by") or header_of.get("presale")
-            _add(result, RowIssue(rows[0][0], column, gettext_noop("预售商品必须填写预售发货日期")))
+        # A presale without a ship date is imported: the presale check reports it (bundle validation decides).
         listing["presale"] = presale
 
 
@@ -805,3 +816,47 @@ def _apply_skus(
             if parsed.get(key) is not None:
                 sku[FIELDS_BY_KEY[key].path] = parsed[key]
         result.rows_by_path[f"listings[{position}].skus[{j}]"] = number
+
+
+# ---- the template offered for download ---------------------------------------------------------------------
+
+TEMPLATE_EXAMPLE: dict[str, Any] = {
+    "listing_id": "L100",
+    "title": "武夷山正山小种红茶 250g",
+    "subtitle": "桐木关松烟香",
+    "description": "产自福建武夷山桐木关，松烟香，桂圆汤味。",
+    "category": "茶叶",
+    "presale": "否",
+    "ship_by": None,
+    "presale_label": None,
+    "sku_code": "L100-1",
+    "sku_name": "罐装 250g",
+    "price": 128,
+    "list_price": None,
+    "list_price_basis": None,
+    "stock": 300,
+    "forecast_units": 120,
+    "safety_stock": 20,
+}
+
+
+def template_xlsx() -> bytes:
+    """An XLSX with one column per field under the Chinese header the mapping recognises, a spec column (净含量)
+    and an example row: filled in and uploaded, it imports without choosing any column."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "商品"
+    headers = [spec.label for spec in FIELDS] + ["净含量"]
+    sheet.append(headers)
+    sheet.append([TEMPLATE_EXAMPLE.get(spec.key) for spec in FIELDS] + ["250g"])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for i, header in enumerate(headers, start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(i)].width = max(10, 2 * len(header) + 4)
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -41,6 +41,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from readiness import categories as category_names
 from readiness import selectors
 from readiness.checks import CHECKS
 from readiness.checks.results import SEVERITY_RANK
@@ -425,8 +426,9 @@ def queue(run: ScanRun, *, category: str = "", check: str = "") -> QuerySet[Any]
     qs = open_findings(run).filter(listing__isnull=False)
     if check:
         qs = qs.filter(check_name=check)
-    if category:
-        qs = qs.filter(listing__category=category)
+    if category:  # the Chinese name the filter shows: every stored value shown as that name
+        stored = Listing.objects.filter(shop_id=run.shop_id).values_list("category", flat=True).distinct()
+        qs = qs.filter(listing__category__in=category_names.values_named(category, stored))
     return (
         qs.values("listing_id")
         .annotate(
@@ -472,10 +474,10 @@ def queue_rows(run: ScanRun, groups: Sequence[dict[str, Any]], *, check: str = "
 
 
 def categories(shop: Shop) -> list[str]:
-    return list(
+    """The Chinese names of the shop's listing categories, one per category (``tea`` and 茶叶 are one 茶叶)."""
+    return category_names.names(
         Listing.objects.filter(shop=shop, archived_at__isnull=True)
         .exclude(category="")
-        .order_by("category")
         .values_list("category", flat=True)
         .distinct()
     )

@@ -21,12 +21,14 @@ scoped = [
     path("after-sales/", after_sales.after_sales_page, name="after-sales"),
     path("imports/", imports.import_page, name="imports"),
     path("imports/columns", imports.import_columns, name="import-columns"),
+    path("imports/template.xlsx", imports.import_template, name="import-template"),
     path("imports/<int:job>/", imports.import_job, name="import-job"),
     path("imports/<int:job>/progress", imports.import_progress, name="import-progress"),
 ]
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("shops/new", imports.shop_new, name="shop-new"),
     path("go/", views.switch, name="switch"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("shops/<slug:shop>/promotions/<slug:promotion>/", include(scoped)),

@@ -12,13 +12,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from readiness.capabilities import may_add_shop
 from readiness.web import access
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "readiness/home.html", {"shops": access.user_shops(request)})
+    shops = access.user_shops(request)
+    # the import entry: a shop can be added by those ``capabilities.may_add_shop`` allows
+    can_add_shop = may_add_shop(request.user, [getattr(s, "member_role", None) for s in shops])
+    return render(request, "readiness/home.html", {"shops": shops, "can_add_shop": can_add_shop})
 
 
 @login_required
