@@ -140,7 +140,7 @@ def replace_apply(request: HttpRequest, shop: str, promotion: str) -> HttpRespon
             % {"find": find, "replace": replace, "listings": done, "changes": len(result.applied)},
         )
     if result.skipped:
-        where = "、".join(f"{s.listing_id} {formatting.field_label(s.field)}" for s in result.skipped)
+        where = _("、").join(f"{s.listing_id} {formatting.field_label(s.field)}" for s in result.skipped)
         messages.error(
             request,
             _("%(n)s 处在预览之后被修改过或已归档，没有替换，请重新预览后核对：%(where)s")

@@ -280,3 +280,16 @@ def test_too_many_changes_is_a_400(shop: ShopSetup, monkeypatch: pytest.MonkeyPa
     assert response.status_code == 400
     assert "一次最多替换 100 个商品、2 处文字" in unescape(response.content.decode())
     assert not ListingRevision.objects.exists()
+
+
+def test_the_tools_in_english(shop: ShopSetup) -> None:
+    shop.client.post("/i18n/setlang/", {"language": "en", "next": shop.url()})
+    body = unescape(shop.client.get(shop.url("replace/"), {"find": WORD, "replace": BETTER}).content.decode())
+    for text in ("Find and replace", "3 listings contain the word; 3 fields to change.", "Apply the selected changes"):
+        assert text in body, text
+    listing = unescape(shop.client.get(shop.url("listings/L100/"), {"pos": "1"}).content.decode())
+    assert "Next" in listing and "1 of" in listing and "Keys: J next, K previous" in listing
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    # the page's own words are English; the shop's data (titles, the word searched for) stays as it is
+    heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
+    assert heading and not chinese.search(heading[1])
