@@ -147,7 +147,7 @@ def test_phone_layout(browser: Any, live_server: Any, demo: Promotion, shot: Any
         for link in tabs.locator("a").all():
             box = link.bounding_box()
             assert box is not None and box["height"] > 0
-            assert scrollable or box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], link.inner_text()
+            assert scrollable or (box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]), link.inner_text()
         if scrollable:
             tabs.locator("a").last.scroll_into_view_if_needed()
             last = tabs.locator("a").last.bounding_box()
