@@ -293,3 +293,11 @@ def test_the_tools_in_english(shop: ShopSetup) -> None:
     # the page's own words are English; the shop's data (titles, the word searched for) stays as it is
     heading = re.search(r"<h1>(.*?)</h1>", body, re.S)
     assert heading and not chinese.search(heading[1])
+
+
+def test_preview_is_one_query_whatever_the_number_of_matches(
+    shop: ShopSetup, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(1):
+        preview = listings.listings_replace_preview(shop=shop.shop, find=WORD, replace=BETTER)
+    assert preview.listings == 3
