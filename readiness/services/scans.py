@@ -326,14 +326,21 @@ def listing_images_refresh(*, listing_pk: int) -> int:
 
 def listing_rescan(*, listing: Listing) -> list[ScanRun]:
     """Re-scan one listing in the latest finished run of each of its shop's promotions and re-score them."""
+    return listings_rescan(shop_id=listing.shop_id, listing_pks=[listing.pk])
+
+
+def listings_rescan(*, shop_id: int, listing_pks: Sequence[int]) -> list[ScanRun]:
+    """Re-scan some listings of one shop in the latest finished run of each of its promotions, re-scoring each
+    run once (a find-and-replace over many listings is one re-score, not one per listing)."""
+    pks = list(listing_pks)
     runs = []
-    for promotion in Promotion.objects.filter(shop_id=listing.shop_id):
+    for promotion in Promotion.objects.filter(shop_id=shop_id):
         run = selectors.latest_run(promotion=promotion)
-        if run is None:
+        if run is None or not pks:
             continue
-        results = _judge_listings(run, [listing.pk])
+        results = _judge_listings(run, pks)
         with transaction.atomic():
-            _replace_findings(run, Q(listing_id=listing.pk, check_name__in=LISTING_CHECKS), results, [listing.pk])
+            _replace_findings(run, Q(listing_id__in=pks, check_name__in=LISTING_CHECKS), results, pks)
             run_rescore(run=run)
         runs.append(run)
     return runs

@@ -45,6 +45,8 @@ def queue(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
     check = request.GET.get("check", "")
     check = check if check in Check.values else ""
     page = rows = None
+    query = _queue_query(category, check)
+    check_choices = []
     if run is not None:
         page = Paginator(queries.queue(run, category=category, check=check), 50).get_page(request.GET.get("page"))
         rows = [
@@ -52,11 +54,14 @@ def queue(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
                 "row": row,
                 "worst_label": formatting.severity_label(row.worst),
                 "checks": [formatting.check_label(c) for c in row.checks],
-                "url": reverse("listing", args=[scope.shop.code, scope.promotion.code, row.listing_id]),
+                "url": reverse("listing", args=[scope.shop.code, scope.promotion.code, row.listing_id])
+                + "?"
+                + _queue_query(category, check, pos=page.start_index() + i),
             }
-            for row in queries.queue_rows(run, list(page.object_list), check=check)
+            for i, row in enumerate(queries.queue_rows(run, list(page.object_list), check=check))
         ]
-    query = urlencode({k: v for k, v in (("category", category), ("check", check)) if v})
+        present = set(queries.queue_checks(run)) | ({check} if check else set())
+        check_choices = [(value, label) for value, label in Check.choices if value in present]
     context = scope.context() | {
         "run": run,
         "page": page,
@@ -65,9 +70,68 @@ def queue(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
         "check": check,
         "query": query,
         "categories": queries.categories(scope.shop),
-        "check_choices": Check.choices,
+        "check_choices": check_choices,
     }
     return render(request, "readiness/queue.html", context)
+
+
+def _queue_query(category: str, check: str, *, pos: int | None = None) -> str:
+    """The queue's filter state as a query string (and a listing's position in it), carried by the links."""
+    pairs = [(k, v) for k, v in (("category", category), ("check", check)) if v]
+    if pos is not None:
+        pairs.append(("pos", str(pos)))
+    return urlencode(pairs)
+
+
+def _nav_query(request: HttpRequest) -> str:
+    """The queue state a listing page was opened with, kept by its forms so a plain post comes back to it."""
+    pos = request.GET.get("pos", "")
+    check = request.GET.get("check", "")
+    return _queue_query(
+        request.GET.get("category", ""),
+        check if check in Check.values else "",
+        pos=int(pos) if pos.isdigit() else None,
+    )
+
+
+def _queue_nav(request: HttpRequest, scope: access.Scope, run: Any, listing: Listing) -> dict[str, Any] | None:
+    """上一个/下一个 through the queue with the filters the editor came with. A listing no longer on the queue
+    (all fixed) is placed by the position it was opened at (``pos``), so 下一个 goes on to the one after it."""
+    if run is None:
+        return None
+    category = request.GET.get("category", "")
+    check = request.GET.get("check", "")
+    check = check if check in Check.values else ""
+    order = queries.queue_order(run, category=category, check=check)
+    pos_arg = request.GET.get("pos", "")
+    if listing.pk in order:
+        index = order.index(listing.pk)
+        prev_index, next_index, position = index - 1, index + 1, index + 1
+    elif pos_arg.isdigit() and int(pos_arg) >= 1:
+        prev_index, next_index, position = int(pos_arg) - 2, int(pos_arg) - 1, None
+    else:
+        prev_index, next_index, position = -1, 0, None
+    prev_pk = order[prev_index] if 0 <= prev_index < len(order) else None
+    next_pk = order[next_index] if 0 <= next_index < len(order) else None
+    ids = queries.listing_ids([pk for pk in (prev_pk, next_pk) if pk is not None])
+    assert scope.promotion is not None
+
+    def link(pk: int | None, index: int) -> str:
+        if pk is None:
+            return ""
+        url = reverse("listing", args=[scope.shop.code, scope.promotion.code, ids[pk]])  # type: ignore[union-attr]
+        return f"{url}?{_queue_query(category, check, pos=index + 1)}"
+
+    return {
+        "prev_url": link(prev_pk, prev_index),
+        "next_url": link(next_pk, next_index),
+        "prev_id": ids.get(prev_pk or 0, ""),
+        "next_id": ids.get(next_pk or 0, ""),
+        "position": position,
+        "total": len(order),
+        "queue_url": reverse("queue", args=[scope.shop.code, scope.promotion.code])
+        + (f"?{_queue_query(category, check)}" if category or check else ""),
+    }
 
 
 # ---- one listing -------------------------------------------------------------------------------------------
@@ -101,6 +165,12 @@ def listing_context(scope: access.Scope, listing: Listing) -> dict[str, Any]:
     }
 
 
+def _source_label(source: str) -> str:
+    """Where an edit came from, as a person reads it (the page's own edits need no label)."""
+    labels = {"web": "", "api": _("接口"), "import": _("导入"), "replace": _("批量替换")}
+    return labels.get(source, source)
+
+
 def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
     """Edits and waiver decisions on this listing, newest first."""
     entries: list[dict[str, Any]] = []
@@ -128,6 +198,7 @@ def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
                 "who": revision.changed_by.get_username() if revision.changed_by else _("系统"),
                 "kind": "edit",
                 "source": revision.source,
+                "source_label": _source_label(revision.source),
                 "changes": changes,
             }
         )
@@ -161,7 +232,10 @@ def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
 def listing_page(request: HttpRequest, shop: str, promotion: str, listing_id: str) -> HttpResponse:
     scope = access.scope(request, shop, promotion)
     listing = _listing(scope, listing_id)
-    return render(request, "readiness/listing.html", listing_context(scope, listing))
+    context = listing_context(scope, listing)
+    context["nav"] = _queue_nav(request, scope, context["run"], listing)
+    context["nav_query"] = _nav_query(request)
+    return render(request, "readiness/listing.html", context)
 
 
 def _is_partial(request: HttpRequest) -> bool:
@@ -178,15 +252,22 @@ def _respond(
     errors: list[str] | None = None,
 ) -> HttpResponse:
     """The listing panel (to a script) or a redirect to the listing page with a message."""
+    nav_query = _nav_query(request)
     if _is_partial(request):
-        context = listing_context(scope, listing) | {"status_message": message, "status_error": error, "errors": errors}
+        context = listing_context(scope, listing) | {
+            "status_message": message,
+            "status_error": error,
+            "errors": errors,
+            "nav_query": nav_query,
+        }
         return render(request, PANEL_TEMPLATE, context, status=400 if error else 200)
     if error:
         messages.error(request, " ".join([error, *(errors or [])]))
     elif message:
         messages.success(request, message)
     assert scope.promotion is not None
-    return redirect("listing", scope.shop.code, scope.promotion.code, listing.listing_id)
+    url = reverse("listing", args=[scope.shop.code, scope.promotion.code, listing.listing_id])
+    return redirect(f"{url}?{nav_query}" if nav_query else url)
 
 
 def _scores(scope: access.Scope, listing: Listing | None) -> tuple[int | None, int | None]:

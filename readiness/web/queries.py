@@ -53,6 +53,7 @@ from readiness.models import (
     Listing,
     ListingImage,
     ListingRevision,
+    OwnerRole,
     Promotion,
     RunStatus,
     ScanRun,
@@ -421,9 +422,15 @@ class QueueRow:
     checks: list[str]
 
 
+def editor_findings(run: ScanRun) -> QuerySet[Finding]:
+    """The open issues of listings that a listing editor can fix (owner 详情页编辑: text, labels, specs); stock and
+    gift stock belong to the warehouse and stay off the editor's queue."""
+    return open_findings(run).filter(listing__isnull=False, owner=OwnerRole.LISTING_EDITOR)
+
+
 def queue(run: ScanRun, *, category: str = "", check: str = "") -> QuerySet[Any]:
-    """Flagged listings (open errors or warnings), worst first, then by due date: one row per listing."""
-    qs = open_findings(run).filter(listing__isnull=False)
+    """Listings with open errors or warnings an editor can fix, worst first, then by due date: one row each."""
+    qs = editor_findings(run)
     if check:
         qs = qs.filter(check_name=check)
     if category:  # the Chinese name the filter shows: every stored value shown as that name
@@ -449,7 +456,7 @@ def queue_rows(run: ScanRun, groups: Sequence[dict[str, Any]], *, check: str = "
         row["pk"]: row for row in Listing.objects.filter(pk__in=pks).values("pk", "listing_id", "title", "category")
     }
     checks: dict[int, set[str]] = defaultdict(set)
-    flagged = open_findings(run).filter(listing_id__in=pks)
+    flagged = editor_findings(run).filter(listing_id__in=pks)
     if check:
         flagged = flagged.filter(check_name=check)
     for listing_pk, name in flagged.values_list("listing_id", "check_name").distinct():
@@ -471,6 +478,20 @@ def queue_rows(run: ScanRun, groups: Sequence[dict[str, Any]], *, check: str = "
         for g in groups
         if g["listing_id"] in listings
     ]
+
+
+def queue_order(run: ScanRun, *, category: str = "", check: str = "") -> list[int]:
+    """The pks of the queue's listings in its order (one narrow query), for 上一个/下一个 on a listing's page."""
+    return [row["listing_id"] for row in queue(run, category=category, check=check)]
+
+
+def queue_checks(run: ScanRun) -> list[str]:
+    """The checks with issues on the editor's queue (the queue's check filter offers only these)."""
+    return list(editor_findings(run).order_by().values_list("check_name", flat=True).distinct())
+
+
+def listing_ids(pks: Sequence[int]) -> dict[int, str]:
+    return dict(Listing.objects.filter(pk__in=pks).values_list("pk", "listing_id"))
 
 
 def categories(shop: Shop) -> list[str]:

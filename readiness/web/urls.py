@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from readiness.web import after_sales, dashboard, editor, imports, views
+from readiness.web import after_sales, dashboard, editor, imports, replace, views
 
 # Listing ids are slugs (letters, digits, '-', '_': readiness.imports.bundle refuses the rest at import), so no id
 # can reach another URL ('/', '../'); every link to a listing is built with reverse().
@@ -11,6 +11,8 @@ scoped = [
     path("issues/", dashboard.issue_list, name="issues"),
     path("issues.<str:fmt>", dashboard.export_issues, name="issues-export"),
     path("listings/", editor.queue, name="queue"),
+    path("replace/", replace.replace_page, name="replace"),
+    path("replace/apply", replace.replace_apply, name="replace-apply"),
     path("listings/<slug:listing_id>/edit", editor.listing_edit, name="listing-edit"),
     path("listings/<slug:listing_id>/apply", editor.listing_apply, name="listing-apply"),
     path("listings/<slug:listing_id>/pictures", editor.listing_picture_upload, name="listing-picture-upload"),

@@ -5,6 +5,7 @@
  * - highlights: reason, citation and suggestion on hover or keyboard focus; side list ↔ highlight linking
  * - countdowns to the promotion's phases; progress bars that poll a JSON endpoint
  * - spreadsheet upload: show the column mapping as soon as a file is chosen
+ * - listing page: J / K go to the next / previous listing of the queue; find and replace: tick or untick all
  */
 (function () {
   "use strict";
@@ -177,6 +178,23 @@
     }
     var finished = box.querySelector("[data-progress-done]");
     if (!finished || finished.hidden) poll();
+  });
+
+  // ---- listing page: J / K for the next and previous listing of the queue (not while typing) -----------------
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || event.isComposing) return;
+    var target = event.target;
+    if (target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT|BUTTON)$/.test(target.tagName))) return;
+    var key = (event.key || "").toLowerCase();
+    var link = key === "j" ? $('a[data-nav="next"]') : key === "k" ? $('a[data-nav="prev"]') : null;
+    if (link) { event.preventDefault(); window.location.assign(link.href); }
+  });
+
+  // ---- find and replace: one box ticks or unticks every change -----------------------------------------------
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest && event.target.closest("input[data-check-all]");
+    if (!all || !all.form) return;
+    $all('input[name="change"]', all.form).forEach(function (box) { box.checked = all.checked; });
   });
 
   // ---- spreadsheet column mapping ------------------------------------------------------------------------------

@@ -219,3 +219,71 @@ def test_waive_from_the_dashboard_returns_there(setup: ShopSetup) -> None:
     )
     assert response["Location"] == setup.url("listings/L100/")  # an outside "next" is ignored
     assert Waiver.objects.count() == 1  # and the second waiver was a conflict
+
+
+# ---- the queue is the editor's: only what an editor can fix ---------------------------------------------------
+
+
+def test_queue_leaves_stock_to_the_warehouse(start_scan: Any, client: Any) -> None:
+    from readiness.models import Role, ShopMembership
+    from tests.factories import UserFactory
+
+    data = planted_bundle(listings=3, shop_code="stock-tmall")
+    for sku in data["listings"][2]["skus"]:
+        sku["stock"], sku["inbound"] = 10, []  # L102: its text is clean, its stock short of the forecast
+    promotion, run = import_and_scan(data, start_scan)
+    warehouse = Finding.objects.filter(run=run, listing__listing_id="L102", owner="warehouse")
+    assert warehouse.exists()  # the problem is real and found …
+    user = UserFactory(username="editor")
+    ShopMembership.objects.create(user=user, shop=promotion.shop, role=Role.LISTING_EDITOR)
+    client.force_login(user)
+    base = f"/shops/stock-tmall/promotions/{promotion.code}/"
+    body = client.get(base + "listings/").content.decode()
+    assert re.findall(r'data-listing="(\w+)"', body) == ["L100", "L101"]  # … but not the editor's
+    assert '<option value="stock"' not in body and '<option value="listing_text"' in body
+    assert "库存和赠品库存由仓储处理" in body
+    assert "L102" in client.get(base + "issues/").content.decode()  # the warehouse still sees it
+
+
+# ---- 上一个/下一个 through the queue ------------------------------------------------------------------------------
+
+
+def nav(body: str) -> dict[str, str]:
+    return {
+        rel: unescape(href) for rel, href in re.findall(r'<a class="btn btn-small" rel="(\w+)" href="([^"]+)"', body)
+    }
+
+
+def test_queue_links_carry_the_filters_and_the_position(setup: ShopSetup) -> None:
+    body = setup.client.get(setup.url("listings/"), {"check": "listing_text", "category": "tea"}).content.decode()
+    links = [unescape(h) for h in re.findall(r'<th scope="row"><a href="([^"]+)"', body)]
+    assert links == [setup.url("listings/L100/?category=tea&check=listing_text&pos=1")]
+    body = setup.client.get(links[0]).content.decode()
+    assert "第 1 / 1 个" in body and f'href="{setup.url("listings/")}?category=tea&amp;check=listing_text"' in body
+
+
+def test_next_and_previous_follow_the_queue_order(setup: ShopSetup) -> None:
+    first = setup.client.get(setup.url("listings/L100/"), {"pos": "1"}).content.decode()
+    assert nav(first) == {"next": setup.url("listings/L101/?pos=2")}
+    assert "第 1 / 2 个" in first and 'aria-keyshortcuts="j"' in first
+    second = setup.client.get(setup.url("listings/L101/"), {"pos": "2"}).content.decode()
+    assert nav(second) == {"prev": setup.url("listings/L100/?pos=1")}
+    assert "第 2 / 2 个" in second
+
+
+def test_next_and_previous_keep_the_queue_filter(setup: ShopSetup) -> None:
+    body = setup.client.get(setup.url("listings/L101/"), {"check": "spec_consistency", "pos": "1"}).content.decode()
+    assert nav(body) == {} and "第 1 / 1 个" in body  # L101 is the only spec mismatch
+    assert f'href="{setup.url("listings/")}?check=spec_consistency"' in body  # back to the filtered queue
+
+
+def test_a_fixed_listing_still_leads_to_the_next(setup: ShopSetup) -> None:
+    # L100 is fixed: it leaves the queue, and 下一个 goes on from where it was
+    setup.client.post(setup.url("listings/L100/edit?pos=1"), {"field": "title", "value": "西湖龙井 明前 250g"})
+    response = setup.client.post(
+        setup.url("listings/L100/edit?pos=1"), {"field": "title", "value": "西湖龙井 明前 250g 新茶"}
+    )
+    assert response["Location"] == setup.url("listings/L100/?pos=1")  # a plain post keeps the queue state
+    body = setup.client.get(response["Location"]).content.decode()
+    assert nav(body) == {"next": setup.url("listings/L101/?pos=1")}
+    assert "第 1 / 2 个" not in body

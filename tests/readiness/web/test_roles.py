@@ -21,6 +21,7 @@ from django.test import Client
 
 from readiness.capabilities import ROLE_CAPABILITIES, Capability
 from readiness.models import ImportJob, ImportMapping, ListingImage, ListingRevision, Role, ShopMembership, Waiver
+from readiness.services.listings import text_digest
 from tests.factories import UserFactory
 from tests.readiness.web.conftest import ShopSetup, planted_bundle
 
@@ -75,6 +76,11 @@ def _apply_finding(setup: ShopSetup) -> int:
     return finding.pk
 
 
+def _replace_change(setup: ShopSetup) -> str:
+    listing = setup.shop.listings.get(listing_id="L100")
+    return f"{listing.pk}:{text_digest(listing.title)}:title"
+
+
 WRITES = [
     Write("rescan", lambda s: "scan", lambda s: {}, frozenset({OPS}), lambda s: s.promotion.scan_runs.count()),
     Write(
@@ -88,6 +94,13 @@ WRITES = [
         "listing_apply",
         lambda s: "listings/L100/apply",
         lambda s: {"finding": _apply_finding(s), "choice": 0},
+        frozenset({OPS, EDITOR}),
+        lambda s: (s.shop.listings.get(listing_id="L100").title, ListingRevision.objects.count()),
+    ),
+    Write(
+        "replace_apply",
+        lambda s: "replace/apply",
+        lambda s: {"find": "顶级", "replace": "精选", "change": _replace_change(s)},
         frozenset({OPS, EDITOR}),
         lambda s: (s.shop.listings.get(listing_id="L100").title, ListingRevision.objects.count()),
     ),
@@ -165,6 +178,7 @@ def test_the_table_is_the_apis_table() -> None:
         "rescan": Capability.SCAN,
         "listing_edit": Capability.EDIT_LISTING,
         "listing_apply": Capability.EDIT_LISTING,
+        "replace_apply": Capability.EDIT_LISTING,
         "listing_picture_upload": Capability.EDIT_LISTING,
         "finding_waive": Capability.WAIVE,
         "waiver_lift": Capability.WAIVE,
