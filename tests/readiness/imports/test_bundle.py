@@ -68,7 +68,11 @@ BAD = [
     (_delete("listings.1.id"), "listings[1].id", "第 2 个商品：缺少商品ID"),
     (_set("listings.1.id", ""), "listings[1].id", "商品ID不能为空"),
     (_set("listings.1.title", "x" * 501), "listings[1].title", "商品标题最多 500 个字符，收到 501 个"),
-    (_set("listings.1.title", "含\x00空字符"), "listings[1].title", "商品 L101「含\x00空字符」：商品标题不能包含空字符"),
+    (
+        _set("listings.1.title", "含\x00空字符"),
+        "listings[1].title",
+        "商品 L101「含\x00空字符」：商品标题不能包含空字符",
+    ),
     (_set("listings.1.specs", ["净含量", "500g"]), "listings[1].specs", "规格参数应为对象，收到 数组"),
     (_set("listings.1.specs", {"净含量": 500}), "listings[1].specs.净含量", "规格参数「净含量」应为文字，收到 500"),
     (
@@ -112,13 +116,18 @@ BAD = [
     (_set("shop.code", "有 空格"), "shop.code", "只能包含字母、数字"),
     (_delete("shop"), "shop", "缺少店铺"),
     (_set("couriers.1.code", "zto"), "couriers[1].code", "快递编码 zto 重复"),
-    (_set("couriers.0.daily_capacity", None), "couriers[0].daily_capacity", "快递「中通快递」：日揽收能力应为整数，收到 null"),
+    (
+        _set("couriers.0.daily_capacity", None),
+        "couriers[0].daily_capacity",
+        "快递「中通快递」：日揽收能力应为整数，收到 null",
+    ),
     (_set("service", {"cs_agents": -1}), "service.cs_agents", "客服人数不能小于 0"),
     (_set("service", {"dispute_refund_rate": 3}), "service.dispute_refund_rate", "纠纷退款率不能大于 1"),
     (_set("listings", {"L1": {}}), "listings", "商品列表应为数组，收到 对象"),
     (_set("format", "readiness-bundle/2"), "format", "格式应为 readiness-bundle/1"),
     (_delete("format"), "format", "readiness-bundle/1"),
 ]
+
 
 def _no_forecast(data: dict[str, Any]) -> None:
     for sku in data["listings"][0]["skus"]:
@@ -231,7 +240,9 @@ def test_plan_gaps_import_and_a_check_reports_them(
 def test_a_clean_bundle_has_none_of_the_gap_rules() -> None:
     parsed = parse_bundle(json.dumps(bundle_dict(), ensure_ascii=False))
     ctx = CheckContext.from_bundle(parsed.bundle, rules=load_rule_pack(parsed.bundle.shop.platform))
-    rules = {issue.rule for result in run_checks(ctx, ["presale_label", "couriers", "stock"]) for issue in result.issues}
+    rules = {
+        issue.rule for result in run_checks(ctx, ["presale_label", "couriers", "stock"]) for issue in result.issues
+    }
     assert not rules & {rule for _mutate, _check, rule in GAPS}
 
 
@@ -271,7 +282,10 @@ def test_message_names_what_a_person_knows_and_keeps_the_path() -> None:
     assert issue.message == '商品 L102「明前龙井 250g 第2款」的 SKU L102-0：库存应为整数，收到 "many"'
     assert issue.path == "listings[2].skus[0].stock"
     assert issue.problem == '库存应为整数，收到 "many"'
-    assert str(issue) == '商品 L102「明前龙井 250g 第2款」的 SKU L102-0：库存应为整数，收到 "many"（listings[2].skus[0].stock）'
+    assert (
+        str(issue)
+        == '商品 L102「明前龙井 250g 第2款」的 SKU L102-0：库存应为整数，收到 "many"（listings[2].skus[0].stock）'
+    )
 
 
 def test_long_titles_are_shortened_in_messages() -> None:
