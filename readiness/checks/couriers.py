@@ -42,7 +42,11 @@ def peak_day_parcels(expected_orders: int, peak_day_share: float, parcels_per_or
 
 
 # Shares may miss 1 by rounding (three couriers at 0.33): within this they add up.
-SHARE_TOLERANCE = 0.01
+SHARE_TOLERANCE = Fraction(1, 100)
+
+
+def _off_one(total: Fraction) -> bool:
+    return total < 1 - SHARE_TOLERANCE or total > 1 + SHARE_TOLERANCE
 
 
 def courier_name(courier: Any) -> str:
@@ -246,8 +250,8 @@ def _interception(ctx: CheckContext, couriers: list[Any]) -> list[Issue]:
 
 
 def _share_sum(couriers: list[Any], common: dict[str, Any]) -> list[Issue]:
-    total = sum(Fraction(repr(c.planned_share)) for c in couriers)
-    if abs(total - 1) <= Fraction(repr(SHARE_TOLERANCE)):
+    total = sum((Fraction(repr(c.planned_share)) for c in couriers), Fraction(0))
+    if not _off_one(total):
         return []
     shares = "、".join(f"{courier_name(c)} {c.planned_share:.0%}" for c in couriers)
     short = total < 1
@@ -272,8 +276,8 @@ def _destination_shares(ctx: CheckContext, deadline: Any) -> list[Issue]:
     destinations = ctx.promotion.destinations
     if not destinations:
         return []
-    total = sum(Fraction(repr(share)) for share in destinations.values())
-    if abs(total - 1) <= Fraction(repr(SHARE_TOLERANCE)):
+    total = sum((Fraction(repr(share)) for share in destinations.values()), Fraction(0))
+    if not _off_one(total):
         return []
     return [
         Issue(

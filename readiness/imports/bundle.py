@@ -1,9 +1,12 @@
 """The readiness bundle (interfaces.md §2): parse and validate it into plain dataclasses.
 
 Structure and types are checked by pydantic (a strict JSON schema built from the dataclasses below); rules
-that span fields (sale_end after sale_start, unique SKU codes per listing, …) are checked afterwards, with
-the same error shape. Every error names its JSON path (``listings[3].skus[0].stock``) and what was
-expected; unknown fields are ignored with a warning; all errors are reported at once, up to a cap.
+that span fields (sale_end after sale_start, unique SKU codes per listing, …) are checked on the decoded data
+alongside, so all errors are reported at once, up to a cap. Only integrity is refused (data that cannot be
+stored or means nothing); a plan with gaps imports and the checks report it (docs/checks.md, "Refused or
+reported"). Every error keeps its JSON path (``listings[3].skus[0].stock``) for programs and says, in Chinese
+(or the active language), what was expected of what a person knows: 商品 L101「标题」的 SKU L101-2：库存应为
+整数，收到 "many". Unknown fields are ignored with a warning.
 
 The dataclasses are also the input of the readiness checks: selectors build the same objects from the
 database, so a check never needs the ORM.
@@ -386,7 +389,12 @@ class RebateData:
 @dataclasses.dataclass(frozen=True, slots=True)
 class PresaleData:
     enabled: StrictBool = False
-    ship_by: Annotated[Date | None, Field(description="required when enabled")] = None
+    ship_by: Annotated[
+        Date | None,
+        Field(
+            description="the latest ship date; a presale without it imports and is reported (presale.ship_by_missing)"
+        ),
+    ] = None
     label: Name = ""
 
 
@@ -485,7 +493,7 @@ def validate_listing_text(changes: Any) -> dict[str, Any]:
 
 def json_schema(*, ref_template: str = "#/$defs/{model}") -> dict[str, Any]:
     """The JSON Schema of a bundle, from the same types that validate it (``$defs`` holds the nested objects).
-    Cross-field rules (sale_end after sale_start, unique ids, shares adding up) are in descriptions only."""
+    Cross-field rules (sale_end after sale_start, unique ids) are in descriptions only."""
     return _ADAPTER.json_schema(mode="validation", ref_template=ref_template)
 
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-
 from django.utils import translation
 
 from readiness.checks import CheckContext, run_checks
