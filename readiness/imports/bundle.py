@@ -936,7 +936,7 @@ def _cross_field_issues(data: dict[str, Any]) -> Iterator[BundleIssue]:
                 yield issue_at(
                     data, ("listings", i, "images", j), gettext_noop("图片应给出 url 或 path 之一（只能一个）")
                 )
-            elif isinstance(url, str) and urlsplit(url).scheme.lower() not in ("http", "https"):
+            elif isinstance(url, str) and _scheme(url) not in ("http", "https"):
                 yield issue_at(
                     data, ("listings", i, "images", j, "url"), gettext_noop("{field}应为 http 或 https 网址")
                 )
@@ -954,6 +954,13 @@ def _loc(path: str) -> list[str | int]:
     for name, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
         loc.append(int(index) if index else name)
     return loc
+
+
+def _scheme(url: str) -> str:
+    try:
+        return urlsplit(url).scheme.lower()
+    except ValueError:  # "http://[" is not a URL at all
+        return ""
 
 
 def _ancestors(path: str) -> Iterator[str]:

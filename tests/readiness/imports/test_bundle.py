@@ -313,3 +313,40 @@ def test_messages_follow_the_active_language() -> None:
     assert summary == "Errors in the bundle: 2"
     with translation.override("zh-hans"):
         assert caught.value.errors[0].problem == '库存应为整数，收到 "many"'
+
+
+def test_an_unparsable_url_is_an_error_not_a_crash() -> None:
+    data = bundle_dict()
+    data["listings"][0]["images"] = [{"url": "http://["}]
+    with pytest.raises(BundleError) as caught:
+        parse_bundle(json.dumps(data))
+    assert [issue.path for issue in caught.value.errors] == ["listings[0].images[0].url"]
+
+
+def test_rules_across_fields_survive_any_shape() -> None:
+    """The rules across fields read the decoded data as it is: odd shapes are the type check's to report."""
+    shapes: list[Any] = [None, 5, "x", [], {}, [None, 3, "s"], {"id": 5}]
+    for shape in shapes:
+        data = bundle_dict()
+        data["couriers"] = shape
+        data["listings"][0]["skus"] = shape
+        data["listings"][1]["images"] = shape
+        data["promotion"]["presale_start"] = shape
+        data["listings"][2]["skus"][0]["price_history"] = shape
+        try:
+            parse_bundle(json.dumps(data))
+        except BundleError as exc:
+            assert exc.errors and all(issue.message for issue in exc.errors)
+
+
+def test_english_names_the_received_kind_and_the_subject() -> None:
+    data = bundle_dict()
+    data["listings"][1]["specs"] = ["净含量"]
+    del data["listings"][0]["id"]
+    with pytest.raises(BundleError) as caught:
+        parse_bundle(json.dumps(data, ensure_ascii=False))
+    with translation.override("en"):
+        messages = {issue.path: issue.message for issue in caught.value.errors}
+    assert messages["listings[0].id"] == "Listing 1: Listing ID is missing"
+    assert messages["listings[1].specs"].endswith(": Specs must be an object, got an array")
+    assert not any(ch >= "\u4e00" and ch <= "\u9fff" for ch in messages["listings[0].id"])
