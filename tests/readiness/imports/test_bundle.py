@@ -350,3 +350,17 @@ def test_english_names_the_received_kind_and_the_subject() -> None:
     assert messages["listings[0].id"] == "Listing 1: Listing ID is missing"
     assert messages["listings[1].specs"].endswith(": Specs must be an object, got an array")
     assert not any(ch >= "\u4e00" and ch <= "\u9fff" for ch in messages["listings[0].id"])
+
+
+def test_an_item_of_the_wrong_kind_is_named_by_its_place() -> None:
+    data = bundle_dict()
+    data["couriers"][0] = 5
+    data["listings"][0]["skus"][0] = "x"
+    with pytest.raises(BundleError) as caught:
+        parse_bundle(json.dumps(data, ensure_ascii=False))
+    assert caught.value.lines() == [
+        "第 1 个快递：应为对象，收到 5（couriers[0]）",
+        '商品 L100「明前龙井 250g 第0款」的第 1 个 SKU：应为对象，收到 "x"（listings[0].skus[0]）',
+    ]
+    with translation.override("en"):
+        assert caught.value.errors[0].message == "Courier 1: must be an object, got 5"
