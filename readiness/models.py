@@ -90,6 +90,21 @@ class Promotion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["shop", "code"], name="promotion_shop_code_unique"),
             models.CheckConstraint(condition=Q(sale_end__gt=F("sale_start")), name="promotion_sale_end_after_start"),
+            # The phases in order (presale, final payment, sale): the bundle validator refuses the rest too.
+            models.CheckConstraint(
+                condition=Q(presale_start__isnull=True) | Q(presale_start__lte=F("sale_start")),
+                name="promotion_presale_not_after_sale",
+            ),
+            models.CheckConstraint(
+                condition=Q(final_payment_start__isnull=True) | Q(final_payment_start__lte=F("sale_start")),
+                name="promotion_final_payment_not_after_sale",
+            ),
+            models.CheckConstraint(
+                condition=Q(presale_start__isnull=True)
+                | Q(final_payment_start__isnull=True)
+                | Q(presale_start__lte=F("final_payment_start")),
+                name="promotion_presale_not_after_final_payment",
+            ),
         ]
         verbose_name = _("大促活动")
         verbose_name_plural = _("大促活动")
@@ -248,6 +263,12 @@ class Gift(models.Model):
 
     class Meta:
         ordering = ["listing", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(per_order__gte=1), name="gift_per_order_at_least_1"),
+            models.CheckConstraint(
+                condition=Q(first_n__isnull=True) | Q(first_n__gte=1), name="gift_first_n_at_least_1"
+            ),
+        ]
         verbose_name = _("赠品")
         verbose_name_plural = _("赠品")
 

@@ -411,7 +411,7 @@ def _interception(ctx: CheckContext) -> list[Issue]:
             "after_sales.no_fast_refund_plan",
             "warning",
             f"{names} 大促期间无法拦截包裹（计划占比 {share:.0%}），但没有快速退款方案：买家申请退款后包裹仍会送达，易引发纠纷。",
-            "开售前制定无法拦截件的快速退款方案（如买家拒收后凭物流记录直接退款），并在 service.fast_refund_plan 中确认。",
+            "开售前制定无法拦截件的快速退款方案（如买家拒收后凭物流记录直接退款），并在客服与售后安排中确认“快速退款方案”。",
             {"couriers": [c.code for c in blind], "planned_share": round(share, 4)},
             sale_deadline(ctx.promotion),
             field="service.fast_refund_plan",

@@ -8,6 +8,9 @@
   capacity (Σ daily_capacity) must be ≥ ``capacity_factor`` (1.2) × peak-day parcels, else an error. When
   the total is enough, a courier whose planned parcels (share × peak) exceed its own capacity is a warning.
 - Couriers that cannot intercept parcels are noted (info; warning above ``no_intercept_warn_share``).
+- Planned shares that do not add up to 1 (parcels without a courier, or promised twice) and destination shares
+  that do not add up to 1 are reported here (a bundle with them imports: docs/checks.md, "Refused or reported").
+Messages name couriers by their name (中通快递), never by their code; the evidence keeps the codes.
 Exposure of a capacity shortfall: parcels beyond capacity on the peak day × late-shipment compensation at
 the forecast-weighted average price, as a range from 0 (the backlog may clear within the ship window).
 """
@@ -21,7 +24,7 @@ from typing import Any
 
 from readiness.checks.exposure import average_price, late_compensation, money_text
 from readiness.checks.phases import courier_deadline
-from readiness.checks.results import CUSTOMER_SERVICE, LOGISTICS, CheckContext, CheckResult, Issue
+from readiness.checks.results import CUSTOMER_SERVICE, LOGISTICS, OPERATIONS, CheckContext, CheckResult, Issue
 
 NAME = "couriers"
 
@@ -38,12 +41,26 @@ def peak_day_parcels(expected_orders: int, peak_day_share: float, parcels_per_or
     return math.ceil(expected_orders * Fraction(str(peak_day_share)) * Fraction(str(parcels_per_order)))
 
 
+# Shares may miss 1 by rounding (three couriers at 0.33): within this they add up.
+SHARE_TOLERANCE = Fraction(1, 100)
+
+
+def _off_one(total: Fraction) -> bool:
+    return total < 1 - SHARE_TOLERANCE or total > 1 + SHARE_TOLERANCE
+
+
+def courier_name(courier: Any) -> str:
+    """What people call a courier: its name (中通快递), its code only when the plan gives no name."""
+    return str(courier.name or courier.code)
+
+
 def check(ctx: CheckContext) -> CheckResult:
     """The shop's courier plan for the promotion."""
     rules = ctx.rules
     deadline = courier_deadline(ctx.promotion, rules)
     couriers = list(ctx.couriers)
     common: dict[str, Any] = {"check": NAME, "owner": LOGISTICS, "deadline": deadline}
+    destinations = _destination_shares(ctx, deadline)
     if not couriers:
         issue = Issue(
             rule="couriers.none_planned",
@@ -53,9 +70,10 @@ def check(ctx: CheckContext) -> CheckResult:
             evidence={"expected_orders": ctx.promotion.expected_orders},
             **common,
         )
-        return CheckResult(check=NAME, issues=(issue,), examined=0, notes=("no couriers planned",))
+        return CheckResult(check=NAME, issues=(issue, *destinations), examined=0, notes=("no couriers planned",))
 
-    issues: list[Issue] = []
+    issues: list[Issue] = list(destinations)
+    issues.extend(_share_sum(couriers, common))
     issues.extend(_concentration(ctx, couriers, common))
     issues.extend(_regions(ctx, couriers, common))
     issues.extend(_capacity(ctx, couriers, common))
@@ -78,7 +96,7 @@ def _concentration(ctx: CheckContext, couriers: list[Any], common: dict[str, Any
                 rule="couriers.top_share",
                 severity="warning",
                 message=(
-                    f"{top.name or top.code} 计划承担 {top.planned_share:.0%} 的包裹，超过 {float(top_max):.0%}："
+                    f"{courier_name(top)} 计划承担 {top.planned_share:.0%} 的包裹，超过 {float(top_max):.0%}："
                     "单一快递爆仓或停运时大部分订单无法发出。"
                 ),
                 remediation=f"把部分包裹分配给其他快递，使最大占比不超过 {float(top_max):.0%}。",
@@ -106,6 +124,7 @@ def _regions(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) -> 
     minimum = ctx.rules.integer("couriers.min_per_region")
     destinations = {region: share for region, share in ctx.promotion.destinations.items() if share > 0}
     serving = {region: [c.code for c in couriers if region in c.regions] for region in destinations}
+    names = {c.code: courier_name(c) for c in couriers}
     covered = sum(share for region, share in destinations.items() if serving[region])
     redundant = sum(share for region, share in destinations.items() if len(serving[region]) >= minimum)
     summary = {"covered_share": round(covered, 4), "redundant_share": round(redundant, 4)}
@@ -123,7 +142,7 @@ def _regions(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) -> 
                     f"收货地区 {region}（订单占比 {share:.0%}）没有任何快递覆盖。"
                     if uncovered
                     else f"收货地区 {region}（订单占比 {share:.0%}）只有 {len(codes)} 家快递覆盖"
-                    f"（{'、'.join(codes)}），至少需要 {minimum} 家。"
+                    f"（{'、'.join(names[code] for code in codes)}），至少需要 {minimum} 家。"
                 ),
                 remediation=f"为 {region} 增加覆盖该地区的快递，至少 {minimum} 家，避免单一快递停发时无法送达。",
                 evidence={"region": region, "share": share, "couriers": codes, "min_per_region": minimum} | summary,
@@ -168,7 +187,10 @@ def _capacity(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) ->
         exposure = late_compensation(price, rules) * backlog if price is not None and backlog else None
         if exposure is not None:
             evidence |= {"peak_day_backlog": backlog, "average_price": money_text(price)}
-        over = "；".join(f"{code} 计划 {v['planned']}/天，能力 {v['capacity']}/天" for code, v in overloaded.items())
+        names = {c.code: courier_name(c) for c in couriers}
+        over = "；".join(
+            f"{names[code]} 计划 {v['planned']}/天，能力 {v['capacity']}/天" for code, v in overloaded.items()
+        )
         return [
             Issue(
                 rule="couriers.capacity_short",
@@ -186,12 +208,13 @@ def _capacity(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) ->
                 **common,
             )
         ]
+    names = {c.code: courier_name(c) for c in couriers}
     return [
         Issue(
             rule="couriers.courier_over_capacity",
             severity="warning",
-            message=f"{code} 高峰日计划 {v['planned']} 个包裹，超过其日揽收能力 {v['capacity']}。",
-            remediation=f"调整 {code} 的计划占比，或与其确认可提升的揽收能力。",
+            message=f"{names[code]} 高峰日计划 {v['planned']} 个包裹，超过其日揽收能力 {v['capacity']}。",
+            remediation=f"调整{names[code]}的计划占比，或与其确认可提升的揽收能力。",
             evidence=evidence | {"courier": code},
             field=f"couriers[{code}]",
             **common,
@@ -213,7 +236,7 @@ def _interception(ctx: CheckContext, couriers: list[Any]) -> list[Issue]:
                 rule="couriers.no_intercept",
                 severity="warning" if severe else "info",
                 message=(
-                    f"{courier.name or courier.code}（计划占比 {courier.planned_share:.0%}）不支持拦截包裹："
+                    f"{courier_name(courier)}（计划占比 {courier.planned_share:.0%}）不支持拦截包裹："
                     "买家发货后退款时无法截回。"
                 ),
                 remediation="对该快递的包裹预设“发货后仅退款/极速退款”处理方案，并提醒买家签收时验货。",
@@ -224,3 +247,51 @@ def _interception(ctx: CheckContext, couriers: list[Any]) -> list[Issue]:
             )
         )
     return issues
+
+
+def _share_sum(couriers: list[Any], common: dict[str, Any]) -> list[Issue]:
+    total = sum((Fraction(repr(c.planned_share)) for c in couriers), Fraction(0))
+    if not _off_one(total):
+        return []
+    shares = "、".join(f"{courier_name(c)} {c.planned_share:.0%}" for c in couriers)
+    short = total < 1
+    return [
+        Issue(
+            rule="couriers.shares_not_one",
+            # Below 1 some parcels have no courier; above 1 the plan promises parcels twice (capacity is overstated).
+            severity="error" if short else "warning",
+            message=(
+                f"各快递计划占比合计 {float(total):.0%}（{shares}），"
+                + ("有部分包裹没有安排快递。" if short else "超过 100%，计划的包裹量与实际不符。")
+            ),
+            remediation="调整各快递的计划占比，使合计为 100%（按与快递确认的揽收量分配）。",
+            evidence={"total": round(float(total), 4), "shares": {c.code: c.planned_share for c in couriers}},
+            field="couriers",
+            **common,
+        )
+    ]
+
+
+def _destination_shares(ctx: CheckContext, deadline: Any) -> list[Issue]:
+    destinations = ctx.promotion.destinations
+    if not destinations:
+        return []
+    total = sum((Fraction(repr(share)) for share in destinations.values()), Fraction(0))
+    if not _off_one(total):
+        return []
+    return [
+        Issue(
+            check=NAME,
+            rule="couriers.destinations_not_one",
+            severity="warning",
+            message=(
+                f"各收货地区订单占比合计 {float(total):.0%}，不是 100%：地区覆盖的判断以这些占比为准，"
+                "占比不全或重复时结论不可靠。"
+            ),
+            remediation="按去年同期或近期订单的收货地区分布填写各地区占比，使合计为 100%。",
+            owner=OPERATIONS,
+            evidence={"total": round(float(total), 4), "destinations": dict(destinations)},
+            deadline=deadline,
+            field="destinations",
+        )
+    ]

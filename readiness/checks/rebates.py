@@ -21,7 +21,15 @@ from readiness.imports.bundle import ListingData, RebateData
 
 NAME = "rebates"
 DISCLOSURE_NAMES = {"prize": "奖品/返利内容", "condition": "参与条件", "time": "开奖/兑现时间"}
-KIND_NAMES = {"free_order": "免单", "ranking_cashback": "排名返现", "review_cashback": "好评返现"}
+# Every rebate kind by its Chinese name (the models' RebateKind labels): a message never shows the code.
+KIND_NAMES = {
+    "free_order": "免单",
+    "ranking_cashback": "排名返现",
+    "review_cashback": "好评返现",
+    "coupon": "优惠券",
+    "full_reduction": "满减",
+    "other": "其他",
+}
 
 
 def looks_like_review_reward(text: str, review_pattern: str, reward_pattern: str) -> bool:
@@ -66,7 +74,11 @@ def _rebate_issues(ctx: CheckContext, listing: ListingData, index: int, rebate: 
     if rebate.kind == "review_cashback" or disguised:
         basis = rules.legal("review_inducement")
         fine_min, fine_max = fine_range(rules, "review_inducement")
-        what = "以好评换取返现" if not disguised else f"以评价换取利益（登记类型为 {rebate.kind}）"
+        what = (
+            "以好评换取返现"
+            if not disguised
+            else f"以评价换取利益（登记类型为{KIND_NAMES.get(rebate.kind, rebate.kind)}）"
+        )
         return [
             Issue(
                 rule="rebates.review_cashback" if not disguised else "rebates.review_cashback_disguised",

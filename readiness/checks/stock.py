@@ -5,6 +5,9 @@ coverage = (on hand + inbound arriving before sale_start) / (forecast units + sa
 fail below ``stock.fail_below`` (0.9), warn below ``stock.warn_below`` (1.0), warn (overstock) above
 ``stock.overstock_above`` (2.0). Inbound that arrives at or after sale_start does not count: it cannot be
 sold in the sale. Safety stock a SKU does not give is ``stock.safety_stock_share`` of its forecast.
+
+A listing whose SKUs have no forecast (nor safety stock) cannot be judged: that is reported (info
+``stock.no_forecast``, owner operations), not skipped in silence — a spreadsheet often arrives without one.
 """
 
 from __future__ import annotations
@@ -42,11 +45,17 @@ def check(ctx: CheckContext) -> CheckResult:
         safety_share=rules.number("stock.safety_stock_share"),
     )
     for listing in ctx.listings:
+        unjudged = []
         for sku in listing.skus:
-            issue = _sku_issue(ctx, listing, sku, limits)
             examined += 1
+            if _demand(sku, limits) == 0:
+                unjudged.append(sku)
+                continue
+            issue = _sku_issue(ctx, listing, sku, limits)
             if issue is not None:
                 issues.append(issue)
+        if unjudged:
+            issues.append(_no_forecast(ctx, listing, unjudged))
     return CheckResult(
         check=NAME,
         issues=tuple(issues),
@@ -66,6 +75,30 @@ class _Limits:
 def _below(available: int, demand: int, limit: Fraction) -> bool:
     """available / demand < limit, in integers (no Fraction per SKU on the common path)."""
     return available * limit.denominator < limit.numerator * demand
+
+
+def _demand(sku: SkuData, limits: _Limits) -> int:
+    return sku.forecast_units + safety_stock(sku, limits.safety_share)[0]
+
+
+def _no_forecast(ctx: CheckContext, listing: ListingData, skus: list[SkuData]) -> Issue:
+    """The SKUs of a listing that have nothing forecast: their stock is not judged, and the report says so."""
+    codes = [sku.code for sku in skus]
+    every = len(skus) == len(listing.skus)
+    what = "商品没有销量预测" if every else f"SKU {'、'.join(codes)} 没有销量预测"
+    return Issue(
+        check=NAME,
+        rule="stock.no_forecast",
+        severity="info",
+        message=f"无销量预测：{what}，库存未评估（现有库存 {sum(sku.stock for sku in skus)} 件）。",
+        remediation="填写活动预测销量（件），以便判断库存是否够卖；确实不参加活动的商品可忽略此提示。",
+        owner=OPERATIONS,
+        evidence={"skus": codes, "on_hand": {sku.code: sku.stock for sku in skus}},
+        deadline=stock_deadline(ctx.promotion, ctx.rules),
+        listing_id=listing.id,
+        sku=codes[0] if len(codes) == 1 else None,
+        field="skus[].forecast_units",
+    )
 
 
 def _sku_issue(ctx: CheckContext, listing: ListingData, sku: SkuData, limits: _Limits) -> Issue | None:

@@ -40,7 +40,7 @@ def test_wrong_type_exits_2_naming_path_and_writes_nothing(tmp_path: Path) -> No
     bad["listings"][2]["skus"][0]["stock"] = "12箱"
     result = _manage("import_bundle", "-", db=db, stdin=json.dumps(bad, ensure_ascii=False).encode())
     assert result.returncode == 2
-    assert 'error: listings[2].skus[0].stock: expected an integer, got "12箱"' in result.stderr.decode()
+    assert '的 SKU L102-0：库存应为整数，收到 "12箱"（listings[2].skus[0].stock）' in result.stderr.decode()
     assert result.stdout == b""
     dump = _manage("dumpdata", "readiness.listing", db=db)
     assert b'"title": "changed"' not in dump.stdout and dump.returncode == 0

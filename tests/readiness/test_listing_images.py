@@ -55,13 +55,13 @@ PICTURES = [
 @pytest.mark.parametrize(
     ("image", "path", "message"),
     [
-        ({"kind": "main"}, "listings[0].images[0]", "exactly one of url and path"),
-        ({"url": "https://x/1.jpg", "path": "a.png"}, "listings[0].images[0]", "exactly one of url and path"),
-        ({"url": "ftp://x/1.jpg"}, "listings[0].images[0].url", "http or https"),
-        ({"path": "../../etc/passwd"}, "listings[0].images[0].path", "inside the bundle's folder"),
-        ({"path": "/etc/passwd"}, "listings[0].images[0].path", "inside the bundle's folder"),
+        ({"kind": "main"}, "listings[0].images[0]", "图片应给出 url 或 path 之一"),
+        ({"url": "https://x/1.jpg", "path": "a.png"}, "listings[0].images[0]", "图片应给出 url 或 path 之一"),
+        ({"url": "ftp://x/1.jpg"}, "listings[0].images[0].url", "图片地址应为 http 或 https 网址"),
+        ({"path": "../../etc/passwd"}, "listings[0].images[0].path", "图片路径应在导入包所在的文件夹内"),
+        ({"path": "/etc/passwd"}, "listings[0].images[0].path", "图片路径应在导入包所在的文件夹内"),
         ({"path": "a.png", "kind": "banner"}, "listings[0].images[0].kind", ""),
-        ({"path": 3}, "listings[0].images[0].path", "string"),
+        ({"path": 3}, "listings[0].images[0].path", "图片路径应为文字"),
     ],
 )
 def test_bad_image_entries_are_errors_naming_their_path(image: dict[str, Any], path: str, message: str) -> None:

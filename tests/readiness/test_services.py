@@ -128,6 +128,6 @@ def test_import_job_for_another_shop_is_refused() -> None:
     from readiness.imports.bundle import BundleError
     from tests.factories import ShopFactory
 
-    with pytest.raises(BundleError, match="1 error") as caught:
+    with pytest.raises(BundleError, match="导入包有 1 处错误") as caught:
         imports.import_job_create(raw=json.dumps(bundle_dict()).encode(), user=UserFactory(), shop=ShopFactory())
     assert caught.value.errors[0].path == "shop.code"

@@ -47,7 +47,7 @@ def test_dates_out_of_range_are_refused_with_the_range(where: tuple[Any, ...], v
         parse_bundle(json.dumps(data))
     path = ".".join(str(k) for k in where).replace(".0", "[0]")
     [issue] = [issue for issue in refused.value.errors if issue.path == path]
-    assert "between 2000-01-01 and 2099-12-31" in issue.message and value in issue.message
+    assert "应在 2000-01-01 至 2099-12-31 之间" in issue.message and value in issue.message
 
 
 def test_a_pre_1900_date_in_a_pushed_bundle_is_a_400_not_a_lmt_offset(world: World, ops: APIClient) -> None:

@@ -133,10 +133,11 @@ def courier(
     capacity: int,
     regions: Iterable[str] = ("华东", "华南"),
     intercept: bool = True,
+    name: str | None = None,
 ) -> CourierData:
     return CourierData(
         code=code,
-        name=code.upper(),
+        name=code.upper() if name is None else name,
         planned_share=share,
         daily_capacity=capacity,
         regions=list(regions),

@@ -147,7 +147,7 @@ def test_capacity_short_issue_like_demo_p04() -> None:
     assert issue.evidence["per_courier"]["zto"] == {"planned": 8640, "capacity": 5200}
     # Backlog 3900 parcels × min(30% × ¥100, ¥500) = ¥117,000 at most; the backlog may also clear in time.
     assert (issue.exposure_min, issue.exposure_max) == (Decimal("0.00"), Decimal("117000.00"))
-    assert "zto 计划 8640/天" in issue.message
+    assert "ZTO 计划 8640/天" in issue.message  # the courier's name (the builder names zto "ZTO"), not its code
 
 
 def test_capacity_short_but_above_peak_has_no_exposure() -> None:

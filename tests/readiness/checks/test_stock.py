@@ -29,7 +29,7 @@ from tests.readiness.checks.builders import SALE_START, context, inbound, listin
         pytest.param(500, [(500, "2026-11-13")], 900, 100, ["stock.coverage_low"], id="inbound after the sale"),
         pytest.param(990, [], 900, None, [], id="no safety stock: 10% of forecast (990/990)"),
         pytest.param(989, [], 900, None, ["stock.coverage_tight"], id="derived safety stock still counts"),
-        pytest.param(0, [], 0, 0, [], id="nothing forecast, nothing to cover"),
+        pytest.param(0, [], 0, 0, ["stock.no_forecast"], id="nothing forecast: reported, not judged"),
         pytest.param(1100, [], 1400, 100, ["stock.coverage_low"], id="demo P08: 1100/1500"),
         pytest.param(200, [(180, "2026-11-04")], 420, 40, ["stock.coverage_low"], id="demo P09: 380/460"),
         pytest.param(600, [(900, "2026-11-13")], 1150, 100, ["stock.coverage_low"], id="demo P14: late inbound"),

@@ -112,7 +112,8 @@ def test_error_in_last_listing_leaves_nothing_written(bundle: dict[str, Any]) ->
     with pytest.raises(SystemExit) as exit_info:
         _run_stdin(bundle, out, err)
     assert exit_info.value.code == 2
-    assert "listings[3].skus[0].stock: expected an integer" in err.getvalue()
+    assert "商品 L103「明前龙井 250g 第3款」的 SKU L103-0：库存应为整数" in err.getvalue()
+    assert "（listings[3].skus[0].stock）" in err.getvalue()
     assert "nothing was imported" in err.getvalue()
     assert snapshot() == before
 
@@ -157,7 +158,7 @@ def test_command_prints_summary(bundle: dict[str, Any], tmp_path: Path) -> None:
         "imported acme-tmall/d11-2026: listings 3 created, 0 updated, 0 archived, 0 unchanged; "
         "SKUs 6 created, 0 updated, 0 archived, 0 unchanged; 1 warning(s)"
     )
-    assert "warning: listings[0].extra: unknown field, ignored" in err.getvalue()
+    assert "warning: 未知字段「extra」，已忽略（listings[0].extra）" in err.getvalue()
 
 
 def test_command_rejects_missing_file(tmp_path: Path) -> None:

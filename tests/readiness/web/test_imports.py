@@ -127,7 +127,7 @@ def test_json_bundle_errors_are_listed_by_path(setup: ShopSetup, django_capture_
     response = upload(setup, file, django_capture_on_commit_callbacks)
     assert response.status_code == 400
     body = response.content.decode()
-    assert "<code>listings[1].skus[0].stock</code>" in body and "must be at least 0" in body
+    assert "<code>listings[1].skus[0].stock</code>" in body and "库存不能小于 0，收到 -5" in body
     assert not Listing.objects.filter(title="不会被导入").exists()
     other = planted_bundle(shop_code="rival-tmall")
     response = upload(
