@@ -171,7 +171,11 @@ class PromotionOutputSerializer(serializers.Serializer):
 
 class PresaleSerializer(serializers.Serializer):
     enabled = StrictBooleanField(required=False)
-    ship_by = serializers.DateField(required=False, allow_null=True, help_text=f"required when enabled; {DATE_RANGE}")
+    ship_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=f"the promised ship date; a presale without it is reported (presale.ship_by_missing); {DATE_RANGE}",
+    )
     label = _text(200, required=False)
 
 
