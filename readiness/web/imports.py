@@ -54,12 +54,15 @@ def _mapping_context(table: spreadsheet.Table, mapping: list[str]) -> dict[str, 
 
 
 def _recent_jobs(scope: access.Scope) -> list[ImportJob]:
-    return list(
+    jobs = list(
         ImportJob.objects.filter(shop=scope.shop)
         .select_related("created_by", "promotion")
         .defer("payload")
         .order_by("-created_at")[:10]
     )
+    for job in jobs:  # shown, never saved: the stored line said again in the reader's language
+        job.summary = imports.import_summary_text(job.summary)
+    return jobs
 
 
 def _page(
@@ -159,7 +162,7 @@ def _progress(scope: access.Scope, job: ImportJob) -> dict[str, Any]:
         "percent": 100 if job.status == JobStatus.COMPLETE else int(100 * done / total),
         "finished": finished,
         "failed": job.status == JobStatus.FAILED,
-        "summary": job.summary,
+        "summary": imports.import_summary_text(job.summary),
         "errors": job.errors or [],
         "dashboard_url": reverse("dashboard", args=[scope.shop.code, promotion.code]),
     }
