@@ -127,7 +127,7 @@ def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
                 "at": revision.changed_at,
                 "who": revision.changed_by.get_username() if revision.changed_by else _("系统"),
                 "kind": "edit",
-                "source": revision.source,
+                "source": revision.source if revision.source == "web" else presenters.source_label(revision.source),
                 "changes": changes,
             }
         )
@@ -137,7 +137,7 @@ def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
                 "at": waiver.created_at,
                 "who": waiver.created_by.get_username(),
                 "kind": "waive",
-                "rule": waiver.rule,
+                "rule": presenters.rule_label(waiver.rule),
                 "reason": waiver.reason,
                 "waiver": waiver,
             }
@@ -148,7 +148,7 @@ def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
                     "at": waiver.lifted_at,
                     "who": waiver.lifted_by.get_username() if waiver.lifted_by else "",
                     "kind": "lift",
-                    "rule": waiver.rule,
+                    "rule": presenters.rule_label(waiver.rule),
                     "reason": waiver.reason,
                 }
             )
