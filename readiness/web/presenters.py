@@ -131,6 +131,142 @@ def rule_label(rule: str) -> str:
     return label if label != _RULE_CHECKS.get(prefix, prefix) else rule
 
 
+# Names of the evidence a check keeps (the issue page, the export); a key not named here is shown as it is.
+EVIDENCE_LABELS = {
+    "coverage": gettext_lazy("库存覆盖率"),
+    "on_hand": gettext_lazy("现有库存"),
+    "needed": gettext_lazy("所需数量"),
+    "forecast_units": gettext_lazy("预测销量"),
+    "safety_stock": gettext_lazy("安全库存"),
+    "safety_stock_derived": gettext_lazy("安全库存按比例推算"),
+    "shortfall_units": gettext_lazy("缺口数量"),
+    "inbound_counted": gettext_lazy("计入的在途库存"),
+    "inbound_too_late": gettext_lazy("晚到的在途库存"),
+    "inbound_after_sale_start": gettext_lazy("开售后到货"),
+    "fail_below": gettext_lazy("低于此值为错误"),
+    "warn_below": gettext_lazy("低于此值为警告"),
+    "overstock_above": gettext_lazy("高于此值为积压"),
+    "compensation_per_order": gettext_lazy("每单赔付"),
+    "compensation_basis": gettext_lazy("赔付依据"),
+    "affected_orders": gettext_lazy("受影响订单"),
+    "late_orders": gettext_lazy("延迟订单"),
+    "citation": gettext_lazy("法规依据"),
+    "penalty": gettext_lazy("处罚"),
+    "gift": gettext_lazy("赠品"),
+    "gift_stock": gettext_lazy("赠品库存"),
+    "per_order": gettext_lazy("每单赠送"),
+    "first_n": gettext_lazy("前 N 名"),
+    "orders_with_gift": gettext_lazy("含赠品订单"),
+    "factor": gettext_lazy("系数"),
+    "required": gettext_lazy("需要"),
+    "missing": gettext_lazy("缺少"),
+    "described_on_page": gettext_lazy("页面已说明"),
+    "named_on_page": gettext_lazy("页面已写明"),
+    "quantity": gettext_lazy("数量"),
+    "spec": gettext_lazy("规格"),
+    "period": gettext_lazy("期限"),
+    "method": gettext_lazy("方式"),
+    "kind": gettext_lazy("种类"),
+    "couriers": gettext_lazy("快递"),
+    "courier": gettext_lazy("快递"),
+    "planned_share": gettext_lazy("计划占比"),
+    "shares": gettext_lazy("占比"),
+    "share": gettext_lazy("占比"),
+    "top_share": gettext_lazy("最大占比"),
+    "top_share_max": gettext_lazy("最大占比上限"),
+    "hhi": gettext_lazy("集中度（HHI）"),
+    "hhi_max": gettext_lazy("集中度上限"),
+    "region": gettext_lazy("地区"),
+    "min_per_region": gettext_lazy("每地区最少快递数"),
+    "capacity": gettext_lazy("运力"),
+    "committed_capacity": gettext_lazy("承诺运力"),
+    "required_capacity": gettext_lazy("所需运力"),
+    "capacity_factor": gettext_lazy("运力系数"),
+    "peak_day_parcels": gettext_lazy("峰值日包裹数"),
+    "peak_day_share": gettext_lazy("峰值日占比"),
+    "peak_day_backlog": gettext_lazy("峰值日积压"),
+    "parcels_per_order": gettext_lazy("每单包裹数"),
+    "expected_orders": gettext_lazy("预计订单"),
+    "per_courier": gettext_lazy("各快递"),
+    "covered_share": gettext_lazy("覆盖占比"),
+    "redundant_share": gettext_lazy("冗余占比"),
+    "ship_by": gettext_lazy("承诺发货日期"),
+    "stated_date": gettext_lazy("页面写明的日期"),
+    "stated": gettext_lazy("页面写明"),
+    "max_delay_days": gettext_lazy("最长延迟天数"),
+    "delay_days": gettext_lazy("延迟天数"),
+    "handling_days": gettext_lazy("处理天数"),
+    "limit_verified": gettext_lazy("期限已核实"),
+    "presale_start": gettext_lazy("预售开始"),
+    "final_payment_start": gettext_lazy("尾款开始"),
+    "sale_start": gettext_lazy("开售时间"),
+    "arrives": gettext_lazy("到货时间"),
+    "available_by_ship_by": gettext_lazy("发货日前可用"),
+    "label": gettext_lazy("标签"),
+    "price": gettext_lazy("价格"),
+    "list_price": gettext_lazy("划线价"),
+    "lowest_recent": gettext_lazy("近期最低价"),
+    "lowest_date": gettext_lazy("最低价日期"),
+    "lookback_days": gettext_lazy("回看天数"),
+    "from_price": gettext_lazy("原价"),
+    "to_price": gettext_lazy("现价"),
+    "from_date": gettext_lazy("起始日期"),
+    "to_date": gettext_lazy("结束日期"),
+    "raise": gettext_lazy("涨幅"),
+    "tolerance": gettext_lazy("容差"),
+    "average_price": gettext_lazy("平均价"),
+    "source": gettext_lazy("来源"),
+    "prize": gettext_lazy("奖品"),
+    "official_activity_id": gettext_lazy("官方活动编号"),
+    "condition": gettext_lazy("条件"),
+    "free_order": gettext_lazy("免单"),
+    "days": gettext_lazy("天数"),
+    "date": gettext_lazy("日期"),
+    "time": gettext_lazy("时间"),
+    "units": gettext_lazy("件数"),
+    "window": gettext_lazy("时段"),
+    "ratio": gettext_lazy("比例"),
+    "cs_agents": gettext_lazy("客服人数"),
+    "agents_needed": gettext_lazy("所需客服"),
+    "role": gettext_lazy("岗位"),
+    "dispute_refund_rate": gettext_lazy("纠纷退款率"),
+    "quality_refund_rate": gettext_lazy("品质退款率"),
+    "self_completion_rate": gettext_lazy("自主完结率"),
+    "refund_self_completion_rate": gettext_lazy("退款自主完结率"),
+    "refund_only_completion_hours": gettext_lazy("仅退款完结时长（小时）"),
+    "return_refund_completion_hours": gettext_lazy("退货退款完结时长（小时）"),
+    "requests_total": gettext_lazy("售后申请总数"),
+    "rates_source": gettext_lazy("比率来源"),
+    "auto_refund_unshipped": gettext_lazy("未发货自动退款"),
+    "auto_refund_shipped": gettext_lazy("已发货自动退款"),
+    "auto_accept_returns": gettext_lazy("自动同意退货"),
+    "min": gettext_lazy("下限"),
+    "max": gettext_lazy("上限"),
+    "listing_id": gettext_lazy("商品ID"),
+    "sku": gettext_lazy("SKU"),
+    "title": gettext_lazy("标题"),
+    "description": gettext_lazy("描述"),
+    "field": gettext_lazy("字段"),
+    "text": gettext_lazy("原文"),
+    "category": gettext_lazy("类别"),
+    "scanner_rule": gettext_lazy("扫描规则"),
+    "stages_hours": gettext_lazy("各阶段时长（小时）"),
+    "quality_amount": gettext_lazy("品质问题数量"),
+    "counted_from": gettext_lazy("起算"),
+    "counted_from_date": gettext_lazy("起算日期"),
+    "related": gettext_lazy("相关内容"),
+}
+
+
+def evidence_label(key: str) -> str:
+    return str(EVIDENCE_LABELS[key]) if key in EVIDENCE_LABELS else key
+
+
+def evidence_items(evidence: Any) -> list[tuple[str, str]]:
+    """A finding's evidence as (name, value) pairs, named for people."""
+    return [(evidence_label(key), value) for key, value in formatting.evidence_items(evidence)]
+
+
 def listing_url(promotion: Any, listing_id: str) -> str:
     """The listing's page (reverse: the id is a URL segment, never pasted in); none for an id stored before ids
     had to be slugs, which no URL can carry."""
@@ -149,7 +285,7 @@ def issue(row: dict[str, Any], promotion: Promotion, now: dt.datetime | None = N
     row["owner_label"] = formatting.owner_label(row["owner"])
     row["exposure_text"] = formatting.yuan_range(row.get("exposure_min"), row.get("exposure_max"))
     row["overdue"] = bool(row.get("deadline") and row["deadline"] < now)
-    row["evidence_items"] = formatting.evidence_items(row.get("evidence"))
+    row["evidence_items"] = evidence_items(row.get("evidence"))
     row["field_label"] = formatting.field_label(row["field"]) if row.get("field") else ""
     listing_id = row.get("listing__listing_id")
     row["listing_url"] = listing_url(promotion, listing_id) if listing_id else ""
