@@ -82,7 +82,8 @@ def _raw_rows(issues: Iterable[dict[str, Any]]) -> Iterator[list[Any]]:
 
 def citation(issue: dict[str, Any]) -> str:
     """The legal basis as its words: the finding's own, else the one its check kept in the evidence."""
-    evidence = issue.get("evidence") if isinstance(issue.get("evidence"), dict) else {}
+    raw = issue.get("evidence")
+    evidence: dict[str, Any] = raw if isinstance(raw, dict) else {}
     for value in (issue.get("citation"), evidence.get("citation"), evidence.get("compensation_basis")):
         if isinstance(value, str) and value:
             return value

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from readiness import selectors
@@ -62,7 +63,16 @@ def _recent_jobs(scope: access.Scope) -> list[ImportJob]:
     )
     for job in jobs:  # shown, never saved: the stored line said again in the reader's language
         job.summary = imports.import_summary_text(job.summary)
+        job.source_label = source_label(job.source)
     return jobs
+
+
+_SOURCES = {"bundle": _lazy("导入包（JSON）"), "xlsx": _lazy("Excel 表格"), "csv": _lazy("CSV 表格")}
+
+
+def source_label(source: str) -> str:
+    """What an import job was made from, for people (the stored code is for programs)."""
+    return str(_SOURCES.get(source, source))
 
 
 def _page(
@@ -173,6 +183,7 @@ def _progress(scope: access.Scope, job: ImportJob) -> dict[str, Any]:
 def import_job(request: HttpRequest, shop: str, promotion: str, job: int) -> HttpResponse:
     scope = access.scope(request, shop, promotion)
     row = _job(scope, job)
+    row.source_label = source_label(row.source)
     context = scope.context() | {"job": row, "progress": _progress(scope, row)}
     return render(request, "readiness/import_job.html", context)
 
