@@ -27,7 +27,7 @@ def import_job_create(*, raw: bytes, user: Any, shop: Shop | None = None, source
     paths = [
         BundleIssue(
             f"listings[{i}].images[{j}].path",
-            "a picture given by path cannot be uploaded with the bundle: give a url, or upload it on the listing page",
+            _("按路径给出的图片不能随导入包上传：请给出 url，或在商品页面上传"),
         )
         for i, listing in enumerate(parsed.bundle.listings)
         for j, image in enumerate(listing.images)
@@ -37,7 +37,13 @@ def import_job_create(*, raw: bytes, user: Any, shop: Shop | None = None, source
         raise BundleError(paths[:100], total=len(paths))
     if shop is not None and parsed.bundle.shop.code != shop.code:
         raise BundleError(
-            [BundleIssue("shop.code", f"this bundle is for shop {parsed.bundle.shop.code!r}, not {shop.code!r}")]
+            [
+                BundleIssue(
+                    "shop.code",
+                    _("这个导入包属于店铺 %(bundle)s，不是 %(shop)s")
+                    % {"bundle": repr(parsed.bundle.shop.code), "shop": repr(shop.code)},
+                )
+            ]
         )
     with transaction.atomic():
         job = ImportJob.objects.create(
@@ -86,7 +92,7 @@ def import_job_fail(*, job_id: int, error: str) -> None:
     instead of staying ``importing``."""
     ImportJob.objects.filter(pk=job_id).exclude(status__in=(JobStatus.COMPLETE, JobStatus.FAILED)).update(
         status=JobStatus.FAILED,
-        errors=[{"path": "", "message": f"the import failed: {error}"[:2000]}],
+        errors=[{"path": "", "message": (_("导入失败：%(error)s") % {"error": error})[:2000]}],
         finished_at=timezone.now(),
     )
 

@@ -145,3 +145,11 @@ def test_bundle_validation_error_switches_language(world: World, ops: APIClient,
     )
     assert _cjk(zh["title"]) and _cjk(zh["detail"]) and _cjk(default["title"])
     assert not _cjk(en["title"]) and not _cjk(en["detail"])
+
+
+def test_bundle_for_another_shop_speaks_the_language(world: World, ops: APIClient, bundle_for: Any) -> None:
+    url = f"/api/v1/shops/{world.own.shop.code}/bundles"
+    raw = bundle_for("someone-else")
+    zh, en, _default = _three(lambda lang: ops.post(url, raw, content_type="application/json", **_lang(lang)), 400)
+    assert [e["path"] for e in zh["errors"]] == ["shop.code"]
+    assert "someone-else" in zh["errors"][0]["message"] and "someone-else" in en["errors"][0]["message"]
