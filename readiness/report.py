@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -175,10 +175,40 @@ def _jsonable(value: Any) -> Any:
 _STATUS_MARK = {"pass": "通过", "warn": "警告", "fail": "未通过", "waived": "已豁免"}
 
 
-def render_table(report: Mapping[str, Any], *, limit: int | None = None) -> str:
+def _same(code: str) -> str:
+    return code
+
+
+@dataclass(frozen=True, slots=True)
+class TableWords:
+    """How codes read in the table: the names of checks, severities and owners (the models' labels, given by the
+    caller: this module stays free of Django) and the time zone times are shown in."""
+
+    check: Callable[[str], str] = _same
+    severity: Callable[[str], str] = _same
+    owner: Callable[[str], str] = _same
+    zone: dt.tzinfo = dt.UTC
+
+
+def _local(text: str | None, zone: dt.tzinfo) -> str:
+    """An ISO 8601 time of the report as local minutes ("2026-11-07 20:00"); "-" when there is none."""
+    if not text:
+        return "-"
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if when.tzinfo is None:
+        return when.strftime("%Y-%m-%d %H:%M")
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def render_table(report: Mapping[str, Any], *, limit: int | None = None, words: TableWords | None = None) -> str:
     """A readable summary of a report dict: score and grade, one line per check, then the issues worst
     first (open errors before warnings before infos; within a severity the largest exposure, then the
-    earliest deadline), waived issues last with who waived them and why. ``limit`` caps the issue lines."""
+    earliest deadline), waived issues last with who waived them and why. ``limit`` caps the issue lines.
+    ``words`` names the codes and gives the time zone (default: the codes as they are, UTC)."""
+    words = words or TableWords()
     lines = []
     pack = report.get("rule_pack") or {}
     overrides = pack.get("overrides") or {}
@@ -186,7 +216,7 @@ def render_table(report: Mapping[str, Any], *, limit: int | None = None) -> str:
     lines.append(
         f"{report['shop']} / {report['promotion']}  得分 {report['score']}  等级 {report['grade']}  "
         f"规则包 {pack.get('name', '?')} {pack.get('version', '')}（店铺覆盖：{override_text}）  "
-        f"计算时间 {report.get('computed_at') or '-'}"
+        f"计算时间 {_local(report.get('computed_at'), words.zone)}"
     )
     lines.append("")
     rows = [["检查项", "状态", "得分", "权重", "错误", "警告", "豁免"]]
@@ -194,7 +224,7 @@ def render_table(report: Mapping[str, Any], *, limit: int | None = None) -> str:
         counts = item.get("counts") or _count_issues(item["issues"])
         rows.append(
             [
-                item["check"],
+                words.check(item["check"]),
                 _STATUS_MARK.get(item["status"], item["status"]),
                 str(item["score"]),
                 str(item["weight"]),
@@ -228,12 +258,12 @@ def render_table(report: Mapping[str, Any], *, limit: int | None = None) -> str:
             message = f"[已豁免：{waiver.get('by')}，{waiver.get('reason')}] {message}"
         rows.append(
             [
-                issue["severity"] if issue.get("status") != "waived" else "waived",
-                issue["check"],
+                words.severity(issue["severity"]) if issue.get("status") != "waived" else _STATUS_MARK["waived"],
+                words.check(issue["check"]),
                 issue.get("listing_id") or "店铺",
                 issue.get("sku") or "-",
-                issue.get("owner") or "-",
-                (issue.get("deadline") or "-")[:10],
+                words.owner(issue["owner"]) if issue.get("owner") else "-",
+                _local(issue.get("deadline"), words.zone),
                 money,
                 message,
             ]

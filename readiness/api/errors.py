@@ -125,9 +125,9 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
     request = context.get("request")
     instance = request.path if request is not None else None
     if isinstance(exc, RequestDataTooBig):  # Django's own limit on request.body
-        exc = PayloadTooLarge(f"the request body is larger than {settings.API_JSON_MAX_BYTES} bytes")
+        exc = PayloadTooLarge(_("请求体超过 %(limit)d 字节") % {"limit": settings.API_JSON_MAX_BYTES})
     elif isinstance(exc, TooManyFieldsSent):
-        exc = exceptions.ParseError("too many fields")
+        exc = exceptions.ParseError(_("字段过多"))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -143,7 +143,12 @@ def problem_exception_handler(exc: Exception, context: Mapping[str, Any]) -> Res
                        instance=instance)  # fmt: skip
     if isinstance(exc, RecordsError):
         errors = [{"path": issue.where, "message": issue.message} for issue in exc.errors]
-        return problem(400, slug="invalid-records", title="Invalid after-sale records", detail=exc.summary(),
+        detail = ngettext(
+            "售后数据有 %(count)d 处错误，未导入任何数据", "售后数据有 %(count)d 处错误，未导入任何数据", exc.total
+        ) % {"count": exc.total}
+        if exc.total > len(exc.errors):
+            detail += _("（列出前 %(shown)d 处）") % {"shown": len(exc.errors)}
+        return problem(400, slug="invalid-records", title=_("售后记录无效"), detail=detail,
                        errors=errors, instance=instance)  # fmt: skip
     if isinstance(exc, ServiceError):
         slug = "conflict" if exc.status == 409 else "invalid-request"

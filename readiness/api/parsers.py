@@ -15,6 +15,7 @@ from typing import IO, Any
 
 import orjson
 from django.conf import settings
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import BaseParser
 
@@ -28,9 +29,9 @@ def _read_limited(stream: IO[bytes], parser_context: Mapping[str, Any] | None, l
         length = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
     except ValueError:
         length = 0
-    message = f"{what} is larger than {limit} bytes"
+    message = _("%(what)s超过 %(limit)d 字节") % {"what": what, "limit": limit}
     if length > limit:
-        raise PayloadTooLarge(f"{message} ({length} bytes sent)")
+        raise PayloadTooLarge(message + _("（收到 %(length)d 字节）") % {"length": length})
     raw = stream.read(limit + 1) if stream is not None else b""
     if len(raw) > limit:
         raise PayloadTooLarge(message)
@@ -43,7 +44,7 @@ class BundleParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream: IO[bytes], media_type: str | None = None, parser_context: Any = None) -> bytes:
-        return _read_limited(stream, parser_context, settings.BUNDLE_MAX_BYTES, "the bundle")
+        return _read_limited(stream, parser_context, settings.BUNDLE_MAX_BYTES, _("导入包"))
 
 
 class LimitedJSONParser(BaseParser):
@@ -52,13 +53,15 @@ class LimitedJSONParser(BaseParser):
     media_type = "application/json"
 
     def parse(self, stream: IO[bytes], media_type: str | None = None, parser_context: Any = None) -> Any:
-        raw = _read_limited(stream, parser_context, settings.API_JSON_MAX_BYTES, "the request body")
+        raw = _read_limited(stream, parser_context, settings.API_JSON_MAX_BYTES, _("请求体"))
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             if "depth" in str(exc):
-                raise ParseError(f"JSON nested too deep (at most {settings.API_JSON_MAX_DEPTH} levels)") from None
-            raise ParseError(f"JSON parse error - {_printable(str(exc))}") from None
+                raise ParseError(
+                    _("JSON 嵌套过深（最多 %(depth)d 层）") % {"depth": settings.API_JSON_MAX_DEPTH}
+                ) from None
+            raise ParseError(_("JSON 格式错误：%(error)s") % {"error": _printable(str(exc))}) from None
         check_json(data, max_depth=settings.API_JSON_MAX_DEPTH)
         return data
 
@@ -69,11 +72,20 @@ def check_json(data: Any, *, max_depth: int) -> None:
     errors: dict[str, list[str]] = {}
     for path, problem in find_unstorable(data, max_depth=max_depth):
         if problem == "depth":
-            raise ParseError(f"JSON nested too deep at {path or 'the top'} (at most {max_depth} levels)")
+            raise ParseError(
+                _("JSON 在 %(path)s 处嵌套过深（最多 %(depth)d 层）") % {"path": path or _("顶层"), "depth": max_depth}
+            )
         if len(errors) < 100:
-            errors.setdefault(path or "(top)", []).append(problem)
+            errors.setdefault(path or "(top)", []).append(_unstorable_message(problem))
     if errors:
         raise ValidationError(errors)
+
+
+def _unstorable_message(problem: str) -> str:
+    """``find_unstorable``'s English description of a string PostgreSQL cannot store, in the request's language."""
+    if problem.startswith("a key contains"):
+        return _("键名含有 NUL 字符或单独的代理字符：%(key)s") % {"key": problem.rpartition(": ")[2]}
+    return _("文本不得含有 NUL 字符或单独的代理字符")
 
 
 def _printable(text: str) -> str:

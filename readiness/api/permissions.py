@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db.models import Model, OuterRef, Subquery
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound, PermissionDenied
 
 from readiness.capabilities import ROLE_CAPABILITIES, Capability, effective_role
@@ -29,7 +30,7 @@ def require(user: Any, role: str | None, need: Capability, *, exists: bool = Tru
     if role is None or not exists:
         raise NotFound()
     if need not in ROLE_CAPABILITIES.get(role, frozenset()):
-        raise PermissionDenied(f"the role {role} may not do this ({need}) in this shop")
+        raise PermissionDenied(_("角色 %(role)s 在该店铺无权执行此操作（%(need)s）") % {"role": role, "need": need})
 
 
 def member_role(user: Any, shop_id: int) -> str | None:

@@ -187,6 +187,15 @@ class ProgressSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
+class _SummaryField(serializers.CharField):
+    """A job's stored summary line, said in the language of the request."""
+
+    def to_representation(self, value: Any) -> str:
+        from readiness.services.imports import import_summary_text
+
+        return import_summary_text(str(value))
+
+
 class JobOutputSerializer(serializers.Serializer):
     """An import job; ``progress`` and ``links`` are given in the context (they are not columns)."""
 
@@ -197,7 +206,7 @@ class JobOutputSerializer(serializers.Serializer):
     shop = serializers.CharField(source="shop.code", allow_null=True, default=None)
     promotion = serializers.CharField(source="promotion.code", allow_null=True, default=None)
     run = serializers.IntegerField(source="run_id", allow_null=True)
-    summary = serializers.CharField()
+    summary = _SummaryField()
     warnings = serializers.ListField(child=serializers.CharField())
     errors = ProblemErrorSerializer(many=True)
     created_at = serializers.DateTimeField()

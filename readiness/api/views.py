@@ -238,7 +238,7 @@ class ReadinessApi(ApiView):
         promo = promotion_access(request.user, shop, promotion, READ)
         current = reports.current_run(promotion=promo)
         if isinstance(current, ScanRun):  # the first scan has just been started on the workers
-            body = {"status": current.status, "run": current.pk, "detail": "a scan has started; ask again"}
+            body = {"status": current.status, "run": current.pk, "detail": _("扫描已开始，请稍后再次请求")}
             return Response(
                 body, status=status.HTTP_202_ACCEPTED, headers={"Location": request.path, "Retry-After": "5"}
             )

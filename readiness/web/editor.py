@@ -165,12 +165,6 @@ def listing_context(scope: access.Scope, listing: Listing) -> dict[str, Any]:
     }
 
 
-def _source_label(source: str) -> str:
-    """Where an edit came from, as a person reads it (the page's own edits need no label)."""
-    labels = {"web": "", "api": _("接口"), "import": _("导入"), "replace": _("批量替换")}
-    return labels.get(source, source)
-
-
 def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
     """Edits and waiver decisions on this listing, newest first."""
     entries: list[dict[str, Any]] = []
@@ -198,7 +192,7 @@ def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
                 "who": revision.changed_by.get_username() if revision.changed_by else _("系统"),
                 "kind": "edit",
                 "source": revision.source,
-                "source_label": _source_label(revision.source),
+                "source_label": "" if revision.source == "web" else presenters.source_label(revision.source),
                 "changes": changes,
             }
         )
@@ -208,7 +202,7 @@ def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
                 "at": waiver.created_at,
                 "who": waiver.created_by.get_username(),
                 "kind": "waive",
-                "rule": waiver.rule,
+                "rule": presenters.rule_label(waiver.rule),
                 "reason": waiver.reason,
                 "waiver": waiver,
             }
@@ -219,7 +213,7 @@ def _history(detail: queries.ListingDetail) -> list[dict[str, Any]]:
                     "at": waiver.lifted_at,
                     "who": waiver.lifted_by.get_username() if waiver.lifted_by else "",
                     "kind": "lift",
-                    "rule": waiver.rule,
+                    "rule": presenters.rule_label(waiver.rule),
                     "reason": waiver.reason,
                 }
             )

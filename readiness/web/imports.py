@@ -61,12 +61,24 @@ def _mapping_context(table: spreadsheet.Table, mapping: list[str]) -> dict[str, 
 
 
 def _recent_jobs(scope: access.Scope) -> list[ImportJob]:
-    return list(
+    jobs = list(
         ImportJob.objects.filter(shop=scope.shop)
         .select_related("created_by", "promotion")
         .defer("payload")
         .order_by("-created_at")[:10]
     )
+    for job in jobs:  # shown, never saved: the stored line said again in the reader's language
+        job.summary = imports.import_summary_text(job.summary)
+        job.source_label = source_label(job.source)
+    return jobs
+
+
+_SOURCES = {"bundle": _lazy("导入包（JSON）"), "xlsx": _lazy("Excel 表格"), "csv": _lazy("CSV 表格")}
+
+
+def source_label(source: str) -> str:
+    """What an import job was made from, for people (the stored code is for programs)."""
+    return str(_SOURCES.get(source, source))
 
 
 def _page(
@@ -217,7 +229,7 @@ def _progress(scope: access.Scope, job: ImportJob) -> dict[str, Any]:
         "percent": 100 if job.status == JobStatus.COMPLETE else int(100 * done / total),
         "finished": finished,
         "failed": job.status == JobStatus.FAILED,
-        "summary": job.summary,
+        "summary": imports.import_summary_text(job.summary),
         "errors": job.errors or [],
         "dashboard_url": reverse("dashboard", args=[scope.shop.code, promotion.code]),
     }
@@ -228,6 +240,7 @@ def _progress(scope: access.Scope, job: ImportJob) -> dict[str, Any]:
 def import_job(request: HttpRequest, shop: str, promotion: str, job: int) -> HttpResponse:
     scope = access.scope(request, shop, promotion)
     row = _job(scope, job)
+    row.source_label = source_label(row.source)
     context = scope.context() | {"job": row, "progress": _progress(scope, row)}
     return render(request, "readiness/import_job.html", context)
 

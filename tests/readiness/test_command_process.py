@@ -32,7 +32,7 @@ def test_wrong_type_exits_2_naming_path_and_writes_nothing(tmp_path: Path) -> No
     good = bundle_dict(listings=3)
     ok = _manage("import_bundle", "-", db=db, stdin=json.dumps(good).encode())
     assert ok.returncode == 0, ok.stderr
-    assert b"listings 3 created" in ok.stdout
+    assert "商品 新建 3" in ok.stdout.decode()
     before = db.read_bytes()
 
     bad = bundle_dict(listings=3)
@@ -47,4 +47,4 @@ def test_wrong_type_exits_2_naming_path_and_writes_nothing(tmp_path: Path) -> No
     assert db.read_bytes() == before
 
     again = _manage("import_bundle", "-", db=db, stdin=json.dumps(good).encode())
-    assert b"0 created, 0 updated, 0 archived, 3 unchanged" in again.stdout
+    assert "商品 新建 0、更新 0、归档 0、未变 3" in again.stdout.decode()

@@ -233,8 +233,8 @@ def test_render_table_worst_first() -> None:
 def test_render_table_shows_waivers_last() -> None:
     waiver = WaiverInfo(by="wang.li", reason="已确认", at=NOW)
     lines = render_table(_report({TEXT_ERROR.fingerprint: waiver})).splitlines()
-    body = [line for line in lines if line.startswith(("error", "warning", "info", "waived"))]
-    assert body[-1].startswith("waived")
+    body = [line for line in lines if line.startswith(("error", "warning", "info", "已豁免"))]
+    assert body[-1].startswith("已豁免")
     assert "[已豁免：wang.li，已确认]" in body[-1]
 
 
@@ -252,3 +252,16 @@ def test_render_table_limit_and_empty() -> None:
 def test_render_table_names_overrides(overrides: dict[str, object]) -> None:
     text = render_table(_report(overrides=overrides))
     assert ("stock.fail_below=0.85" in text) is bool(overrides)
+
+
+def test_render_table_with_words_names_codes_and_uses_local_time() -> None:
+    from readiness.report import TableWords
+
+    names = {"error": "错误", "warning": "警告", "info": "提示", "stock": "库存", "listing_text": "页面文案"}
+    words = TableWords(check=lambda c: names.get(c, c), severity=lambda c: names.get(c, c), zone=SH)
+    lines = render_table(_report(), words=words).splitlines()
+    assert lines[0].endswith("计算时间 2026-10-25 09:00")
+    body = [line for line in lines if line.startswith(("错误", "警告", "提示"))]
+    assert [line.split()[1] for line in body[:2]] == ["页面文案", "库存"]
+    assert "2026-11-07 20:00" in body[1]  # the stock deadline, 20:00 in Shanghai
+    assert not [line for line in lines if line.startswith(("error", "warning", "info"))]

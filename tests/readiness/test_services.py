@@ -106,7 +106,7 @@ def test_import_job_imports_and_scans(django_capture_on_commit_callbacks: Any) -
     assert job.status == JobStatus.COMPLETE, job.errors
     assert job.finished_at == job.run.finished_at
     assert job.run is not None and job.run.status == "complete"
-    assert "listings 3 created" in job.summary
+    assert "商品 新建 3" in job.summary
     assert bytes(job.payload) == b""
     progress = selectors.import_job_progress(job=job)
     assert progress["done"] == progress["total"] == 3

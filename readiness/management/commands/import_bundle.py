@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from readiness.imports.bundle import BundleError, parse_bundle
 from readiness.imports.writing import bundle_import
+from readiness.services.imports import import_summary_stored
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             sys.exit(2)
         for warning in summary.warnings:
             self.stderr.write(f"warning: {warning}")
-        self.stdout.write(summary.line())
+        self.stdout.write(import_summary_stored(summary))
 
     def _read(self, path: str) -> bytes:
         limit = settings.BUNDLE_MAX_BYTES

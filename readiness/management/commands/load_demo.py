@@ -12,6 +12,7 @@ from django.db import transaction
 from readiness.imports.bundle import parse_bundle
 from readiness.imports.writing import bundle_import
 from readiness.models import Role, ShopMembership
+from readiness.services.imports import import_summary_stored
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
@@ -41,7 +42,7 @@ class Command(BaseCommand):
         ShopMembership.objects.update_or_create(
             user=user, shop=summary.shop, defaults={"role": Role.OPERATIONS_MANAGER}
         )
-        self.stdout.write(summary.line())
+        self.stdout.write(import_summary_stored(summary))
         if options["after_sales"]:
             self.stdout.write(_demo_after_sales(summary.shop, parsed.bundle).line())
         self.stdout.write(f"Demo login: username {username!r}, password {password!r}")

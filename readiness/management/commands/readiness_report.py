@@ -6,11 +6,13 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from readiness import selectors
 from readiness.management.commands.scan import find_promotion
-from readiness.report import render_table
+from readiness.report import TableWords, render_table
 from readiness.services import scans
+from readiness.web import formatting
 
 
 class Command(BaseCommand):
@@ -28,4 +30,11 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(report, ensure_ascii=False, indent=2))
         else:
-            self.stdout.write(render_table(report))
+            # Names, not codes, and local time (settings.TIME_ZONE, Asia/Shanghai): the table is read by people.
+            words = TableWords(
+                check=formatting.check_label,
+                severity=formatting.severity_label,
+                owner=formatting.owner_label,
+                zone=timezone.get_default_timezone(),
+            )
+            self.stdout.write(render_table(report, words=words))

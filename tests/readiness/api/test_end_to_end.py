@@ -34,7 +34,8 @@ def test_push_watch_pull_waive(world: World, client_for: Any, django_capture_on_
             break
     assert job["status"] == "complete", job
     assert job["progress"]["done"] == job["progress"]["total"] > 0
-    assert "listings" in job["summary"]
+    assert "商品 新建" in job["summary"]  # in the language asked for: Chinese by default
+    assert "listings" in client.get(job_url, HTTP_ACCEPT_LANGUAGE="en").json()["summary"]
 
     report_response = client.get(job["links"]["readiness"])
     report = report_response.json()

@@ -94,7 +94,7 @@ def test_bundle_over_the_size_limit_is_413(world: World, ops: APIClient, bundle_
     body = assert_problem(
         ops.post(f"/api/v1/shops/{world.own.shop.code}/bundles", raw, content_type="application/json"), 413
     )
-    assert "1000 bytes" in body["detail"]
+    assert "1000 字节" in body["detail"]
 
 
 def test_bundle_needs_json(world: World, ops: APIClient, bundle_for: Any) -> None:

@@ -56,7 +56,7 @@ def test_json_nested_1000_deep_is_a_400(world: World, ops: APIClient) -> None:
     unchanged = _nothing_written(world)
     for method, url in _endpoints(world):
         body = assert_problem(_send(ops, method, url, DEEP), 400)
-        assert "deep" in body["detail"], body
+        assert "嵌套过深" in body["detail"], body
     unchanged()
 
 

@@ -100,7 +100,7 @@ def test_reference_issue_evidence() -> None:
     assert issue.owner == "operations"
     assert issue.evidence["lowest_recent"] == "168.00"
     assert issue.evidence["window"] == ["2026-11-03", "2026-11-09"]
-    assert "第十三条" in issue.citation
+    assert "第十六条" in issue.citation
     assert issue.exposure_min == Decimal("50000") and issue.exposure_max == Decimal("500000")
 
 

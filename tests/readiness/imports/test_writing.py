@@ -155,8 +155,7 @@ def test_command_prints_summary(bundle: dict[str, Any], tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     call_command("import_bundle", str(file), stdout=out, stderr=err)
     assert out.getvalue().strip() == (
-        "imported acme-tmall/d11-2026: listings 3 created, 0 updated, 0 archived, 0 unchanged; "
-        "SKUs 6 created, 0 updated, 0 archived, 0 unchanged; 1 warning(s)"
+        "已导入 acme-tmall/d11-2026：商品 新建 3、更新 0、归档 0、未变 0；SKU 新建 6、更新 0、归档 0、未变 0；1 条提醒"
     )
     assert "warning: 未知字段「extra」，已忽略（listings[0].extra）" in err.getvalue()
 

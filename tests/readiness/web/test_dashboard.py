@@ -102,10 +102,11 @@ def test_export_csv_lists_open_issues_for_excel(setup: ShopSetup) -> None:
     content = b"".join(response.streaming_content).decode("utf-8")
     assert content.startswith("\ufeff")  # Excel needs the BOM to read UTF-8
     rows = list(csv.reader(io.StringIO(content.lstrip("\ufeff"))))
-    assert rows[0][:4] == ["负责人", "级别", "检查项", "商品ID"]
+    assert rows[0][:5] == ["负责人", "级别", "检查项", "规则", "商品ID"]
     assert len(rows) - 1 == _open_findings(setup)
-    by_text = {row[13]: row for row in rows[1:]}
-    assert by_text["顶级"][0] == "详情页编辑" and by_text["顶级"][3] == "L100"
+    column = {name: i for i, name in enumerate(rows[0])}
+    by_text = {row[column["原文"]]: row for row in rows[1:]}
+    assert by_text["顶级"][0] == "详情页编辑" and by_text["顶级"][column["商品ID"]] == "L100"
 
 
 def test_export_xlsx_has_the_same_rows(setup: ShopSetup) -> None:
@@ -115,7 +116,8 @@ def test_export_xlsx_has_the_same_rows(setup: ShopSetup) -> None:
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert rows[0][0] == "负责人"
     assert len(rows) - 1 == _open_findings(setup)
-    exposures = [row[11] for row in rows[1:] if row[11] is not None]
+    upper = rows[0].index("风险金额上限（元）")
+    exposures = [row[upper] for row in rows[1:] if row[upper] is not None]
     assert exposures and all(isinstance(v, int | float) for v in exposures)  # numbers a manager can sum
 
 

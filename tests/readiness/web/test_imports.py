@@ -67,7 +67,7 @@ def test_good_spreadsheet_is_imported_scanned_and_mapping_remembered(
     progress = setup.client.get(setup.url(f"imports/{job.pk}/progress")).json()
     assert progress["status"] == "complete" and progress["finished"] and progress["percent"] == 100
     assert progress["done"] == progress["total"]
-    assert "listings 1 created, 1 updated" in progress["summary"]
+    assert "商品 新建 1、更新 1" in progress["summary"]
     assert Listing.objects.get(listing_id="L100").title == "精选西湖龙井 明前 250g"
     assert Sku.objects.get(code="L100-0").stock == 1500
     assert Listing.objects.filter(shop=setup.shop).count() == 4  # the other listings stay
