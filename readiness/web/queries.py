@@ -60,7 +60,7 @@ from readiness.models import (
     Waiver,
     severity_rank,
 )
-from readiness.scoring import Tally, grade_for, item_score, round_score
+from readiness.scoring import Tally, grade_for, issue_points, risk_score, round_score
 
 ISSUE_FIELDS = (
     "pk",
@@ -498,7 +498,7 @@ class ListingDetail:
 
 def listing_detail(run: ScanRun | None, listing: Listing) -> ListingDetail:
     """A listing with its SKUs, its issues in the run (waived ones marked, with their waiver), its waivers and
-    its revisions, and its own score (the rule of ``scoring.item_score`` over its open issues)."""
+    its revisions, and its own score (the rule of ``scoring.score`` for one listing)."""
     now = timezone.now()
     skus = list(listing.skus.filter(archived_at__isnull=True).order_by("position", "pk"))
     waivers = list(
@@ -532,26 +532,36 @@ def listing_detail(run: ScanRun | None, listing: Listing) -> ListingDetail:
             errors += 1
         else:
             warnings += 1
-    score, grade = _listing_score(run, errors, warnings)
+    score, grade = _listing_score(run, listing, findings)
     status = "fail" if errors else "warn" if warnings else "pass"
     return ListingDetail(listing, skus, findings, waivers, revisions, score, grade, status)
 
 
-def _listing_score(run: ScanRun, errors: int, warnings: int) -> tuple[int, str]:
-    """A listing's score from its open errors and warnings, by the run's rules (as ``scoring`` scores it)."""
+def _listing_score(run: ScanRun, listing: Listing, rows: Iterable[dict[str, Any]]) -> tuple[int, str]:
+    """A listing's score from its issues in the run (rows with ``waived``) and its resolved ones, by the run's
+    rules: the formula of ``scoring.score`` for one listing."""
     rules = selectors.run_rules(run=run)
-    score = round_score(item_score(Tally(errors=errors, warnings=warnings), rules))
+    open_points = seen_points = 0.0
+    for row in rows:
+        points = issue_points(row["check_name"], row["severity"], row["exposure_max"], rules)
+        seen_points += points
+        if not row["waived"]:
+            open_points += points
+    for item in selectors.resolved_issues(run=run, listing_id=listing.listing_id):
+        seen_points += issue_points(item.check, item.severity, item.exposure_max, rules)
+    score = round_score(risk_score(open_points, seen_points, rules))
     return score, grade_for(score, rules)
 
 
 def listing_score(run: ScanRun, listing: Listing) -> int:
-    """One listing's score in a run (one query)."""
-    counts = (
-        open_findings(run)
-        .filter(listing=listing)
-        .aggregate(errors=Count("pk", filter=Q(severity="error")), warnings=Count("pk", filter=Q(severity="warning")))
+    """One listing's score in a run (three queries: rules, its issues, its resolved ones)."""
+    rows = (
+        Finding.objects.filter(run=run, listing=listing)
+        .exclude(severity="info")
+        .annotate(waived=_waived(run.shop, timezone.now()))
+        .values("check_name", "severity", "exposure_max", "waived")
     )
-    return _listing_score(run, counts["errors"], counts["warnings"])[0]
+    return _listing_score(run, listing, rows)[0]
 
 
 # ---- listing pictures ----------------------------------------------------------------------------------------
