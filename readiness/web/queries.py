@@ -55,6 +55,7 @@ from readiness.models import (
     Promotion,
     RunStatus,
     ScanRun,
+    SeenIssue,
     Shop,
     Sku,
     Waiver,
@@ -146,6 +147,29 @@ class OwnerGroup:
     issues: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """已处理 done / found: of the distinct errors and warnings found for the promotion since its first scan
+    (``SeenIssue``), those fixed (no longer found by the latest run) or waived (a waiver in force); the rest
+    are open. Counted by fingerprint: the same problem found again by a later scan counts once."""
+
+    found: int = 0
+    fixed: int = 0
+    waived: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.fixed + self.waived
+
+    @property
+    def open(self) -> int:
+        return self.found - self.done
+
+    @property
+    def percent(self) -> int:
+        return round_score(100 * self.done / self.found) if self.found else 100
+
+
 @dataclass(slots=True)
 class Dashboard:
     run: ScanRun | None
@@ -155,6 +179,23 @@ class Dashboard:
     phases: list[Phase]
     owners: list[OwnerGroup]
     trend: list[Any]  # {pk, finished_at, score, grade} per complete run, oldest first
+    progress: Progress = field(default_factory=Progress)
+
+
+def progress(promotion: Promotion, run: ScanRun, now: dt.datetime | None = None) -> Progress:
+    """The promotion's progress (two queries): see :class:`Progress`."""
+    now = now or timezone.now()
+    found = SeenIssue.objects.filter(promotion=promotion).count()
+    counts = (
+        Finding.objects.filter(run=run)
+        .exclude(severity="info")
+        .aggregate(
+            present=Count("fingerprint", distinct=True),
+            waived=Count("fingerprint", distinct=True, filter=Q(fingerprint__in=waived_fingerprints(run.shop, now))),
+        )
+    )
+    found = max(found, counts["present"])
+    return Progress(found=found, fixed=found - counts["present"], waived=counts["waived"])
 
 
 PHASE_LABELS = {
@@ -304,7 +345,7 @@ def dashboard(promotion: Promotion, run: ScanRun | None, *, per_owner: int = 8, 
     for i, phase in enumerate(phases):
         phase.tally = by_phase.get(i, Tally())
         phase.issues = issues_of(phase_kinds.get(i, []))
-    return Dashboard(run, pending, checks, total, phases, owners, trend)
+    return Dashboard(run, pending, checks, total, phases, owners, trend, progress(promotion, run, now))
 
 
 def _bucket_function(promotion: Promotion) -> Any:

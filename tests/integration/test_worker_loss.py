@@ -103,8 +103,7 @@ def test_worker_main_process_killed_mid_chunk_and_the_run_still_completes() -> N
     pidfile.unlink(missing_ok=True)
     subprocess.run(start_worker, shell=True, check=True, timeout=60)  # a new worker (detaches)
     _wait_for(
-        lambda: pidfile.exists() and pidfile.read_text().strip().isdigit()
-        and _alive(int(pidfile.read_text().strip())),
+        lambda: pidfile.exists() and pidfile.read_text().strip().isdigit() and _alive(int(pidfile.read_text().strip())),
         60,
         "the new worker to start",
     )
