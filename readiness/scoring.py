@@ -170,16 +170,31 @@ def issue_points(check: str, severity: str, exposure_max: Decimal | float | None
     return weight * factor * (1.0 + math.log10(1.0 + money / rules.number("scoring.exposure_unit")))
 
 
-def risk_score(open_points: float, seen_points: float, rules: RulePack) -> float:
-    """The unrounded 0–100 score of a set of issues from its open and its seen risk points."""
-    seen = max(seen_points, open_points)
-    return max(0.0, 100.0 * (1.0 - open_points / (seen + rules.number("scoring.reference_risk"))))
+def risk_score(open_points: float, seen_points: float, open_count: int, seen_count: int, rules: RulePack) -> float:
+    """The unrounded 0–100 score of a set of issues from its open and seen risk points and its open and seen
+    errors and warnings (how many)."""
+    share = rules.number("scoring.risk_share")
+    by_risk = open_points / (max(seen_points, open_points) + rules.number("scoring.reference_risk"))
+    by_count = open_count / (max(seen_count, open_count) + rules.number("scoring.reference_issues"))
+    return max(0.0, 100.0 * (1.0 - share * by_risk - (1.0 - share) * by_count))
 
 
 @dataclass(slots=True)
 class _Points:
     open: float = 0.0
     seen: float = 0.0
+    open_count: int = 0
+    seen_count: int = 0
+
+    def add(self, points: float, counted: bool, is_open: bool) -> None:
+        self.seen += points
+        self.seen_count += counted
+        if is_open:
+            self.open += points
+            self.open_count += counted
+
+    def score(self, rules: RulePack) -> float:
+        return risk_score(self.open, self.seen, self.open_count, self.seen_count, rules)
 
 
 def grade_for(value: float, rules: RulePack) -> str:
@@ -207,24 +222,23 @@ def score(
     by_listing: dict[str, _Points] = defaultdict(_Points)
     total = _Points()
 
-    def add(check: str, listing_id: str | None, points: float, is_open: bool) -> None:
+    def add(check: str, listing_id: str | None, severity: str, points: float, is_open: bool) -> None:
+        counted = severity != "info"
         for bucket in (by_check[check], total, *([by_listing[listing_id]] if listing_id is not None else [])):
-            bucket.seen += points
-            if is_open:
-                bucket.open += points
+            bucket.add(points, counted, is_open)
 
     for result in results:
         for issue in result.issues:
             points = issue_points(issue.check, issue.severity, issue.exposure_max, rules)
-            add(issue.check, issue.listing_id, points, issue.fingerprint not in waived)
+            add(issue.check, issue.listing_id, issue.severity, points, issue.fingerprint not in waived)
     for item in resolved:
-        add(item.check, item.listing_id, issue_points(item.check, item.severity, item.exposure_max, rules), False)
+        points = issue_points(item.check, item.severity, item.exposure_max, rules)
+        add(item.check, item.listing_id, item.severity, points, False)
 
     checks = []
     for result in results:
         counts = tally(result.issues, waived)
-        points = by_check.get(result.check, _Points())
-        raw = risk_score(points.open, points.seen, rules)
+        raw = by_check.get(result.check, _Points()).score(rules)
         checks.append(
             CheckScore(
                 check=result.check,
@@ -236,7 +250,7 @@ def score(
             )
         )
     overall_counts = tally((issue for result in results for issue in result.issues), waived)
-    raw_overall = risk_score(total.open, total.seen, rules)
+    raw_overall = total.score(rules)
     if overall_counts.errors:
         # Scaled, not clipped: a clip at 89 would make the fixes of the first errors move nothing.
         raw_overall = raw_overall * rules.number("scoring.max_score_with_errors") / 100
@@ -264,8 +278,7 @@ def _listing_scores(
     out = []
     for listing_id in sorted(by_listing):
         counts = tally(by_listing[listing_id], waived)
-        mine = points.get(listing_id, _Points())
-        raw = risk_score(mine.open, mine.seen, rules)
+        raw = points.get(listing_id, _Points()).score(rules)
         out.append(
             ListingScore(listing_id=listing_id, status=counts.status, score=round_score(raw), raw=raw, tally=counts)
         )

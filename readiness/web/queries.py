@@ -583,14 +583,18 @@ def _listing_score(run: ScanRun, listing: Listing, rows: Iterable[dict[str, Any]
     rules: the formula of ``scoring.score`` for one listing."""
     rules = selectors.run_rules(run=run)
     open_points = seen_points = 0.0
+    open_count = seen_count = 0
     for row in rows:
+        if row["severity"] == "info":
+            continue
         points = issue_points(row["check_name"], row["severity"], row["exposure_max"], rules)
-        seen_points += points
+        seen_points, seen_count = seen_points + points, seen_count + 1
         if not row["waived"]:
-            open_points += points
+            open_points, open_count = open_points + points, open_count + 1
     for item in selectors.resolved_issues(run=run, listing_id=listing.listing_id):
         seen_points += issue_points(item.check, item.severity, item.exposure_max, rules)
-    score = round_score(risk_score(open_points, seen_points, rules))
+        seen_count += 1
+    score = round_score(risk_score(open_points, seen_points, open_count, seen_count, rules))
     return score, grade_for(score, rules)
 
 

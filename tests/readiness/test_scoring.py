@@ -80,10 +80,15 @@ def test_issue_points_weigh_check_severity_and_money() -> None:
     )
 
 
+def expected(open_points: float, seen_points: float, open_count: int, seen_count: int) -> float:
+    """docs/checks.md: 100 × (1 − ½ · open points / (seen points + 100) − ½ · open / (seen + 5))."""
+    return 100 * (1 - 0.5 * open_points / (seen_points + 100) - 0.5 * open_count / (seen_count + 5))
+
+
 def test_one_stock_error_alone() -> None:
-    # 100 × (1 − 20 / (20 + 100)) = 83.33, × 0.89 with an error open = 74.2 → 74 (C); the check alone 83.
+    # 100 × (1 − ½ · 20/120 − ½ · 1/6) = 83.33, × 0.89 with an error open = 74.2 → 74 (C); the check alone 83.
     result = score(results(issue("stock")), set(), RULES)
-    assert result.raw == pytest.approx(100 * (1 - 20 / 120) * 0.89)
+    assert result.raw == pytest.approx(expected(20, 20, 1, 1) * 0.89)
     assert (result.score, result.grade) == (74, "C")
     assert result.check("stock").score == 83
     assert result.check("gifts").score == 100
@@ -98,14 +103,14 @@ def test_worked_example_of_the_docs() -> None:
     text_points = 15 * (1 + 2.0043213737826426)  # 45.06 each
     seen = 3 * text_points + 2 * 20 + 4 * 2.5  # 185.19
     start = score(results(*everything), set(), RULES)
-    assert start.raw == pytest.approx(100 * (1 - seen / (seen + 100)) * 0.89, rel=1e-9)
+    assert start.raw == pytest.approx(expected(seen, seen, 9, 9) * 0.89, rel=1e-9)
     assert start.score == 31
     # Fix one wording error, waive one stock error: the open points fall, the seen points stay.
     rest = [i for i in everything if i is not text[0]]
     after = score(results(*rest), {stock[0].fingerprint}, RULES, [fixed(text[0])])
     open_points = seen - text_points - 20
-    assert after.raw == pytest.approx(100 * (1 - open_points / (seen + 100)) * 0.89, rel=1e-9)
-    assert after.score == 52
+    assert after.raw == pytest.approx(expected(open_points, seen, 7, 9) * 0.89, rel=1e-9)
+    assert after.score == 48
     # Everything fixed or waived: 100, A.
     done = score(results(stock[0]), {stock[0].fingerprint}, RULES, [fixed(i) for i in everything if i is not stock[0]])
     assert (done.score, done.grade) == (100, "A")
@@ -113,7 +118,7 @@ def test_worked_example_of_the_docs() -> None:
 
 def test_no_error_means_grade_a_only_when_warnings_are_few() -> None:
     one = score(results(issue("price", "warning")), set(), RULES)
-    assert (one.score, one.grade) == (98, "A")  # 100 × (1 − 2.5 / 102.5)
+    assert (one.score, one.grade) == (90, "A")  # 100 × (1 − ½ · 2.5/102.5 − ½ · 1/6) = 90.4
     assert one.check("price").status == "warn"
 
 
@@ -147,7 +152,7 @@ def test_errors_cost_by_weight() -> None:
     heavy = score(results(issue("stock"), issue("stock", n=1), issue("stock", n=2)), set(), RULES)  # weight 20
     light = score(results(issue("gifts"), issue("gifts", n=1), issue("gifts", n=2)), set(), RULES)  # weight 5
     assert heavy.raw < light.raw
-    # stock: 100 × (1 − 60 / 160) = 62.5, × 0.89 = 55.6
+    # stock: 100 × (1 − ½ · 60/160 − ½ · 3/8) = 62.5, × 0.89 = 55.6
     assert heavy.score == 56
     assert heavy.check("stock").score == 63  # 62.5 rounded half up
 
@@ -195,8 +200,8 @@ def test_listing_scores_and_statuses() -> None:
         set(),
         RULES,
     )
-    assert (result.listing("L1").score, result.listing("L1").status) == (83, "fail")  # 100 × (1 − 20/120)
-    assert (result.listing("L2").score, result.listing("L2").status) == (98, "warn")  # 100 × (1 − 2.5/102.5)
+    assert (result.listing("L1").score, result.listing("L1").status) == (83, "fail")  # ½ · 20/120 + ½ · 1/6 off
+    assert (result.listing("L2").score, result.listing("L2").status) == (90, "warn")  # ½ · 2.5/102.5 + ½ · 1/6 off
     with pytest.raises(KeyError):
         result.listing("L3")
 
@@ -226,15 +231,16 @@ def test_weights_and_grades_come_from_the_rule_pack() -> None:
     rules = load_rule_pack("tmall", {"weights.stock": 0, "grades.A": 95})
     result = score(results(issue("stock")), set(), rules)
     assert result.check("stock").weight == 0
-    # The stock error carries no risk points, but an open error still keeps the score below A.
-    assert result.score == 89
+    # The stock error carries no risk points (it still counts as one open issue: 100 × (1 − ½ · 1/6) = 91.7),
+    # and an open error keeps the score below A: × 0.89 = 81.6.
+    assert result.score == 82
     assert grade_for(94, rules) == "B"
 
 
 def test_error_cap_is_configurable() -> None:
     rules = load_rule_pack("tmall", {"scoring.max_score_with_errors": 100})
-    assert score(results(issue("gifts")), set(), rules).score == 95  # 100 × (1 − 5 / 105)
-    assert score(results(issue("gifts")), set(), RULES).score == 85  # 95.24 × 0.89
+    assert score(results(issue("gifts")), set(), rules).score == 89  # 100 × (1 − ½ · 5/105 − ½ · 1/6) = 89.3
+    assert score(results(issue("gifts")), set(), RULES).score == 79  # 89.29 × 0.89 = 79.5
 
 
 def test_score_is_an_integer_between_0_and_100() -> None:
@@ -243,7 +249,7 @@ def test_score_is_an_integer_between_0_and_100() -> None:
     assert 0 <= result.score <= 5
     assert result.grade == "F"
     assert result.tally.errors == 40 * len(CHECK_NAMES)
-    assert risk_score(10, 0, RULES) > 0  # seen never below open
+    assert risk_score(10, 0, 1, 0, RULES) > 0  # seen never below open
 
 
 def test_tally_counts() -> None:
