@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -578,7 +578,7 @@ def listing_detail(run: ScanRun | None, listing: Listing) -> ListingDetail:
     return ListingDetail(listing, skus, findings, waivers, revisions, score, grade, status)
 
 
-def _listing_score(run: ScanRun, listing: Listing, rows: Iterable[dict[str, Any]]) -> tuple[int, str]:
+def _listing_score(run: ScanRun, listing: Listing, rows: Iterable[Mapping[str, Any]]) -> tuple[int, str]:
     """A listing's score from its issues in the run (rows with ``waived``) and its resolved ones, by the run's
     rules: the formula of ``scoring.score`` for one listing."""
     rules = selectors.run_rules(run=run)

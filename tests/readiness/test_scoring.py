@@ -7,6 +7,7 @@ and fixes hardly moved it; issue 17): they are worked out from the rule pack in 
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -187,7 +188,7 @@ def test_fixing_three_errors_and_waiving_one_moves_the_score() -> None:
     for k in range(1, 4):
         scores.append(score(results(*errors[k:]), set(), RULES, [fixed(e) for e in errors[:k]]).score)
     scores.append(score(results(*errors[3:]), {errors[3].fingerprint}, RULES, [fixed(e) for e in errors[:3]]).score)
-    assert all(b > a for a, b in zip(scores, scores[1:], strict=False)), scores
+    assert all(b > a for a, b in itertools.pairwise(scores)), scores
 
 
 def test_listing_scores_and_statuses() -> None:
