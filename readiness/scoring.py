@@ -14,14 +14,15 @@ no money attached, not a thousand times. Infos carry no points.
 
 Over a set of issues (the whole promotion, one check, or one listing)::
 
-    score = 100 × (1 − open points / (seen points + reference))
+    score = 100 × (1 − ½ × open points / (seen points + 100) − ½ × open issues / (seen issues + 5))
 
-*open* are the errors and warnings neither fixed nor waived; *seen* are all errors and warnings found for the
-promotion since its first scan: the open and waived ones of this run plus ``resolved`` ones (found by an
-earlier scan or before a re-scan, no longer found now). ``scoring.reference_risk`` (the reference) keeps a
-shop whose few issues are all open above zero: one stock error alone scores 100 × (1 − 20 / 120) = 83.
-Fixing or waiving an issue lowers the open points and leaves the seen points as they were, so the score rises
-by exactly ``100 × points / (seen + reference)``; nothing open gives 100. While any error is open the overall
+(``scoring.risk_share`` ½, ``scoring.reference_risk`` 100, ``scoring.reference_issues`` 5). *open* are the
+errors and warnings neither fixed nor waived; *seen* are all errors and warnings found for the promotion since
+its first scan: the open and waived ones of this run plus ``resolved`` ones (found by an earlier scan or before
+a re-scan, no longer found now). Half by the risk, half by how many, so that every fix shows even next to far
+bigger risks; the references keep a shop whose few issues are all open above zero (one stock error alone: 83).
+Fixing or waiving an issue lowers the open points and count and leaves the seen ones as they were, so the score
+rises, always; nothing open gives 100. While any error is open the overall
 score is scaled by ``scoring.max_score_with_errors`` / 100 (89%), so that grade A still means "no open error".
 Grades come from the rule pack's boundaries (A ≥ 90, B ≥ 80, C ≥ 70, D ≥ 60, else F), with a Chinese label
 for people in the web pages (优秀, 良好 …; the report and the API keep the letter, interfaces.md §3).
