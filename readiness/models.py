@@ -452,6 +452,29 @@ class Finding(models.Model):
         return f"[{self.severity}] {self.rule}: {self.message[:50]}"
 
 
+class SeenIssue(models.Model):
+    """An error or warning found for a promotion by any scan since its first: one row per fingerprint, kept when
+    the issue is fixed, so that progress (fixed or waived of all found) and the score (``scoring``) count it.
+    Written with the findings (``services.scans``); the latest severity and money at risk win."""
+
+    promotion = models.ForeignKey(Promotion, on_delete=models.CASCADE, related_name="seen_issues")
+    fingerprint = models.CharField(max_length=64)
+    check_name = models.CharField(max_length=32)
+    severity = models.CharField(max_length=8)
+    listing_id = models.CharField(max_length=64, blank=True)  # the shop's listing id ("" for shop-level issues)
+    exposure_max = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["promotion", "fingerprint"], name="seen_issue_promotion_fingerprint")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.check_name} {self.severity} {self.fingerprint[:12]}"
+
+
 def waiver_in_force_q(now: dt.datetime | None = None, prefix: str = "") -> Q:
     """A waiver in force: not lifted and not expired at ``now`` (default: now). The one definition of the rule;
     ``prefix`` applies it through a relation (``"waivers__"``). The raw SQL of ``api/reports.py`` repeats it

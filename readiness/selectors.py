@@ -15,6 +15,7 @@ from readiness import scanning
 from readiness.checks import CHECKS, SEVERITY_RANK, CheckResult, Issue
 from readiness.imports import bundle
 from readiness.models import (
+    Finding,
     Gift,
     ImageReading,
     ImportJob,
@@ -27,6 +28,7 @@ from readiness.models import (
     Rebate,
     ScanChunk,
     ScanRun,
+    SeenIssue,
     ServicePlan,
     Shop,
     ShopRuleOverride,
@@ -38,7 +40,7 @@ from readiness.models import (
 from readiness.platforms import PlatformName, RebateKindName
 from readiness.report import WaiverInfo, build_report
 from readiness.rulepacks import RulePack, load_rule_pack
-from readiness.scoring import score
+from readiness.scoring import Resolved, score
 
 # The columns of a Finding row that carry a check's Issue (written by services.scans, read back by run_results).
 FINDING_FIELDS = [
@@ -262,7 +264,7 @@ def readiness_report(*, run: ScanRun) -> dict[str, Any]:
     rules = run_rules(run=run)
     waivers = active_waivers(shop=run.shop)
     results = run_results(run=run)
-    result_score = score(results, waivers.keys(), rules)
+    result_score = score(results, waivers.keys(), rules, resolved_issues(run=run))
     return build_report(
         results,
         result_score,
@@ -345,6 +347,20 @@ def run_counts(*, run: ScanRun) -> dict[str, int]:
 
 
 # ---- waivers -----------------------------------------------------------------------------------------------------
+
+
+def resolved_issues(*, run: ScanRun, listing_id: str | None = None) -> list[Resolved]:
+    """The errors and warnings found for the run's promotion by any scan and not found in this run (fixed, or
+    their listing gone), for ``scoring.score``; ``listing_id`` narrows them to one listing (one query)."""
+    qs = SeenIssue.objects.filter(promotion_id=run.promotion_id).exclude(
+        fingerprint__in=Finding.objects.filter(run=run).values("fingerprint")
+    )
+    if listing_id is not None:
+        qs = qs.filter(listing_id=listing_id)
+    return [
+        Resolved(check=row[0], severity=row[1], exposure_max=row[2], listing_id=row[3] or None)
+        for row in qs.values_list("check_name", "severity", "exposure_max", "listing_id")
+    ]
 
 
 def active_waivers(*, shop: Shop, now: dt.datetime | None = None) -> dict[str, Waiver]:

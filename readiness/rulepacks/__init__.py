@@ -317,7 +317,8 @@ _SHARES = [
     "couriers.no_intercept_warn_share",
     "compensation.late_shipment_rate",
     "compensation.stockout_rate",
-    "scoring.error_factor",
+    "scoring.warning_weight",
+    "scoring.risk_share",
     "price.raise_tolerance",
     "after_sales.dispute_refund_rate_max",
     "after_sales.self_completion_rate_min",
@@ -346,8 +347,9 @@ _NON_NEGATIVE = [
     "after_sales.problem_min_ratio",
     "after_sales.problem_min_orders",
     "after_sales.live.answer_minutes",
-    "scoring.warning_penalty",
-    "scoring.warning_cap",
+    "scoring.exposure_unit",
+    "scoring.reference_risk",
+    "scoring.reference_issues",
     "deadlines.stock_days_before_sale",
     "deadlines.couriers_days_before_sale",
 ]
@@ -383,6 +385,14 @@ def _check_consistency(data: Mapping[str, Any], overrides: Mapping[str, Any]) ->
     for grade, low in data["grades"].items():
         if not 0 <= low <= 100:
             raise RulePackError(f"{named(f'grades.{grade}')}: must be between 0 and 100, got {low}")
+    for key in (
+        "scoring.warning_weight",
+        "scoring.exposure_unit",
+        "scoring.reference_risk",
+        "scoring.reference_issues",
+    ):
+        if value(key) <= 0:
+            raise RulePackError(f"{named(key)}: must be positive, got {value(key)}")
     if not 0 <= value("scoring.max_score_with_errors") <= 100:
         raise RulePackError(f"{named('scoring.max_score_with_errors')}: must be between 0 and 100")
     for section in ("gifts", "rebates", "presale"):

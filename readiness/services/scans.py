@@ -25,7 +25,18 @@ from readiness import scanning, selectors
 from readiness.bulkwrite import insert_rows
 from readiness.checks import LISTING_CHECKS, SHOP_CHECKS, CheckContext, CheckResult, Issue, run_checks
 from readiness.models import CheckResult as CheckResultRow
-from readiness.models import Finding, ImportJob, JobStatus, Listing, Promotion, RunStatus, ScanChunk, ScanRun, Shop
+from readiness.models import (
+    Finding,
+    ImportJob,
+    JobStatus,
+    Listing,
+    Promotion,
+    RunStatus,
+    ScanChunk,
+    ScanRun,
+    SeenIssue,
+    Shop,
+)
 from readiness.rulepacks import RulePack, load_rule_pack
 from readiness.scoring import Score, score
 from readiness.services.images import images_read
@@ -178,10 +189,38 @@ def _maybe_crash_for_test(run_id: int, index: int) -> None:
 def _replace_findings(run: ScanRun, scope: Q, results: Iterable[CheckResult], listing_pks: Sequence[int]) -> None:
     pk_by_id = dict(Listing.objects.filter(pk__in=listing_pks).values_list("listing_id", "pk")) if listing_pks else {}
     Finding.objects.filter(scope, run=run).delete()
-    insert_rows(
-        Finding,
-        selectors.FINDING_FIELDS,
-        [_finding_row(run.pk, issue, pk_by_id) for result in results for issue in result.issues],
+    issues = [issue for result in results for issue in result.issues]
+    insert_rows(Finding, selectors.FINDING_FIELDS, [_finding_row(run.pk, issue, pk_by_id) for issue in issues])
+    _remember_seen(run, issues)
+
+
+def _remember_seen(run: ScanRun, issues: Iterable[Issue]) -> None:
+    """Record the run's errors and warnings as found for the promotion (progress and score count them after a
+    fix); one upsert, in fingerprint order (concurrent chunks lock rows in the same order)."""
+    now = timezone.now()
+    latest: dict[str, Issue] = {}
+    for issue in issues:
+        if issue.severity != "info":
+            latest[issue.fingerprint] = issue
+    rows = [
+        SeenIssue(
+            promotion_id=run.promotion_id,
+            fingerprint=fp,
+            check_name=issue.check,
+            severity=issue.severity,
+            listing_id=issue.listing_id or "",
+            exposure_max=issue.exposure_max,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+        for fp, issue in sorted(latest.items())
+    ]
+    SeenIssue.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["promotion", "fingerprint"],
+        update_fields=["check_name", "severity", "listing_id", "exposure_max", "last_seen_at"],
     )
 
 
@@ -254,7 +293,9 @@ def scan_run_finish(*, run_id: int) -> ScanRun:
             return run
         _replace_findings(run, Q(check_name__in=SHOP_CHECKS), shop_results, _listing_pks(run, shop_results))
         results = selectors.run_results(run=run)
-        result_score = score(results, selectors.active_waivers(shop=run.shop).keys(), rules)
+        result_score = score(
+            results, selectors.active_waivers(shop=run.shop).keys(), rules, selectors.resolved_issues(run=run)
+        )
         _store_score(run, result_score)
         run.status = RunStatus.COMPLETE
         run.finished_at = timezone.now()
@@ -297,7 +338,10 @@ def scan_run_fail(*, run_id: int, error: str) -> None:
 def run_rescore(*, run: ScanRun) -> ScanRun:
     """Score a finished run again from its findings and the waivers in force now (after a waiver or a re-scan)."""
     result_score = score(
-        selectors.run_results(run=run), selectors.active_waivers(shop=run.shop).keys(), selectors.run_rules(run=run)
+        selectors.run_results(run=run),
+        selectors.active_waivers(shop=run.shop).keys(),
+        selectors.run_rules(run=run),
+        selectors.resolved_issues(run=run),
     )
     with transaction.atomic():
         _store_score(run, result_score)

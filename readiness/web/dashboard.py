@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from readiness import selectors
@@ -19,10 +24,59 @@ from readiness.services import scans
 from readiness.services.errors import ServiceError
 from readiness.web import access, charts, exports, formatting, presenters, queries
 
+# The grade's Chinese label, for people (the report and the API keep the letter: interfaces.md §3).
+GRADE_LABELS = {"A": _lazy("优秀"), "B": _lazy("良好"), "C": _lazy("及格"), "D": _lazy("待提升"), "F": _lazy("高风险")}
+UPCOMING_PHASES = 3
+TOP_PER_OWNER = 3
+
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
+    """The one-screen to-do: score, progress, the next deadlines and each owner's top open items (each once);
+    the details (checks, exposure, trend, every issue by phase and owner) are on :func:`details`."""
+    scope = access.scope(request, shop, promotion)
+    assert scope.promotion is not None
+    run = queries.latest_run(scope.promotion)
+    board = queries.dashboard(scope.promotion, run, per_owner=TOP_PER_OWNER, per_phase=0)
+    now = timezone.now()
+    for group in board.owners:
+        group.issues = [_todo(presenters.issue(i, scope.promotion, now), scope) for i in group.issues]
+    upcoming = [p for p in board.phases if not p.passed][:UPCOMING_PHASES]
+    overdue = [p for p in board.phases if p.passed and p.tally.open]
+    context = scope.context() | {
+        "run": run,
+        "board": board,
+        "now": now,
+        "grade_label": GRADE_LABELS.get(run.grade, "") if run else "",
+        "progress": board.progress,
+        "deadlines": [
+            {"phase": p, "time_left": formatting.time_left(p.at, now), "exposure": _exposure(p.tally)} for p in upcoming
+        ],
+        "overdue": Tally() if not overdue else sum((p.tally for p in overdue), Tally()),
+        "owners": [{"group": g, "label": formatting.owner_label(g.owner)} for g in board.owners],
+        "total_exposure": _exposure(board.total),
+    }
+    return render(request, "readiness/dashboard.html", context)
+
+
+def _todo(issue: dict[str, Any], scope: access.Scope) -> dict[str, Any]:
+    """Where an item is dealt with: its listing's page (text edited, SKUs shown, waived there), else the issue
+    list narrowed to its kind (waived there; plan data is fixed by importing the plan again)."""
+    assert scope.promotion is not None
+    if issue["listing_url"]:
+        issue["fix_url"] = issue["listing_url"]
+    else:
+        query = urlencode({"check": issue["check_name"], "rule": issue["rule"]})
+        issue["fix_url"] = reverse("issues", args=[scope.shop.code, scope.promotion.code]) + "?" + query
+    return issue
+
+
+@login_required
+@require_GET
+def details(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
+    """The dashboard's details: the checks with their scores and money at risk, the score trend, the issues due
+    before each phase and every owner's issues (one of each kind, with how many more)."""
     scope = access.scope(request, shop, promotion)
     assert scope.promotion is not None
     run = queries.latest_run(scope.promotion)
@@ -36,6 +90,7 @@ def dashboard(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
         "run": run,
         "board": board,
         "now": now,
+        "grade_label": GRADE_LABELS.get(run.grade, "") if run else "",
         "phases": [
             {"phase": p, "time_left": formatting.time_left(p.at, now), "exposure": _exposure(p.tally)}
             for p in board.phases
@@ -53,7 +108,7 @@ def dashboard(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
         "total_exposure": _exposure(board.total),
         "chart": charts.trend_chart(board.trend),
     }
-    return render(request, "readiness/dashboard.html", context)
+    return render(request, "readiness/details.html", context)
 
 
 def _exposure(tally: Tally) -> str:

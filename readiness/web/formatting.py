@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from readiness.models import Check, CheckStatus, OwnerRole, Severity
@@ -37,21 +38,38 @@ def status_label(name: str) -> str:
     return str(_STATUSES.get(name, name))
 
 
+WAN = Decimal(10000)
+
+
+def _wan_number(value: Decimal) -> str:
+    return f"{(value / WAN).quantize(Decimal('0.01')).normalize():f}"
+
+
+def _in_wan() -> bool:
+    """Large money in 万 in the Chinese interface (¥20万); the English one writes the number out."""
+    return (translation.get_language() or "zh-hans").startswith("zh")
+
+
 def yuan(amount: Decimal | int | float | None) -> str:
-    """¥52,800 — cents only below ¥100 (a fine range has no cents worth reading)."""
+    """¥52,800 (¥5.28万 in Chinese from ¥1万 up) — cents only below ¥100 (a fine range has no cents worth reading)."""
     if amount is None:
         return "—"
     value = Decimal(amount)
+    if value >= WAN and _in_wan():
+        return f"¥{_wan_number(value)}万"
     if value == value.to_integral_value() or value >= 100:
         return f"¥{value:,.0f}"
     return f"¥{value:,.2f}"
 
 
 def yuan_range(low: Decimal | None, high: Decimal | None) -> str:
+    """¥200 – ¥4,672, or ¥20万–100万 when both ends are in 万."""
     if low is None and high is None:
         return ""
     if low is None or high is None or low == high:
         return yuan(high if high is not None else low)
+    if Decimal(low) >= WAN and _in_wan():
+        return f"¥{_wan_number(Decimal(low))}万–{_wan_number(Decimal(high))}万"
     return f"{yuan(low)} – {yuan(high)}"
 
 

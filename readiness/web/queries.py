@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -57,12 +57,13 @@ from readiness.models import (
     Promotion,
     RunStatus,
     ScanRun,
+    SeenIssue,
     Shop,
     Sku,
     Waiver,
     severity_rank,
 )
-from readiness.scoring import Tally, grade_for, item_score, round_score
+from readiness.scoring import Tally, grade_for, issue_points, risk_score, round_score
 
 ISSUE_FIELDS = (
     "pk",
@@ -148,6 +149,29 @@ class OwnerGroup:
     issues: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """已处理 done / found: of the distinct errors and warnings found for the promotion since its first scan
+    (``SeenIssue``), those fixed (no longer found by the latest run) or waived (a waiver in force); the rest
+    are open. Counted by fingerprint: the same problem found again by a later scan counts once."""
+
+    found: int = 0
+    fixed: int = 0
+    waived: int = 0
+
+    @property
+    def done(self) -> int:
+        return self.fixed + self.waived
+
+    @property
+    def open(self) -> int:
+        return self.found - self.done
+
+    @property
+    def percent(self) -> int:
+        return round_score(100 * self.done / self.found) if self.found else 100
+
+
 @dataclass(slots=True)
 class Dashboard:
     run: ScanRun | None
@@ -157,6 +181,23 @@ class Dashboard:
     phases: list[Phase]
     owners: list[OwnerGroup]
     trend: list[Any]  # {pk, finished_at, score, grade} per complete run, oldest first
+    progress: Progress = field(default_factory=Progress)
+
+
+def progress(promotion: Promotion, run: ScanRun, now: dt.datetime | None = None) -> Progress:
+    """The promotion's progress (two queries): see :class:`Progress`."""
+    now = now or timezone.now()
+    found = SeenIssue.objects.filter(promotion=promotion).count()
+    counts = (
+        Finding.objects.filter(run=run)
+        .exclude(severity="info")
+        .aggregate(
+            present=Count("fingerprint", distinct=True),
+            waived=Count("fingerprint", distinct=True, filter=Q(fingerprint__in=waived_fingerprints(run.shop, now))),
+        )
+    )
+    found = max(found, counts["present"])
+    return Progress(found=found, fixed=found - counts["present"], waived=counts["waived"])
 
 
 PHASE_LABELS = {
@@ -306,7 +347,7 @@ def dashboard(promotion: Promotion, run: ScanRun | None, *, per_owner: int = 8, 
     for i, phase in enumerate(phases):
         phase.tally = by_phase.get(i, Tally())
         phase.issues = issues_of(phase_kinds.get(i, []))
-    return Dashboard(run, pending, checks, total, phases, owners, trend)
+    return Dashboard(run, pending, checks, total, phases, owners, trend, progress(promotion, run, now))
 
 
 def _bucket_function(promotion: Promotion) -> Any:
@@ -521,7 +562,7 @@ class ListingDetail:
 
 def listing_detail(run: ScanRun | None, listing: Listing) -> ListingDetail:
     """A listing with its SKUs, its issues in the run (waived ones marked, with their waiver), its waivers and
-    its revisions, and its own score (the rule of ``scoring.item_score`` over its open issues)."""
+    its revisions, and its own score (the rule of ``scoring.score`` for one listing)."""
     now = timezone.now()
     skus = list(listing.skus.filter(archived_at__isnull=True).order_by("position", "pk"))
     waivers = list(
@@ -555,26 +596,40 @@ def listing_detail(run: ScanRun | None, listing: Listing) -> ListingDetail:
             errors += 1
         else:
             warnings += 1
-    score, grade = _listing_score(run, errors, warnings)
+    score, grade = _listing_score(run, listing, findings)
     status = "fail" if errors else "warn" if warnings else "pass"
     return ListingDetail(listing, skus, findings, waivers, revisions, score, grade, status)
 
 
-def _listing_score(run: ScanRun, errors: int, warnings: int) -> tuple[int, str]:
-    """A listing's score from its open errors and warnings, by the run's rules (as ``scoring`` scores it)."""
+def _listing_score(run: ScanRun, listing: Listing, rows: Iterable[Mapping[str, Any]]) -> tuple[int, str]:
+    """A listing's score from its issues in the run (rows with ``waived``) and its resolved ones, by the run's
+    rules: the formula of ``scoring.score`` for one listing."""
     rules = selectors.run_rules(run=run)
-    score = round_score(item_score(Tally(errors=errors, warnings=warnings), rules))
+    open_points = seen_points = 0.0
+    open_count = seen_count = 0
+    for row in rows:
+        if row["severity"] == "info":
+            continue
+        points = issue_points(row["check_name"], row["severity"], row["exposure_max"], rules)
+        seen_points, seen_count = seen_points + points, seen_count + 1
+        if not row["waived"]:
+            open_points, open_count = open_points + points, open_count + 1
+    for item in selectors.resolved_issues(run=run, listing_id=listing.listing_id):
+        seen_points += issue_points(item.check, item.severity, item.exposure_max, rules)
+        seen_count += 1
+    score = round_score(risk_score(open_points, seen_points, open_count, seen_count, rules))
     return score, grade_for(score, rules)
 
 
 def listing_score(run: ScanRun, listing: Listing) -> int:
-    """One listing's score in a run (one query)."""
-    counts = (
-        open_findings(run)
-        .filter(listing=listing)
-        .aggregate(errors=Count("pk", filter=Q(severity="error")), warnings=Count("pk", filter=Q(severity="warning")))
+    """One listing's score in a run (three queries: rules, its issues, its resolved ones)."""
+    rows = (
+        Finding.objects.filter(run=run, listing=listing)
+        .exclude(severity="info")
+        .annotate(waived=_waived(run.shop, timezone.now()))
+        .values("check_name", "severity", "exposure_max", "waived")
     )
-    return _listing_score(run, counts["errors"], counts["warnings"])[0]
+    return _listing_score(run, listing, rows)[0]
 
 
 # ---- listing pictures ----------------------------------------------------------------------------------------

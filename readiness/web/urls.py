@@ -6,6 +6,7 @@ from readiness.web import after_sales, dashboard, editor, imports, replace, view
 # can reach another URL ('/', '../'); every link to a listing is built with reverse().
 scoped = [
     path("", dashboard.dashboard, name="dashboard"),
+    path("overview/", dashboard.details, name="dashboard-details"),
     path("scan", dashboard.rescan, name="rescan"),
     path("runs/<int:run>/progress", dashboard.run_progress, name="run-progress"),
     path("issues/", dashboard.issue_list, name="issues"),

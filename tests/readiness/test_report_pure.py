@@ -112,7 +112,9 @@ def test_check_entries() -> None:
     checks = {c["check"]: c for c in _report()["checks"]}
     stock = checks["stock"]
     assert {"check", "status", "score", "weight", "issues"} <= set(stock)
-    assert (stock["status"], stock["score"], stock["weight"]) == ("fail", 75, 20)
+    # Issue 17's score: one stock error of ¥4,672 at risk carries 20 × (1 + log10(1.467)) = 23.3 points, so the
+    # check scores 100 × (1 − ½ · 23.3/123.3 − ½ · 1/6) = 82 (the earlier formula's 75 was a flat 25% per error).
+    assert (stock["status"], stock["score"], stock["weight"]) == ("fail", 82, 20)
     assert checks["spec_consistency"]["status"] == "warn"
     assert checks["couriers"]["status"] == "pass"  # an info does not fail anything
     assert checks["price"]["issues"] == []

@@ -23,7 +23,7 @@ def text(response: Any) -> str:
     return response.content.decode()
 
 
-def test_dashboard_shows_score_checks_phases_and_issues_by_owner(setup: ShopSetup) -> None:
+def test_dashboard_is_a_to_do_score_progress_deadlines_and_owners(setup: ShopSetup) -> None:
     response = setup.client.get(setup.url())
     assert response.status_code == 200
     body = text(response)
@@ -31,22 +31,61 @@ def test_dashboard_shows_score_checks_phases_and_issues_by_owner(setup: ShopSetu
     grade = re.search(r'data-testid="grade">([A-F])<', body)
     assert score and int(score[1]) == setup.run.score
     assert grade and grade[1] == setup.run.grade
+    assert re.search(r'data-testid="grade-label">(优秀|良好|及格|待提升|高风险)<', body)
+    # progress: nothing done yet, every distinct error and warning found
+    found = setup.run.findings.exclude(severity="info").values("fingerprint").distinct().count()
+    assert 'data-testid="progress-done">0<' in body and f'data-testid="progress-found">{found}<' in body
+    # the next deadlines (this bundle's sale is over: what is overdue, linked to the list)
+    assert "接下来的节点" in body and "已逾期：3 个错误，0 个警告" in body
+    # each owner's top items, each finding once, with a link to where it is fixed
+    items = re.findall(r'data-finding="(\d+)"', body)
+    assert items and len(items) == len(set(items))
+    assert "去处理" in body and "/listings/L100/#finding-" in body
+    assert "详情页编辑" in body
+    # the details are on their own page, linked
+    assert setup.url("overview/") in body and setup.url("issues/") in body
+    assert '<tr data-check="' not in body and "<svg" not in body
+    # exposure in 万 (fines of the extreme-wording article: ¥20万–100万 each)
+    assert re.search(r'data-testid="exposure">¥[\d.]+万–[\d.]+万<', body)
+
+
+def test_details_page_shows_checks_phases_trend_and_issues_by_owner(setup: ShopSetup) -> None:
+    body = text(setup.client.get(setup.url("overview/")))
     # every check with its status; the failing ones say so
     assert body.count('<tr data-check="') == 10
     assert re.search(r'data-check="listing_text">.*?status-fail', body, re.S)
     assert re.search(r'data-check="spec_consistency">.*?status-fail', body, re.S)
     assert re.search(r'data-check="stock">.*?status-pass', body, re.S)
-    # countdowns to each phase, in Chinese
     for label in ("预售开始", "尾款开始", "正式开售"):
         assert label in body
-    assert "data-countdown=" in body
-    # the planted issues, under their owner, with remediation and deadline
     assert "详情页编辑" in body and "“顶级”" in body
-    assert "整改：" in body and "已逾期" in body
-    # exposure in yuan (fines of the extreme-wording article)
-    assert re.search(r'data-testid="exposure">¥[\d,]+ – ¥[\d,]+<', body)
+    assert "整改：" in body
     # the trend chart is an SVG with a title and a data table
     assert '<svg viewBox="0 0 640 200" role="img"' in body and "<polyline" in body
+
+
+def test_progress_and_score_rise_after_a_fix_and_a_waiver(setup: ShopSetup, start_scan: Any) -> None:
+    from readiness.services import listings as listing_services
+    from readiness.services import waivers as waiver_services
+
+    before = queries.progress(setup.promotion, setup.run)
+    score_before = setup.run.score
+    listing = Listing.objects.get(shop=setup.shop, listing_id="L100")
+    listing_services.listing_update_text(
+        listing=listing, changes={"title": listing.title.replace("顶级", "")}, user=setup.user
+    )
+    run = start_scan(setup.promotion)
+    fixed = queries.progress(setup.promotion, run)
+    assert fixed.found == before.found and fixed.fixed == before.fixed + 1 and fixed.done == before.done + 1
+    assert run.score > score_before
+    finding = run.findings.exclude(severity="info").order_by("pk").first()
+    assert finding is not None
+    score_fixed = run.score
+    waiver_services.waiver_create(finding=finding, reason="已核实", user=setup.user)
+    run.refresh_from_db()
+    waived = queries.progress(setup.promotion, run)
+    assert waived.waived == fixed.waived + 1 and waived.done == fixed.done + 1
+    assert run.score > score_fixed
 
 
 def test_dashboard_without_a_scan_offers_one(setup: ShopSetup) -> None:
@@ -63,6 +102,7 @@ def test_rescan_starts_a_run_and_the_trend_grows(setup: ShopSetup, django_captur
     body = text(setup.client.get(setup.url()))
     # in a test the scan runs when the request's transaction commits, after the message was chosen
     assert "扫描已开始" in body or "扫描完成" in body
+    body = text(setup.client.get(setup.url("overview/")))  # the trend is on the details page
     points = re.search(r'<polyline points="([^"]+)"', body)
     assert points and len(points[1].split()) == 2
 
@@ -88,7 +128,14 @@ def test_dashboard_query_count_does_not_grow_with_the_shop(start_scan: Any, setu
     assert len(large.captured_queries) == len(small.captured_queries)
     # thirteen 顶级 findings (L100 has two): shown once, as a kind, with a link to the other twelve
     body = response.content.decode()
-    assert "另有 12 个同类问题" in body and "rule=extreme.top_grade" in body
+    assert "另 12 个同类" in body and "rule=extreme.top_grade" in body
+    # the details page too
+    with CaptureQueriesContext(connection) as small:
+        assert setup.client.get(setup.url("overview/")).status_code == 200
+    with CaptureQueriesContext(connection) as large:
+        response = setup.client.get(f"/shops/big-tmall/promotions/{promotion.code}/overview/")
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert "另有 12 个同类问题" in response.content.decode()
 
 
 def _open_findings(setup: ShopSetup) -> int:

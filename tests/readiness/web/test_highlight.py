@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from readiness.web import charts, formatting, suggestions
 from readiness.web.highlight import Segment, Span, first_segment_ids, segments, valid
@@ -126,14 +127,24 @@ def test_trend_chart_geometry() -> None:
 
 @pytest.mark.parametrize(
     ("amount", "text"),
-    [(Decimal("52800.00"), "¥52,800"), (Decimal("47.40"), "¥47.40"), (Decimal("200000"), "¥200,000"), (None, "—")],
+    [
+        (Decimal("52800.00"), "¥5.28万"),
+        (Decimal("47.40"), "¥47.40"),
+        (Decimal("200000"), "¥20万"),
+        (Decimal("9999"), "¥9,999"),
+        (None, "—"),
+    ],
 )
 def test_yuan(amount: Decimal | None, text: str) -> None:
     assert formatting.yuan(amount) == text
 
 
 def test_yuan_range_and_time_left() -> None:
-    assert formatting.yuan_range(Decimal(200000), Decimal(1000000)) == "¥200,000 – ¥1,000,000"
+    # large money in 万 (issue 17), as the report's table writes it; the English interface writes it out
+    assert formatting.yuan_range(Decimal(200000), Decimal(1000000)) == "¥20万–100万"
+    assert formatting.yuan_range(Decimal(1000), Decimal(46722)) == "¥1,000 – ¥4.67万"
+    with translation.override("en"):
+        assert formatting.yuan_range(Decimal(200000), Decimal(1000000)) == "¥200,000 – ¥1,000,000"
     assert formatting.yuan_range(Decimal(5), Decimal(5)) == "¥5"
     now = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
     assert formatting.time_left(now + dt.timedelta(days=3, hours=4), now) == "还有 3 天 4 小时"

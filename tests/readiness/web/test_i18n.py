@@ -34,8 +34,12 @@ def test_the_switch_turns_the_pages_english(setup: ShopSetup) -> None:
     assert response.status_code == 302 and response["Location"] == setup.url()
     body = setup.client.get(setup.url()).content.decode()
     assert '<html lang="en">' in body
-    for text in ("Re-scan", "Checks", "Issues by owner", "Listing text", "Presale start", "Export open issues"):
+    for text in ("Re-scan", "Progress", "Next deadlines", "To do, by owner", "Fix", "Export open issues"):
         assert text in body, text
+    # the dashboard's details page (issue 17)
+    details = setup.client.get(setup.url("overview/")).content.decode()
+    for text in ("Dashboard details", "Checks", "Issues by owner", "Listing text", "Presale start"):
+        assert text in details, text
     listing = setup.client.get(setup.url("listings/L100/")).content.decode()
     assert "Save and re-scan" in listing and "Replace with “高品质”" in listing
     # back to Chinese
