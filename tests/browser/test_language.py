@@ -151,24 +151,8 @@ def test_english_words_are_found_and_codes_are_not() -> None:
 
 # English words still on the Chinese pages that other work removes (issue 17), each with its owner.
 KNOWN_ENGLISH = {
-    # courier codes inside check messages (plans: check messages)
-    "zto": "courier code in a courier check message",
-    "yto": "courier code in a courier check message",
-    "sf": "courier code in a courier check message",
-    "ems": "courier code in a courier check message",
-    # rebate kind and plan field codes inside check messages (plans: check messages)
-    "other": "rebate kind code in a rebate check message (登记类型为 other)",
-    "service.fast_refund_plan": "plan field key in a courier check remediation",
     # a quote of the shop's own text inside a check message (plans: the quoted words could be marked as data)
     "zuijia": "the listing's own text quoted in an extreme-wording message",
-    # category codes (exports: categories; editor: queue filter and listing page)
-    "tea": "category code (queue filter, listing page)",
-    "teaware": "category code (queue filter)",
-    "food": "category code (queue filter)",
-    "snack": "category code (queue filter)",
-    "gift_box": "category code (queue filter)",
-    # the rule pack's code where its title (天猫规则包) belongs (dash: dashboard template)
-    "tmall": "rule pack code on the dashboard (· 规则包 tmall)",
 }
 
 
