@@ -596,7 +596,7 @@ def _load_kinds(path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple
     return tables[0], tables[1]
 
 
-TERM_FILES = ("extreme.toml", "medical.toml", "review.toml", "price.toml", "presale.toml")
+TERM_FILES = ("extreme.toml", "medical.toml", "review.toml", "price.toml", "presale.toml", "gift.toml")
 
 
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:
