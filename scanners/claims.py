@@ -58,9 +58,26 @@ def medical(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-#: Contexts of anchor words (a verb, 效果, 就好) that are a claim only with the words their rule reads around
-#: them: beside a disease they are no reported claim that already covers it ("赶走湿气").
-_ANCHORS = frozenset(("microbe_kill", "potency", "symptom_gone", "quick_cure", "effect_hype", "age_number"))
+#: Contexts of anchor words (a verb, 效果, 就好, 价值) that count only with the words their rule reads around
+#: them: beside a disease they are no reported claim that already covers it ("赶走湿气"), and they may hold
+#: no other term (tests/scanners/test_lexicon.py).
+ANCHOR_CONTEXTS = frozenset(
+    (
+        "microbe_kill",
+        "potency",
+        "symptom_gone",
+        "quick_cure",
+        "effect_hype",
+        "age_number",
+        "endorsed",
+        "concern_gone",
+        "consumption_result",
+        "gift_value",
+        "gift_vague",
+        "channel_price",
+        "price_last",
+    )
+)
 
 
 REGISTERED_PRODUCT = Outcome(
@@ -105,7 +122,7 @@ def disease_mention(hit: Hit) -> Outcome | None:
             other is not hit
             and other.term.category is hit.term.category
             and _adjacent(other, hit)
-            and not _ANCHORS.intersection(other.term.contexts)
+            and not ANCHOR_CONTEXTS.intersection(other.term.contexts)
         ):
             return None
     relief = hit.ends_with(hit.before(6, SOFT), "relief_words")
@@ -376,10 +393,11 @@ def presale_fast(hit: Hit) -> Outcome | None:
 
 
 def cosmetic_effect(hit: Hit) -> Outcome | None:
-    """A skin concern (黑眼圈, 皱纹, 色斑) with an effect verb before it ("消除黑眼圈") is an efficacy claim."""
+    """A skin concern (黑眼圈, 皱纹, 色斑) with an effect verb before it ("消除黑眼圈") or its disappearance
+    after it ("斑点淡了一大半") is an efficacy claim."""
     verb = hit.search(hit.before(4, CLAUSE), "cosmetic_verbs")
     if verb is None:
-        return None
+        return concern_gone(hit)  # "斑点淡了一大半": the effect as a result
     start = hit.before_positions(4, CLAUSE)[verb.start()]
     return Outcome(start=start, end=hit.end)
 
@@ -542,6 +560,68 @@ def potency(hit: Hit) -> Outcome | None:
     return KEEP if hit.search(hit.before(8, CLAUSE) + "|" + after, "potency_weak") else None
 
 
+def endorsed(hit: Hit) -> Outcome | None:
+    """A medical authority + an endorsement in the same clause ("皮肤科专家都推荐", "协和医生同款"); a
+    caution ("请在医生指导下使用", "咨询医生") has no endorsement word."""
+    if negated(hit, "negators", window=4):
+        return None
+    after = hit.after(8, CLAUSE)
+    m = hit.search(after, "endorsement_words")
+    if m is None:
+        return None
+    if hit.ends_with(hit.before(2, CLAUSE), "negators"):
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+def price_last(hit: Hit) -> Outcome | None:
+    """这个价/这价 + the price will not come back ("这个价格错过就没了", "这价以后不会再有"), or "不是这个价"
+    after a time ("今天过后就不是这个价了")."""
+    after = hit.after(10, CLAUSE)
+    m = hit.search(after, "price_last")
+    if m is not None:
+        if after[: m.start()].endswith(("不", "不会", "绝不", "永不", "没", "也不")):
+            return None  # "这个价格不涨", "这个价不会恢复": a promise the other way
+        return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    before = hit.before(10, CLAUSE)
+    m = hit.search(before, "price_last")
+    if m is not None and hit.search(before, "price_rise_markers"):
+        return Outcome(start=hit.before_positions(10, CLAUSE)[m.start()], end=hit.end)
+    return None
+
+
+def concern_gone(hit: Hit) -> Outcome | None:
+    """A skin or hair concern + its disappearance ("痘痘全消了", "斑点淡了一大半", "白发变少了")."""
+    after = hit.after(8, CLAUSE)
+    i = 0
+    degree = hit.starts_with(after, "concern_degree")
+    if degree is not None:
+        i = len(degree)
+    word = hit.starts_with(after[i:], "concern_gone")
+    if word is None:
+        return None
+    if negated(hit, "negators", window=3):
+        return None
+    return hit.extend_to(hit.after_positions(i + len(word), CLAUSE))
+
+
+def consumption_result(hit: Hit) -> Outcome | None:
+    """吃了/喝了 + a part of the body + its improvement in the clause ("吃了皮肤变好了", "喝了晚上睡得特别香")."""
+    after = hit.after(14, CLAUSE)
+    noun = hit.search(after, "result_nouns")
+    if noun is None:
+        return None
+    better = hit.search(after[noun.end() :], "result_better")
+    if better is not None and better.start() <= 6:
+        between = after[noun.end() : noun.end() + better.start()]
+        if "不" in between or "没" in between:
+            return None  # "吃了胃口不好": a complaint, not a claim
+        return hit.extend_to(hit.after_positions(noun.end() + better.end(), CLAUSE))
+    if hit.search(after[: noun.start()], "result_better") is not None and "不" not in after[: noun.start()]:
+        return hit.extend_to(hit.after_positions(noun.end(), CLAUSE))  # "喝出水嫩好皮肤"
+    return None
+
+
 # -- gifts -------------------------------------------------------------------------------------------------
 
 
@@ -666,4 +746,8 @@ RULES: dict[str, ContextRule] = {
     "gift_value": gift_value,
     "gift_vague": gift_vague,
     "channel_price": channel_price,
+    "endorsed": endorsed,
+    "price_last": price_last,
+    "concern_gone": concern_gone,
+    "consumption_result": consumption_result,
 }
