@@ -695,19 +695,22 @@ _VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)(?:的)?(?:超值|豪
 
 
 def channel_price(hit: Hit) -> Outcome | None:
-    """A kind of shop or a masked platform before a price of the goods ("专柜卖398", "超市同款要89元",
-    "某宝要200多"): a selling verb or 同款 is needed before the amount ("线下门店3500+" counts shops)."""
-    m = _CHANNEL_PRICE.match(hit.after(12, CLAUSE))
+    """A kind of shop or a masked platform + a selling verb or 同款 (the anchor) before a price of the
+    goods ("专柜卖398", "超市同款要89元", "某宝要200多"); after 同款 alone the amount needs its 元."""
+    tail = hit.after(12, CLAUSE)
+    bare = _CHANNEL_SAME.match(tail) if hit.term.norm.endswith("同款") else None
+    m = bare or _CHANNEL_PRICE.match(tail)
     if m is None:
         return None
     return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
 
 
 _CHANNEL_PRICE = re.compile(
-    r"(?:里|上|的|里面|那边)?(?:同款|一样的)?(?:的)?(?:都|也|至少|起码)?"
-    r"(?:卖|售价?|价格?|要|标价|卖到|要价|价格是|卖价)(?:都要|要|都)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包]?(?:卖|要)?"
-    r"[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb)?"
-    r"|(?:里|上|的)?同款[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块)"
+    r"(?:价?|价格?|都要|要|都|卖|售价?)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包斤]?(?:卖|要)?"
+    r"[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb)?(?![0-9a-z%])"
+)
+_CHANNEL_SAME = re.compile(
+    r"(?:的)?(?:卖|要|售价?|价格?)[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块)?|[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|\+)?(?:元|块)"
 )
 
 
