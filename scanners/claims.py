@@ -72,6 +72,9 @@ ANCHOR_CONTEXTS = frozenset(
         "endorsed",
         "concern_gone",
         "consumption_result",
+        "body_trouble",
+        "vision_number",
+        "health_made",
         "gift_value",
         "gift_vague",
         "channel_price",
@@ -591,7 +594,12 @@ def price_last(hit: Hit) -> Outcome | None:
 
 
 def concern_gone(hit: Hit) -> Outcome | None:
-    """A skin or hair concern + its disappearance ("痘痘全消了", "斑点淡了一大半", "白发变少了")."""
+    """A skin or hair concern + its disappearance ("痘痘全消了", "斑点淡了一大半", "白发变少了"), or with an
+    effect verb before it ("去80岁白头发", "告别白发")."""
+    if hit.term.contexts[0] == "concern_gone":
+        verb = hit.search(hit.before(5, CLAUSE), "cosmetic_verbs")
+        if verb is not None and not negated(hit, "negators", window=3):
+            return Outcome(start=hit.before_positions(5, CLAUSE)[verb.start()], end=hit.end)
     after = hit.after(8, CLAUSE)
     i = 0
     degree = hit.starts_with(after, "concern_degree")
@@ -620,6 +628,60 @@ def consumption_result(hit: Hit) -> Outcome | None:
     if hit.search(after[: noun.start()], "result_better") is not None and "不" not in after[: noun.start()]:
         return hit.extend_to(hit.after_positions(noun.end(), CLAUSE))  # "喝出水嫩好皮肤"
     return None
+
+
+def body_trouble(hit: Hit) -> Outcome | None:
+    """烦恼/问题/困扰 of an organ or a joint, with an effect verb before it ("远离颈椎烦恼", "解决肠胃问题")."""
+    before = hit.before(8, CLAUSE)
+    part = hit.ends_with(before, "trouble_parts")
+    if part is None:
+        return None
+    lead = before[: len(before) - len(part)]
+    verb = hit.search(lead[-4:], "effect_verbs")
+    if verb is None or negated(hit, "negators", window=2):
+        return None
+    start = hit.before_positions(8, CLAUSE)[len(lead) - len(lead[-4:]) + verb.start()]
+    return Outcome(start=start, end=hit.end)
+
+
+def vision_number(hit: Hit) -> Outcome | None:
+    """视力 with a figure regained ("重返5.0视力", "视力恢复到5.0")."""
+    m = _VISION_BEFORE.search(hit.before(8, CLAUSE))
+    if m is not None:
+        return Outcome(start=hit.before_positions(8, CLAUSE)[m.start()], end=hit.end)
+    m = _VISION_AFTER.match(hit.after(8, CLAUSE))
+    if m is not None:
+        return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return None
+
+
+_VISION_BEFORE = re.compile(r"(?:重返|恢复|回到|重回|提升|提高|达到)(?:到|至)?[0-5]\.?[0-9](?:的)?$")
+_VISION_AFTER = re.compile(r"(?:就|能|可以|可)?(?:恢复|回到|提升|提高|达到|重返)(?:到|至)?[0-5]\.?[0-9]")
+
+
+SPECIAL_CERTIFIED = Outcome(
+    severity=Severity.INFO,
+    message="“{text}”是特殊化妆品功效宣称，页面写明了特殊化妆品注册证：请核对与注册证载明的功效一致，并保留注册证备查",
+    suggestion="核对注册证载明的功效；超出部分删除",
+)
+
+
+def special_certified(hit: Hit) -> Outcome | None:
+    """A special cosmetic's efficacy (美白, 防脱) in a sentence that names its certificate ("国家美白特证",
+    "有证的美白"): the registered efficacy, information with a reminder."""
+    before, after = hit.sentence()
+    if hit.search(before + "|" + after, "special_certificates"):
+        return SPECIAL_CERTIFIED
+    return KEEP
+
+
+def health_made(hit: Hit) -> Outcome | None:
+    """健康 … 睡出来/躺出来/喝出来 ("曲度健康睡出来", "健康颈椎只需躺出来"): health made by the goods."""
+    before = hit.before(10, CLAUSE)
+    m = hit.search(before, "health_made_words")
+    if m is None:
+        return None
+    return Outcome(start=hit.before_positions(10, CLAUSE)[m.start()], end=hit.end)
 
 
 # -- gifts -------------------------------------------------------------------------------------------------
@@ -673,7 +735,7 @@ def gift_vague(hit: Hit) -> Outcome | None:
         return None
     before = hit.before(12, CLAUSE)
     value = _VALUE_BEFORE.search(before)
-    if value is not None:  # "68元大礼包": a value instead of the contents
+    if value is not None:  # "68元大礼包", "99大促礼包": a value or a number instead of the contents
         start = _gift_verb(hit, 12)
         if start is None:
             start = hit.before_positions(12, CLAUSE)[value.start()]
@@ -691,7 +753,7 @@ def gift_vague(hit: Hit) -> Outcome | None:
     return None
 
 
-_VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)(?:的)?(?:超值|豪华|惊喜|神秘|新人|会员|专属)?$")
+_VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)?(?:的)?[\u4e00-\u9fff]{0,2}$")
 
 
 def channel_price(hit: Hit) -> Outcome | None:
@@ -707,7 +769,7 @@ def channel_price(hit: Hit) -> Outcome | None:
 
 _CHANNEL_PRICE = re.compile(
     r"(?:价?|价格?|都要|要|都|卖|售价?)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包斤]?(?:卖|要)?"
-    r"[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb)?(?![0-9a-z%])"
+    r"[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb|大洋|块钱)?(?![0-9a-z%])"
 )
 _CHANNEL_SAME = re.compile(
     r"(?:的)?(?:卖|要|售价?|价格?)[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块)?|[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|\+)?(?:元|块)"
@@ -753,4 +815,8 @@ RULES: dict[str, ContextRule] = {
     "price_last": price_last,
     "concern_gone": concern_gone,
     "consumption_result": consumption_result,
+    "body_trouble": body_trouble,
+    "vision_number": vision_number,
+    "special_certified": special_certified,
+    "health_made": health_made,
 }
