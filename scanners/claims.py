@@ -631,17 +631,12 @@ def consumption_result(hit: Hit) -> Outcome | None:
 
 
 def body_trouble(hit: Hit) -> Outcome | None:
-    """烦恼/问题/困扰 of an organ or a joint, with an effect verb before it ("远离颈椎烦恼", "解决肠胃问题")."""
-    before = hit.before(8, CLAUSE)
-    part = hit.ends_with(before, "trouble_parts")
-    if part is None:
-        return None
-    lead = before[: len(before) - len(part)]
-    verb = hit.search(lead[-4:], "effect_verbs")
+    """An organ's trouble (the anchor: 颈椎烦恼, 肠胃问题) with an effect verb before it ("远离颈椎烦恼")."""
+    before = hit.before(4, CLAUSE)
+    verb = hit.search(before, "effect_verbs")
     if verb is None or negated(hit, "negators", window=2):
         return None
-    start = hit.before_positions(8, CLAUSE)[len(lead) - len(lead[-4:]) + verb.start()]
-    return Outcome(start=start, end=hit.end)
+    return Outcome(start=hit.before_positions(4, CLAUSE)[verb.start()], end=hit.end)
 
 
 def vision_number(hit: Hit) -> Outcome | None:
