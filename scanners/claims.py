@@ -58,6 +58,31 @@ def medical(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+#: Contexts of anchor words (a verb, 效果, 就好, 价值) that count only with the words their rule reads around
+#: them: beside a disease they are no reported claim that already covers it ("赶走湿气"), and they may hold
+#: no other term (tests/scanners/test_lexicon.py).
+ANCHOR_CONTEXTS = frozenset(
+    (
+        "microbe_kill",
+        "potency",
+        "symptom_gone",
+        "quick_cure",
+        "effect_hype",
+        "age_number",
+        "endorsed",
+        "concern_gone",
+        "consumption_result",
+        "body_trouble",
+        "vision_number",
+        "health_made",
+        "gift_value",
+        "gift_vague",
+        "channel_price",
+        "price_last",
+    )
+)
+
+
 REGISTERED_PRODUCT = Outcome(
     severity=Severity.INFO,
     message="“{text}”出现在药品、医疗器械、兽药或保健食品的页面上：宣传内容须与注册证或批准文件载明的适应症、功能一致，请保留注册证或批准文号备查",
@@ -96,7 +121,12 @@ def disease_mention(hit: Hit) -> Outcome | None:
     Named right after a reported treatment claim ("治疗失眠") it is part of that claim, reported once.
     """
     for other in hit.doc.hits:
-        if other is not hit and other.term.category is hit.term.category and _adjacent(other, hit):
+        if (
+            other is not hit
+            and other.term.category is hit.term.category
+            and _adjacent(other, hit)
+            and not ANCHOR_CONTEXTS.intersection(other.term.contexts)
+        ):
             return None
     relief = hit.ends_with(hit.before(6, SOFT), "relief_words")
     if relief:  # "再也不失眠", "从此告别便秘": a promise that the disease goes away
@@ -366,10 +396,11 @@ def presale_fast(hit: Hit) -> Outcome | None:
 
 
 def cosmetic_effect(hit: Hit) -> Outcome | None:
-    """A skin concern (黑眼圈, 皱纹, 色斑) with an effect verb before it ("消除黑眼圈") is an efficacy claim."""
+    """A skin concern (黑眼圈, 皱纹, 色斑) with an effect verb before it ("消除黑眼圈") or its disappearance
+    after it ("斑点淡了一大半") is an efficacy claim."""
     verb = hit.search(hit.before(4, CLAUSE), "cosmetic_verbs")
     if verb is None:
-        return None
+        return concern_gone(hit)  # "斑点淡了一大半": the effect as a result
     start = hit.before_positions(4, CLAUSE)[verb.start()]
     return Outcome(start=start, end=hit.end)
 
@@ -430,6 +461,316 @@ def price_rise(hit: Hit) -> Outcome | None:
     return Outcome(start=start, end=hit.end)
 
 
+# -- efficacy paraphrases built from parts ---------------------------------------------------------------
+
+
+def age_number(hit: Hit) -> Outcome | None:
+    """年轻/回到/减龄 + an age ("年轻20岁", "回到18岁的皮肤"): age reversal promised."""
+    m = _AGE.match(hit.after(6, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_AGE = re.compile(r"(?:了|到|至)?(?:[0-9]+|[一二两三四五六七八九十几]+)(?:多|来)?岁")
+
+
+def quick_cure(hit: Hit) -> Outcome | None:
+    """就好/就见效 after an amount of use ("吃一盒就好", "用一次就能看到效果", "一贴就灵"): a guaranteed
+    cure. A time of preparation is no amount of use ("冲泡3分钟就好")."""
+    before = hit.before(8, CLAUSE)
+    m = _USE_AMOUNT.search(before)
+    if m is None:
+        return None
+    start = hit.before_positions(8, CLAUSE)[m.start()]
+    return Outcome(start=start, end=hit.end)
+
+
+_USE_AMOUNT = re.compile(
+    r"(?:(?:吃|喝|用|服|贴|抹|涂|敷|擦|喷|泡|戴|按|揉|坚持)(?:了|完|上)?"
+    r"(?:[0-9]+|[一二两三四五六七八九十几半]+)(?:个|多)?(?:盒|瓶|罐|疗程|贴|包|袋|粒|片|剂|次|周|星期|天|日|个月|月|回|支)"
+    r"|一(?:吃|喝|用|服|贴|抹|涂|敷|擦|喷|泡))"
+    r"(?:后|以后|之后)?(?:马上|立刻|立马|很快|基本|都|也)?$"
+)
+
+
+def effect_hype(hit: Hit) -> Outcome | None:
+    """效果/功效 + a strong word ("效果惊人", "效果超级明显", "效果杠杠的"): efficacy asserted."""
+    after = hit.after(8, CLAUSE)
+    i = 0
+    for _ in range(2):  # up to two linking words: "效果真的非常明显"
+        link = hit.starts_with(after[i:], "hype_adverbs") or ("是" if after[i : i + 1] == "是" else None)
+        if link is None:
+            break
+        i += len(link)
+    word = hit.starts_with(after[i:], "hype_adjectives")
+    if word is None:
+        return None
+    if negated(hit, "negators", window=4):
+        return None
+    return hit.extend_to(hit.after_positions(i + len(word), CLAUSE))
+
+
+def symptom_gone(hit: Hit) -> Outcome | None:
+    """A part of the body + a symptom that stopped ("胃不疼了", "吃了关节不痛", "腰再也不酸"): a cure reported.
+    Without a part of the body it describes the goods ("不辣", "不刺激")."""
+    before = hit.before(6, CLAUSE)
+    stripped = before
+    for adverb in ("再也", "也", "都", "就", "再", "已经", "基本", "完全", "一点也", "一点都", "一点儿也"):
+        if stripped.endswith(adverb):
+            stripped = stripped[: -len(adverb)]
+            break
+    part = hit.ends_with(stripped, "body_parts")
+    if part is None:
+        return None
+    tail = hit.after(1, CLAUSE)
+    if not (tail in ("了", "啦") or len(stripped) < len(before) or _USED.search(before[: len(stripped) - len(part)])):
+        return None  # "腰不酸的坐姿": how something is, not a change
+    n = len(before) - len(stripped) + len(part)
+    start = hit.before_positions(n, CLAUSE)[0]
+    end = hit.after_positions(len(tail), CLAUSE)[-1] + 1 if tail in ("了", "啦") else hit.end
+    return Outcome(start=start, end=end)
+
+
+_USED = re.compile(r"(?:吃|喝|用|服|贴|抹|涂|敷|泡)(?:了|完|后)")
+
+
+def microbe_kill(hit: Hit) -> Outcome | None:
+    """杀/消灭/清除 + bacteria, viruses or mites within the clause ("杀死肠道坏菌", "杀肠子里的菌")."""
+    if negated(hit, "negators", window=4):
+        return None
+    after = hit.after(8, CLAUSE)
+    m = hit.search(after, "microbe_nouns")
+    if m is None:
+        return None
+    if m.group() == "菌" and hit.ends_with(after[: m.end()], "microbe_not"):
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+def potency(hit: Hit) -> Outcome | None:
+    """那方面 + a weakness or a boosting verb ("那方面不行", "增强那方面"): sexual function by euphemism."""
+    after = hit.after(5, CLAUSE)
+    for i in range(min(3, len(after))):
+        word = hit.starts_with(after[i:], "potency_weak")
+        if word is not None:
+            return hit.extend_to(hit.after_positions(i + len(word), CLAUSE))
+    verb = hit.search(hit.before(4, CLAUSE), "boost_verbs")
+    if verb is not None:
+        return Outcome(start=hit.before_positions(4, CLAUSE)[verb.start()], end=hit.end)
+    if hit.term.norm in ("那方面", "那个方面"):
+        return None
+    return KEEP if hit.search(hit.before(8, CLAUSE) + "|" + after, "potency_weak") else None
+
+
+def endorsed(hit: Hit) -> Outcome | None:
+    """A medical authority + an endorsement in the same clause ("皮肤科专家都推荐", "协和医生同款"); a
+    caution ("请在医生指导下使用", "咨询医生") has no endorsement word."""
+    if negated(hit, "negators", window=4):
+        return None
+    after = hit.after(8, CLAUSE)
+    m = hit.search(after, "endorsement_words")
+    if m is None:
+        return None
+    if hit.ends_with(hit.before(2, CLAUSE), "negators"):
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+def price_last(hit: Hit) -> Outcome | None:
+    """这个价/这价 + the price will not come back ("这个价格错过就没了", "这价以后不会再有"), or "不是这个价"
+    after a time ("今天过后就不是这个价了")."""
+    after = hit.after(10, CLAUSE)
+    m = hit.search(after, "price_last")
+    if m is not None:
+        if after[: m.start()].endswith(("不", "不会", "绝不", "永不", "没", "也不")):
+            return None  # "这个价格不涨", "这个价不会恢复": a promise the other way
+        return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    before = hit.before(10, CLAUSE)
+    m = hit.search(before, "price_last")
+    if m is not None and hit.search(before, "price_rise_markers"):
+        return Outcome(start=hit.before_positions(10, CLAUSE)[m.start()], end=hit.end)
+    return None
+
+
+def concern_gone(hit: Hit) -> Outcome | None:
+    """A skin or hair concern + its disappearance ("痘痘全消了", "斑点淡了一大半", "白发变少了"), or with an
+    effect verb before it ("去80岁白头发", "告别白发")."""
+    if hit.term.contexts[0] == "concern_gone":
+        verb = hit.search(hit.before(5, CLAUSE), "cosmetic_verbs")
+        if verb is not None and not negated(hit, "negators", window=3):
+            return Outcome(start=hit.before_positions(5, CLAUSE)[verb.start()], end=hit.end)
+    after = hit.after(8, CLAUSE)
+    i = 0
+    degree = hit.starts_with(after, "concern_degree")
+    if degree is not None:
+        i = len(degree)
+    word = hit.starts_with(after[i:], "concern_gone")
+    if word is None:
+        return None
+    if negated(hit, "negators", window=3):
+        return None
+    return hit.extend_to(hit.after_positions(i + len(word), CLAUSE))
+
+
+def consumption_result(hit: Hit) -> Outcome | None:
+    """吃了/喝了 + a part of the body + its improvement in the clause ("吃了皮肤变好了", "喝了晚上睡得特别香")."""
+    after = hit.after(14, CLAUSE)
+    noun = hit.search(after, "result_nouns")
+    if noun is None:
+        return None
+    better = hit.search(after[noun.end() :], "result_better")
+    if better is not None and better.start() <= 6:
+        between = after[noun.end() : noun.end() + better.start()]
+        if "不" in between or "没" in between:
+            return None  # "吃了胃口不好": a complaint, not a claim
+        return hit.extend_to(hit.after_positions(noun.end() + better.end(), CLAUSE))
+    if hit.search(after[: noun.start()], "result_better") is not None and "不" not in after[: noun.start()]:
+        return hit.extend_to(hit.after_positions(noun.end(), CLAUSE))  # "喝出水嫩好皮肤"
+    return None
+
+
+def body_trouble(hit: Hit) -> Outcome | None:
+    """An organ's trouble (the anchor: 颈椎烦恼, 肠胃问题) with an effect verb before it ("远离颈椎烦恼")."""
+    before = hit.before(4, CLAUSE)
+    verb = hit.search(before, "effect_verbs")
+    if verb is None or negated(hit, "negators", window=2):
+        return None
+    return Outcome(start=hit.before_positions(4, CLAUSE)[verb.start()], end=hit.end)
+
+
+def vision_number(hit: Hit) -> Outcome | None:
+    """视力 with a figure regained ("重返5.0视力", "视力恢复到5.0")."""
+    m = _VISION_BEFORE.search(hit.before(8, CLAUSE))
+    if m is not None:
+        return Outcome(start=hit.before_positions(8, CLAUSE)[m.start()], end=hit.end)
+    m = _VISION_AFTER.match(hit.after(8, CLAUSE))
+    if m is not None:
+        return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return None
+
+
+_VISION_BEFORE = re.compile(r"(?:重返|恢复|回到|重回|提升|提高|达到)(?:到|至)?[0-5]\.?[0-9](?:的)?$")
+_VISION_AFTER = re.compile(r"(?:就|能|可以|可)?(?:恢复|回到|提升|提高|达到|重返)(?:到|至)?[0-5]\.?[0-9]")
+
+
+SPECIAL_CERTIFIED = Outcome(
+    severity=Severity.INFO,
+    message="“{text}”是特殊化妆品功效宣称，页面写明了特殊化妆品注册证：请核对与注册证载明的功效一致，并保留注册证备查",
+    suggestion="核对注册证载明的功效；超出部分删除",
+)
+
+
+def special_certified(hit: Hit) -> Outcome | None:
+    """A special cosmetic's efficacy (美白, 防脱) in a sentence that names its certificate ("国家美白特证",
+    "有证的美白"): the registered efficacy, information with a reminder."""
+    before, after = hit.sentence()
+    if hit.search(before + "|" + after, "special_certificates"):
+        return SPECIAL_CERTIFIED
+    return KEEP
+
+
+def health_made(hit: Hit) -> Outcome | None:
+    """健康 … 睡出来/躺出来/喝出来 ("曲度健康睡出来", "健康颈椎只需躺出来"): health made by the goods."""
+    before = hit.before(10, CLAUSE)
+    m = hit.search(before, "health_made_words")
+    if m is None:
+        return None
+    return Outcome(start=hit.before_positions(10, CLAUSE)[m.start()], end=hit.end)
+
+
+# -- gifts -------------------------------------------------------------------------------------------------
+
+
+def _gift_verb(hit: Hit, window: int) -> int | None:
+    """Where a gift verb that offers the gift to the buyer starts before the hit (original offset), if any."""
+    before = hit.before(window, CLAUSE)
+    if not before:
+        return None
+    found = list(hit.lexicon.patterns["gift_verbs"].finditer(before))
+    if not found:
+        return None
+    m = found[-1]  # the verb nearest the hit
+    lead = before[: m.start()]
+    if m.group() == "送" and lead and not (hit.ends_with(lead, "gift_offer_cues") or _DIGIT.search(lead[-4:])):
+        return None  # "适合送女友", "送长辈": a present the buyer gives; an offer opens its clause or has a cue
+    positions = hit.before_positions(window, CLAUSE)
+    lo = m.start()
+    cue = hit.ends_with(before[:lo], "gift_offer_cues")
+    if cue is not None and len(cue) > 1:
+        lo -= len(cue)
+    return positions[lo]
+
+
+def gift_value(hit: Hit) -> Outcome | None:
+    """送/赠 ... 价值 + an amount ("下单送价值299元保养套餐", "赠品价值88元"): a gift's stated value."""
+    m = _AMOUNT.match(hit.after(10, CLAUSE))
+    if m is None:
+        return None
+    start = _gift_verb(hit, 10)
+    if start is None:
+        return None
+    end = hit.after_positions(m.end(), CLAUSE)[-1] + 1
+    return Outcome(start=start, end=end)
+
+
+_AMOUNT = re.compile(r"(?:高达|约|近|超|超过|达)?[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|余)?(?:元|块|rmb)?")
+
+
+def gift_vague(hit: Hit) -> Outcome | None:
+    """A gift named only by its value ("抢68元大礼包", "领58元礼包") or by a word that says nothing of
+    what it is ("下单送好礼", "神秘礼物", "好礼相送"): what is given must be stated. A description right
+    after it ("礼包：保温杯1个") names the gift; 小礼品, 新人礼包 name a kind of gift, if loosely."""
+    after = hit.after(4, CLAUSE)
+    if hit.starts_with(after, "gift_described") or hit.starts_with(after, "gift_not_vague"):
+        return None
+    if hit.raw_after(1) in ("：", ":", "(", "（", "【", "["):
+        return None
+    if mentioned(hit) or negated(hit, "negators", window=3):
+        return None
+    before = hit.before(12, CLAUSE)
+    value = _VALUE_BEFORE.search(before)
+    if value is not None:  # "68元大礼包", "99大促礼包": a value or a number instead of the contents
+        start = _gift_verb(hit, 12)
+        if start is None:
+            start = hit.before_positions(12, CLAUSE)[value.start()]
+            if not hit.search(before, "gift_verbs"):
+                return None
+        return Outcome(start=start, end=hit.end)
+    if hit.term.norm not in hit.lexicon.words["gift_unnamed"]:
+        return None  # "下单送小礼品", "送新人礼包": a kind of gift, if a loose one
+    start = _gift_verb(hit, 6)
+    if start is not None and hit.before(6, CLAUSE)[-4:].find("的") < 0:
+        return Outcome(start=start, end=hit.end)
+    verb = hit.starts_with(after, "gift_after_verbs")
+    if verb is not None:  # "好礼相送"
+        return hit.extend_to(hit.after_positions(len(verb), CLAUSE))
+    return None
+
+
+_VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)?(?:的)?[\u4e00-\u9fff]{0,2}$")
+
+
+def channel_price(hit: Hit) -> Outcome | None:
+    """A kind of shop or a masked platform + a selling verb or 同款 (the anchor) before a price of the
+    goods ("专柜卖398", "超市同款要89元", "某宝要200多"); after 同款 alone the amount needs its 元."""
+    tail = hit.after(12, CLAUSE)
+    bare = _CHANNEL_SAME.match(tail) if hit.term.norm.endswith("同款") else None
+    m = bare or _CHANNEL_PRICE.match(tail)
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_CHANNEL_PRICE = re.compile(
+    r"(?:价?|价格?|都要|要|都|卖|售价?)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包斤]?(?:卖|要)?"
+    r"[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb|大洋|块钱)?(?![0-9a-z%])"
+)
+_CHANNEL_SAME = re.compile(
+    r"(?:的)?(?:卖|要|售价?|价格?)[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块)?|[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|\+)?(?:元|块)"
+)
+
+
 #: The context rules of efficacy, review, price and presale wording by the name term files give them in ``context = [...]``.
 RULES: dict[str, ContextRule] = {
     "medical": medical,
@@ -456,4 +797,21 @@ RULES: dict[str, ContextRule] = {
     "registered": registered,
     "visual_effects": visual_effects,
     "presale_unmarked": presale_unmarked,
+    "age_number": age_number,
+    "quick_cure": quick_cure,
+    "effect_hype": effect_hype,
+    "symptom_gone": symptom_gone,
+    "microbe_kill": microbe_kill,
+    "potency": potency,
+    "gift_value": gift_value,
+    "gift_vague": gift_vague,
+    "channel_price": channel_price,
+    "endorsed": endorsed,
+    "price_last": price_last,
+    "concern_gone": concern_gone,
+    "consumption_result": consumption_result,
+    "body_trouble": body_trouble,
+    "vision_number": vision_number,
+    "special_certified": special_certified,
+    "health_made": health_made,
 }

@@ -357,6 +357,7 @@ _GROUP_KEYS = {
     "role",
     "cue_class",
     "terms",
+    "followed_by",
     "note",
 }
 _TERM_KEYS = {
@@ -483,7 +484,13 @@ def _build_terms(path: Path, citations: Mapping[str, Citation]) -> list[tuple[Te
         platforms = group.get("platforms")
         if platforms is not None and set(_str_list(platforms, where)) - PLATFORMS:
             raise LexiconError(f"{where}: unknown platforms {platforms}")
-        for ti, raw in enumerate(group.get("terms", [])):
+        raws: list[Any] = list(group.get("terms", []))
+        if "followed_by" in group:
+            # Each word with each of these after it (a kind of shop + a selling verb: 专柜卖, 超市要): the
+            # anchor then occurs only where the rule can apply, not at every 专柜验货.
+            words = _str_list(raws, where)
+            raws = [w + f for w in words for f in _str_list(group["followed_by"], where)]
+        for ti, raw in enumerate(raws):
             spec: dict[str, Any] = {"term": raw} if isinstance(raw, str) else dict(raw)
             twhere = f"{where} term {ti + 1} ({spec.get('term')!r})"
             if set(spec) - _TERM_KEYS:
@@ -596,7 +603,7 @@ def _load_kinds(path: Path) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple
     return tables[0], tables[1]
 
 
-TERM_FILES = ("extreme.toml", "medical.toml", "review.toml", "price.toml", "presale.toml")
+TERM_FILES = ("extreme.toml", "medical.toml", "review.toml", "price.toml", "presale.toml", "gift.toml")
 
 
 def load_lexicon(directory: Path = LEXICON_DIR) -> Lexicon:

@@ -19,8 +19,16 @@ def test_several_hundred_terms_across_every_category() -> None:
     reported = [t for t in lexicon.terms if t.role is Role.TERM]
     assert len(reported) >= 600
     by_category = Counter(str(t.category) for t in reported)
-    assert set(by_category) == {"extreme_wording", "medical_claim", "review_inducement", "price_claim", "presale_label"}
-    assert all(n >= 20 for n in by_category.values()), by_category
+    assert set(by_category) == {
+        "extreme_wording",
+        "medical_claim",
+        "review_inducement",
+        "price_claim",
+        "presale_label",
+        "gift_disclosure",
+    }
+    # Gifts are few words read in context (a value, an unnamed gift word); the others are vocabularies.
+    assert all(n >= (10 if c == "gift_disclosure" else 20) for c, n in by_category.items()), by_category
 
 
 def test_every_term_has_a_known_citation_a_message_and_known_context_rules() -> None:
@@ -88,3 +96,19 @@ def test_homophone_spellings_come_from_readings_not_a_list() -> None:
     assert "醉佳" in keys and "罪佳" in keys and "最家" in keys
     assert "最佳" not in keys
     assert homophone_keys("最") == []  # one character would match every homophone in ordinary text
+
+
+def test_anchor_words_of_context_rules_swallow_no_other_term() -> None:
+    """A candidate inside a longer one is dropped before the context rules run (wording.py, step 4). Anchor
+    words that count only with the words around them (就好, 不疼, 吃了, 价值) must therefore hold no other
+    term: "不失眠" as an anchor would swallow 失眠, which its own rule reports after 不."""
+    from scanners.claims import ANCHOR_CONTEXTS
+
+    lexicon = default_lexicon()
+    terms = [t for t in lexicon.terms if t.role is Role.TERM]
+    anchors = [t for t in terms if ANCHOR_CONTEXTS.intersection(t.contexts)]
+    assert len(anchors) >= 100
+    others = {t.norm for t in terms if not ANCHOR_CONTEXTS.intersection(t.contexts)}
+    # 掉 (weight lost, only with an amount: "掉10斤") inside 杀掉, 掉发, 不掉 does no harm.
+    swallowed = {(a.norm, o) for a in anchors for o in others if o != a.norm and o in a.norm and o != "掉"}
+    assert not swallowed, sorted(swallowed)
