@@ -189,7 +189,9 @@ def test_spreadsheet_import_errors_then_progress(
     assert Listing.objects.get(listing_id="L101").title == "明前龙井 特级 250g*2罐"
     shot(page, "12-import-done")
     page.get_by_role("link", name="查看运营看板").click()
-    assert page.get_by_test_id("score").is_visible()
+    page.wait_for_url(re.compile(r".*/d11-2026/$"))
+    page.get_by_test_id("score").wait_for(state="visible")  # is_visible() does not wait for the page to load
+    assert page.get_by_test_id("score").inner_text().strip().isdigit()
 
 
 def test_english_switch_and_keyboard(page: Any, live_server: Any, demo: Promotion, shot: Any) -> None:
