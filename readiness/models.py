@@ -160,6 +160,20 @@ class ServicePlan(models.Model):
         return f"{self.promotion}: {self.cs_agents} 名客服"
 
 
+# The listing's columns a plan sets (bundle or spreadsheet), in the order the import writes them and the readiness
+# input reads them back: one list, so a new column cannot be written but never read (or the other way round).
+LISTING_PLAN_FIELDS = (
+    "category",
+    "title",
+    "subtitle",
+    "description",
+    "specs",
+    "presale_enabled",
+    "presale_ship_by",
+    "presale_label",
+)
+
+
 class ListingQuerySet(models.QuerySet["Listing"]):
     def active(self) -> ListingQuerySet:
         return self.filter(archived_at__isnull=True)

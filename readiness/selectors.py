@@ -15,6 +15,7 @@ from readiness import scanning
 from readiness.checks import CHECKS, SEVERITY_RANK, CheckResult, Issue
 from readiness.imports import bundle
 from readiness.models import (
+    LISTING_PLAN_FIELDS,
     Finding,
     Gift,
     ImageReading,
@@ -74,20 +75,7 @@ def readiness_input(
     listings_qs = Listing.objects.filter(shop=shop, archived_at__isnull=True)
     if listing_pks is not None:
         listings_qs = listings_qs.filter(pk__gte=min(listing_pks, default=0), pk__lte=max(listing_pks, default=-1))
-    listing_rows = list(
-        listings_qs.order_by("listing_id").values_list(
-            "pk",
-            "listing_id",
-            "category",
-            "title",
-            "subtitle",
-            "description",
-            "specs",
-            "presale_enabled",
-            "presale_ship_by",
-            "presale_label",
-        )
-    )
+    listing_rows = list(listings_qs.order_by("listing_id").values_list("pk", "listing_id", *LISTING_PLAN_FIELDS))
     if listing_pks is not None:
         wanted = set(listing_pks)
         listing_rows = [row for row in listing_rows if row[0] in wanted]

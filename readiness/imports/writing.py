@@ -25,6 +25,7 @@ from django.utils import timezone
 from readiness.bulkwrite import insert_rows
 from readiness.imports import bundle as b
 from readiness.models import (
+    LISTING_PLAN_FIELDS,
     CourierPlan,
     Gift,
     ImageSource,
@@ -68,16 +69,6 @@ class ImportSummary:
         )
 
 
-LISTING_FIELDS = [
-    "category",
-    "title",
-    "subtitle",
-    "description",
-    "specs",
-    "presale_enabled",
-    "presale_ship_by",
-    "presale_label",
-]
 SKU_FIELDS = [
     "name",
     "price",
@@ -310,7 +301,9 @@ def _import_listings(shop: Shop, listings: list[b.ListingData], now: Any) -> tup
     # Compare plain tuples: a big shop has tens of thousands of listings and model instances cost.
     existing = {
         row[1]: row
-        for row in Listing.objects.filter(shop=shop).values_list("pk", "listing_id", "archived_at", *LISTING_FIELDS)
+        for row in Listing.objects.filter(shop=shop).values_list(
+            "pk", "listing_id", "archived_at", *LISTING_PLAN_FIELDS
+        )
     }
     create, update = [], []
     for data in listings:
@@ -324,8 +317,8 @@ def _import_listings(shop: Shop, listings: list[b.ListingData], now: Any) -> tup
             counts.updated += 1
         else:
             counts.unchanged += 1
-    insert_rows(Listing, ["shop", "listing_id", *LISTING_FIELDS, "created_at", "updated_at"], create)
-    Listing.objects.bulk_update(update, [*LISTING_FIELDS, "archived_at", "updated_at"])
+    insert_rows(Listing, ["shop", "listing_id", *LISTING_PLAN_FIELDS, "created_at", "updated_at"], create)
+    Listing.objects.bulk_update(update, [*LISTING_PLAN_FIELDS, "archived_at", "updated_at"])
     wanted = {data.id for data in listings}
     gone = [row[0] for key, row in existing.items() if key not in wanted and row[2] is None]
     if gone:
