@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from readiness.aftersales.metrics import METRIC_LABELS, METRICS, ROLES, STAGE_LABELS, STAGES
 from readiness.aftersales.reporting import after_sales_report, format_metric
-from readiness.web import access, charts
+from readiness.web import access, charts, formatting
 
 STATUS_LABELS = {"ok": "达标", "bad": "未达标", "unknown": "无数据"}
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -117,7 +117,13 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
         "roles": ROLES,
         "planned_roles": [planned_roles.get(role, 0) for role in ROLES] if planned_roles else None,
         "issues": [
-            issue | {"owner_label": OWNER_LABELS.get(issue["owner"], issue["owner"])} for issue in report["issues"]
+            issue
+            | {
+                "owner_label": OWNER_LABELS.get(issue["owner"], issue["owner"]),
+                "message": formatting.text_html(issue["message"]),
+                "remediation": formatting.text_html(issue["remediation"]),
+            }
+            for issue in report["issues"]
         ],
     }
 

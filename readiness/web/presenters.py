@@ -291,7 +291,9 @@ def issue(row: dict[str, Any], promotion: Promotion, now: dt.datetime | None = N
     row["exposure_text"] = formatting.yuan_range(row.get("exposure_min"), row.get("exposure_max"))
     row["overdue"] = bool(row.get("deadline") and row["deadline"] < now)
     row["evidence_items"] = evidence_items(row.get("evidence"))
-    row["field_label"] = formatting.field_label(row["field"]) if row.get("field") else ""
+    row["field_label"] = formatting.field_label(row["field"], html=True) if row.get("field") else ""
+    row["message"] = formatting.finding_text(row, "message")
+    row["remediation"] = formatting.finding_text(row, "remediation")
     listing_id = row.get("listing__listing_id")
     row["listing_url"] = listing_url(promotion, listing_id) if listing_id else ""
     if listing_id and row.get("pk"):
@@ -386,7 +388,7 @@ def listing_fields(detail: ListingDetail) -> tuple[list[FieldView], list[Finding
             row=row,
             located=located,
             related_located=related_span is not None,
-            related_label=formatting.field_label(related["field"]) if isinstance(related, dict) else "",
+            related_label=formatting.field_label(related["field"], html=True) if isinstance(related, dict) else "",
             related_text=str(related.get("text", "")) if isinstance(related, dict) else "",
             replacements=replacements,
             waiver=row.get("waiver"),
@@ -494,7 +496,7 @@ def listing_pictures(pictures: list[dict[str, Any]], detail: ListingDetail, scop
             picture
             | {
                 "field": name,
-                "label": formatting.field_label(name),
+                "label": formatting.field_label(name, html=True),
                 "kind_label": kinds.get(picture["kind"], picture["kind"]),
                 "src": src,
                 "boxes": boxes,
