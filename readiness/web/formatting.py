@@ -11,10 +11,11 @@ import json
 import re
 from collections.abc import Mapping
 from decimal import Decimal
+from html import unescape
 from typing import Any
 
 from django.utils import translation
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -161,6 +162,11 @@ def _spec_html(spec: Mapping[str, Any]) -> SafeString:
     template = escape(_(spec["t"]))
     params = {k: _spec_html(v) if isinstance(v, dict) else data_html(v) for k, v in (spec.get("p") or {}).items()}
     return mark_safe(template % params if params else template)
+
+
+def plain_text(markup: str) -> str:
+    """The text of a rendered message, for an attribute (a title): tags dropped, entities read."""
+    return unescape(strip_tags(markup))
 
 
 def text_html(value: Any) -> SafeString:

@@ -339,7 +339,7 @@ class FindingView:
     related_located: bool
     related_label: str
     related_text: str
-    replacements: list[tuple[int, str]]
+    replacements: list[tuple[int, str, str]]  # (index, word, the word marked as shop data)
     waiver: Any
 
 
@@ -353,7 +353,8 @@ def listing_fields(detail: ListingDetail) -> tuple[list[FieldView], list[Finding
         FieldView("description", _("详情描述"), listing.description, True, multiline=True),
     ]
     for name, value in (listing.specs or {}).items():
-        fields.append(FieldView(f"specs.{name}", _("规格参数·%(name)s") % {"name": name}, str(value), True))
+        label = formatting.field_label(f"specs.{name}", html=True)  # the spec's name is shop data
+        fields.append(FieldView(f"specs.{name}", label, str(value), True))
     for i, sku in enumerate(detail.skus):
         fields.append(FieldView(f"skus[{i}].name", _("SKU %(code)s 名称") % {"code": sku.code}, sku.name, False))
     if listing.presale_enabled or listing.presale_label:
@@ -381,9 +382,10 @@ def listing_fields(detail: ListingDetail) -> tuple[list[FieldView], list[Finding
             spans.setdefault(related_field.name, []).append(
                 highlight.Span(row["pk"], *related_span, row["severity"], "related", bool(row["waived"]))
             )
-        replacements = []
+        replacements: list[tuple[int, str, str]] = []
         if located and target is not None and target.editable and not row["waived"]:
-            replacements = list(enumerate(suggestions.replacements(row.get("suggestion"))))
+            words = suggestions.replacements(row.get("suggestion"))
+            replacements = [(i, word, formatting.data_html(word)) for i, word in enumerate(words)]
         view = FindingView(
             row=row,
             located=located,
@@ -429,10 +431,11 @@ def _segment_view(
     lines = []
     for span in seg.spans:
         row = rows[span.finding]
+        message = formatting.plain_text(formatting.finding_text(row, "message"))
         if span.role == "related":
-            lines.append(_("对照：%(message)s") % {"message": row["message"]})
+            lines.append(_("对照：%(message)s") % {"message": message})
         else:
-            lines.append(row["message"])
+            lines.append(message)
     css = ["hl", f"sev-{seg.severity}"]
     if seg.is_related_only:
         css.append("hl-related")
@@ -484,11 +487,11 @@ def listing_pictures(pictures: list[dict[str, Any]], detail: ListingDetail, scop
                         "width": _percent((x1 - x0) / width),
                         "height": _percent((y1 - y0) / height),
                         "text": row.get("text") or "",
-                        "title": row.get("message") or "",
+                        "title": formatting.plain_text(formatting.finding_text(row, "message")),
                     }
                 )
             elif row.get("rule") == "image.unreadable":
-                notes.append(row.get("message") or "")
+                notes.append(formatting.finding_text(row, "message"))
         src = ""
         if picture.get("sha256") and scope.promotion is not None:
             src = reverse("listing-picture", args=[scope.shop.code, scope.promotion.code, picture["pk"]])
@@ -496,7 +499,7 @@ def listing_pictures(pictures: list[dict[str, Any]], detail: ListingDetail, scop
             picture
             | {
                 "field": name,
-                "label": formatting.field_label(name, html=True),
+                "label": formatting.field_label(name),
                 "kind_label": kinds.get(picture["kind"], picture["kind"]),
                 "src": src,
                 "boxes": boxes,
