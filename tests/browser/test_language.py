@@ -149,27 +149,8 @@ def test_english_words_are_found_and_codes_are_not() -> None:
     assert english_words("只有 1 家快递覆盖（ems）") == ["ems"]
 
 
-# English words still on the Chinese pages that other work removes (issue 17), each with its owner.
-KNOWN_ENGLISH = {
-    # courier codes inside check messages (plans: check messages)
-    "zto": "courier code in a courier check message",
-    "yto": "courier code in a courier check message",
-    "sf": "courier code in a courier check message",
-    "ems": "courier code in a courier check message",
-    # rebate kind and plan field codes inside check messages (plans: check messages)
-    "other": "rebate kind code in a rebate check message (登记类型为 other)",
-    "service.fast_refund_plan": "plan field key in a courier check remediation",
-    # a quote of the shop's own text inside a check message (plans: the quoted words could be marked as data)
-    "zuijia": "the listing's own text quoted in an extreme-wording message",
-    # category codes (exports: categories; editor: queue filter and listing page)
-    "tea": "category code (queue filter, listing page)",
-    "teaware": "category code (queue filter)",
-    "food": "category code (queue filter)",
-    "snack": "category code (queue filter)",
-    "gift_box": "category code (queue filter)",
-    # the rule pack's code where its title (天猫规则包) belongs (dash: dashboard template)
-    "tmall": "rule pack code on the dashboard (· 规则包 tmall)",
-}
+# English words still on the Chinese pages that other work removes (issue 17), each with its owner: none left.
+KNOWN_ENGLISH: dict[str, str] = {}
 
 
 def test_chinese_pages_show_no_english(page: Any, live_server: Any, demo: Promotion, shot: Any) -> None:
@@ -186,16 +167,8 @@ def test_chinese_pages_show_no_english(page: Any, live_server: Any, demo: Promot
     assert not gone, f"fixed, remove from KNOWN_ENGLISH: {gone}"
 
 
-# Pages of the English interface that still show Chinese of ours, because of other work (issue 17).
-KNOWN_CHINESE = {
-    "dashboard": "check messages and remediations are stored in Chinese (plans); shop data in the dashboard "
-    "templates is not marked translate=no / lang=zh yet (dash)",
-    "issues": "check messages and remediations are stored in Chinese (plans)",
-    "listing": "check messages (plans); listing text, specs and suggestions not marked as shop data (editor)",
-    "queue": "listing titles not marked as shop data in the queue template (editor)",
-    "after-sales": "metric and role names come from readiness.aftersales (metrics.py ROLES, reporting.py '小时'); "
-    "check messages (plans)",
-}
+# Pages of the English interface that still show Chinese of ours, because of other work (issue 17): none left.
+KNOWN_CHINESE: dict[str, str] = {}
 
 
 def test_english_pages_show_no_chinese_outside_shop_data(
