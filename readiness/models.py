@@ -437,6 +437,10 @@ class Finding(models.Model):
     severity = models.CharField(_("严重程度"), max_length=8, choices=Severity.choices)
     message = models.TextField(_("说明"))
     remediation = models.TextField(_("整改建议"), blank=True)
+    # The gettext templates and params of message and remediation ({"message": {"t": …, "p": {…}}, …}), so that
+    # the web pages show them in the active language (readiness.web.formatting.finding_text); null for rows
+    # written before it and for scanner texts, which then show the stored Chinese text.
+    message_args = models.JSONField(null=True, blank=True)
     evidence = models.JSONField(_("依据"), default=dict, blank=True)
     owner = models.CharField(_("负责人"), max_length=32, choices=OwnerRole.choices, blank=True)
     deadline = models.DateTimeField(_("截止时间"), null=True, blank=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any, cast
 
@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from readiness import scanning
 from readiness.checks import CHECKS, SEVERITY_RANK, CheckResult, Issue
+from readiness.checks.results import Text
 from readiness.imports import bundle
 from readiness.models import (
     LISTING_PLAN_FIELDS,
@@ -46,7 +47,7 @@ from readiness.scoring import Resolved, score
 # The columns of a Finding row that carry a check's Issue (written by services.scans, read back by run_results).
 FINDING_FIELDS = [
     "run", "check_name", "listing", "sku_code", "rule", "category", "severity", "message", "remediation",
-    "evidence", "owner", "deadline", "exposure_min", "exposure_max", "field", "start", "end", "text",
+    "message_args", "evidence", "owner", "deadline", "exposure_min", "exposure_max", "field", "start", "end", "text",
     "citation", "suggestion", "related", "fingerprint",
 ]  # fmt: skip
 
@@ -299,13 +300,20 @@ def run_results(*, run: ScanRun) -> list[CheckResult]:
     ]
 
 
+def stored_text(row: Mapping[str, Any], name: str) -> str:
+    """A finding's message or remediation: the stored Chinese text, rebuilt as a Text (template and params kept)
+    where the row has them (``Finding.message_args``)."""
+    spec = (row.get("message_args") or {}).get(name)
+    return Text.from_spec(spec) if spec else row[name]
+
+
 def _issue_from_row(row: dict[str, Any]) -> Issue:
     return Issue(
         check=row["check_name"],
         rule=row["rule"],
         severity=row["severity"],
-        message=row["message"],
-        remediation=row["remediation"],
+        message=stored_text(row, "message"),
+        remediation=stored_text(row, "remediation"),
         owner=row["owner"],
         evidence=row["evidence"] or {},
         deadline=row["deadline"],

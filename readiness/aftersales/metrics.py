@@ -14,6 +14,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 SHANGHAI_DAY = ZoneInfo("Asia/Shanghai")  # the calendar the platforms count days in
+# Names in Chinese are also the catalogue's msgids: the web pages show them translated (gettext at display, so that
+# this module stays free of Django and the plans keep the Chinese role names as keys).
 ROLES = ("后台处理", "查件", "疑难件", "投诉接待")
 # Request types of the forecast: the kind, and for 仅退款 the shipping state when it was asked.
 REQUEST_TYPES = ("refund_only_unshipped", "refund_only_shipped", "return_refund", "exchange", "reship")

@@ -19,6 +19,7 @@ import numpy as np
 from scipy import stats
 
 from readiness.aftersales.metrics import AfterSalesFacts, ListingQuality, PageFinding
+from readiness.checks.results import msg
 from readiness.rulepacks import RulePack
 
 
@@ -130,25 +131,36 @@ def _page_findings(findings: Mapping[str, Sequence[PageFinding]], listing_id: st
     return findings.get(listing_id, ())
 
 
-FIELD_LABELS = {"title": "标题", "subtitle": "副标题", "description": "详情描述"}
+FIELD_LABELS = {"title": msg("标题"), "subtitle": msg("副标题"), "description": msg("详情描述")}
 
 
 def field_label(field: str) -> str:
-    """Where on the page: 标题, 规格表（净含量）, SKU 名称 …"""
+    """Where on the page: 标题, 规格表（净含量）, SKU 名称 … (a Text: the web pages show it in their language)."""
     if field.startswith("specs."):
-        return f"规格表（{field[6:]}）"
+        return msg("规格表（%(name)s）", name=field[6:])
     if field.startswith("skus["):
-        return "SKU 名称"
+        return msg("SKU 名称")
     if field.startswith("images["):
-        return "图片文字"
+        return msg("图片文字")
     return FIELD_LABELS.get(field, field)
 
 
 def finding_summary(finding: PageFinding) -> str:
     """One finding in a sentence: 页面规格表（净含量）500g 与标题 1kg 不一致, or the finding's own words."""
     if finding.category == "spec_mismatch" and finding.related_text:
-        other = field_label(finding.related_field) if finding.related_field else "页面其他位置"
-        return f"页面{field_label(finding.field)} {finding.text} 与{other} {finding.related_text} 不一致"
+        other = field_label(finding.related_field) if finding.related_field else msg("页面其他位置")
+        return msg(
+            "页面%(field)s %(text)s 与%(other)s %(related)s 不一致",
+            field=field_label(finding.field),
+            text=finding.text,
+            other=other,
+            related=finding.related_text,
+        )
     if finding.text:
-        return f"页面{field_label(finding.field)}“{finding.text}”：{finding.message}"
+        return msg(
+            "页面%(field)s“%(text)s”：%(message)s",
+            field=field_label(finding.field),
+            text=finding.text,
+            message=finding.message,
+        )
     return finding.message

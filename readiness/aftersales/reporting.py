@@ -152,11 +152,13 @@ def _typed_in(service: Any) -> dict[str, float | None]:
 # ---- table ---------------------------------------------------------------------------------------------------
 
 
-def format_metric(metric: str, value: float | None) -> str:
+def format_metric(metric: str, value: float | None, *, hours: str = "小时") -> str:
+    """A metric's value as people read it: a rate in %, a time in hours (``hours``: the unit's label, which the
+    web pages give in their language)."""
     if value is None:
         return "—"
     if metric.endswith("_hours"):
-        return f"{value:.1f} 小时"
+        return f"{value:.1f} {hours}"
     digits = 2 if metric in ("dispute_refund_rate", "quality_refund_rate") else 1
     return f"{value:.{digits}%}"
 

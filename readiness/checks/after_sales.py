@@ -33,6 +33,8 @@ from readiness.checks.results import (
     CheckContext,
     CheckResult,
     Issue,
+    TextList,
+    msg,
 )
 
 NAME = "after_sales"
@@ -63,8 +65,8 @@ def check(ctx: CheckContext) -> CheckResult:
             _issue(
                 "after_sales.no_plan",
                 "warning",
-                "没有售后准备计划（自动退款、退货设置、客服排班）。",
-                "开售前开启未发货自动退款和7天无理由退货自动同意，并按预计订单量安排客服。",
+                msg("没有售后准备计划（自动退款、退货设置、客服排班）。"),
+                msg("开售前开启未发货自动退款和7天无理由退货自动同意，并按预计订单量安排客服。"),
                 {},
                 sale_deadline(ctx.promotion),
             )
@@ -123,8 +125,8 @@ def _auto_tools(ctx: CheckContext) -> list[Issue]:
             _issue(
                 "after_sales.auto_refund_off",
                 "warning",
-                "未开启“未发货订单自动退款”：大促期间退款申请积压会拉高纠纷率和退款时长。",
-                "在售后设置中开启未发货订单的自动同意退款（可设金额上限）。",
+                msg("未开启“未发货订单自动退款”：大促期间退款申请积压会拉高纠纷率和退款时长。"),
+                msg("在售后设置中开启未发货订单的自动同意退款（可设金额上限）。"),
                 {"auto_refund_unshipped": False},
                 sale_deadline(ctx.promotion),
                 field="service.auto_refund_unshipped",
@@ -135,8 +137,8 @@ def _auto_tools(ctx: CheckContext) -> list[Issue]:
             _issue(
                 "after_sales.auto_accept_returns_off",
                 "warning",
-                "未开启“7天无理由退货自动同意”：大促后的退货高峰需要人工逐单处理。",
-                "在售后高峰（活动结束）前开启7天无理由退货的自动同意。",
+                msg("未开启“7天无理由退货自动同意”：大促后的退货高峰需要人工逐单处理。"),
+                msg("在售后高峰（活动结束）前开启7天无理由退货的自动同意。"),
                 {"auto_accept_returns": False},
                 after_sale_deadline(ctx.promotion),
                 field="service.auto_accept_returns",
@@ -147,8 +149,8 @@ def _auto_tools(ctx: CheckContext) -> list[Issue]:
             _issue(
                 "after_sales.auto_refund_shipped_on",
                 "warning",
-                "开启了“已发货订单自动退款”：大促期间包裹无法拦截，自动退款会造成钱货两失。",
-                "大促期间只对未发货仅退款和7天无理由退货开启自动同意；已发货的仅退款由后台人工核实物流后处理。",
+                msg("开启了“已发货订单自动退款”：大促期间包裹无法拦截，自动退款会造成钱货两失。"),
+                msg("大促期间只对未发货仅退款和7天无理由退货开启自动同意；已发货的仅退款由后台人工核实物流后处理。"),
                 {"auto_refund_shipped": True},
                 sale_deadline(ctx.promotion),
                 field="service.auto_refund_shipped",
@@ -177,8 +179,12 @@ def _staffing(ctx: CheckContext, forecast: Forecast) -> list[Issue]:
             _issue(
                 "after_sales.no_agents",
                 "error",
-                f"预计售后申请 {forecast.requests_total} 单，但没有安排售后客服。",
-                f"活动结束前按岗位安排客服，高峰日至少 {forecast.peak_total} 人（{_peak_by_role(forecast)}）。",
+                msg("预计售后申请 %(requests_total)s 单，但没有安排售后客服。", requests_total=forecast.requests_total),
+                msg(
+                    "活动结束前按岗位安排客服，高峰日至少 %(peak_total)s 人（%(forecast)s）。",
+                    peak_total=forecast.peak_total,
+                    forecast=_peak_by_role(forecast),
+                ),
                 basis | {"agents_needed": forecast.peak_total, "cs_agents": 0},
                 deadline,
                 field="service.cs_agents",
@@ -201,10 +207,19 @@ def _staffing(ctx: CheckContext, forecast: Forecast) -> list[Issue]:
                 _issue(
                     "after_sales.understaffed",
                     "warning",
-                    f"售后客服不足：{span}需要的客服多于计划的 {service.cs_agents} 人，"
-                    f"高峰日 {worst.date:%m-%d} 需要 {worst.needed} 人（预计售后申请 {forecast.requests_total} 单）。",
-                    f"活动结束前把客服增加到至少 {worst.needed} 人（含临时或外包客服），并按岗位分工："
-                    f"{_peak_by_role(forecast)}。",
+                    msg(
+                        "售后客服不足：%(span)s需要的客服多于计划的 %(cs_agents)s 人，高峰日 %(date)s 需要 %(needed)s 人（预计售后申请 %(requests_total)s 单）。",
+                        span=span,
+                        cs_agents=service.cs_agents,
+                        date=format(worst.date, "%m-%d"),
+                        needed=worst.needed,
+                        requests_total=forecast.requests_total,
+                    ),
+                    msg(
+                        "活动结束前把客服增加到至少 %(needed)s 人（含临时或外包客服），并按岗位分工：%(roles)s。",
+                        needed=worst.needed,
+                        roles=_peak_by_role(forecast),
+                    ),
                     evidence,
                     deadline,
                     field="service.cs_agents",
@@ -215,8 +230,18 @@ def _staffing(ctx: CheckContext, forecast: Forecast) -> list[Issue]:
                 _issue(
                     "after_sales.role_understaffed",
                     "warning",
-                    f"“{role}”岗位人手不足：{span}，最多需要 {worst.needed} 人，计划 {worst.planned} 人。",
-                    f"活动结束前为“{role}”岗位增加到至少 {worst.needed} 人，或从其他岗位调配。",
+                    msg(
+                        "“%(role)s”岗位人手不足：%(span)s，最多需要 %(needed)s 人，计划 %(planned)s 人。",
+                        role=msg(role),
+                        span=span,
+                        needed=worst.needed,
+                        planned=worst.planned,
+                    ),
+                    msg(
+                        "活动结束前为“%(role)s”岗位增加到至少 %(needed)s 人，或从其他岗位调配。",
+                        role=msg(role),
+                        needed=worst.needed,
+                    ),
                     evidence,
                     deadline,
                     field=f"service.roles.{role}",
@@ -227,12 +252,16 @@ def _staffing(ctx: CheckContext, forecast: Forecast) -> list[Issue]:
 
 def _span(first: dt.date, last: dt.date, count: int) -> str:
     if first == last:
-        return f"{first:%m-%d} "
-    return f"{first:%m-%d} 至 {last:%m-%d} 中有 {count} 天"
+        return msg("%(date)s ", date=f"{first:%m-%d}")
+    return msg("%(first)s 至 %(last)s 中有 %(count)s 天", first=f"{first:%m-%d}", last=f"{last:%m-%d}", count=count)
 
 
 def _peak_by_role(forecast: Forecast) -> str:
-    return "、".join(f"{role} {n} 人" for role in forecast.days[0].agents_needed if (n := forecast.peak(role)))
+    return TextList(
+        msg("%(role)s %(count)s 人", role=msg(role), count=n)
+        for role in forecast.days[0].agents_needed
+        if (n := forecast.peak(role))
+    )
 
 
 # ---- rates -------------------------------------------------------------------------------------------------------
@@ -261,8 +290,13 @@ def _rates(ctx: CheckContext, facts: AfterSalesFacts | None, notes: list[str]) -
             _issue(
                 "after_sales.dispute_rate_high",
                 "warning",
-                f"纠纷退款率 {dispute:.2%} 高于 {dispute_max:.2%}（近{_days(facts)}天）。",
-                "复盘近30天的纠纷退款原因，开售前处理完积压的售后单，减少需要平台介入的退款。",
+                msg(
+                    "纠纷退款率 %(dispute)s 高于 %(dispute_max)s（近%(days)s天）。",
+                    dispute=format(dispute, ".2%"),
+                    dispute_max=format(dispute_max, ".2%"),
+                    days=_days(facts),
+                ),
+                msg("复盘近30天的纠纷退款原因，开售前处理完积压的售后单，减少需要平台介入的退款。"),
                 source | {"dispute_refund_rate": dispute, "max": dispute_max},
                 deadline,
                 field=f"{prefix}.dispute_refund_rate",
@@ -275,8 +309,12 @@ def _rates(ctx: CheckContext, facts: AfterSalesFacts | None, notes: list[str]) -
             _issue(
                 "after_sales.self_completion_low",
                 "warning",
-                f"退款自主完结率 {completion:.1%} 低于 {completion_min:.0%}。",
-                "缩短退款处理时间，主动与买家协商，避免买家申请平台介入。",
+                msg(
+                    "退款自主完结率 %(completion)s 低于 %(completion_min)s。",
+                    completion=format(completion, ".1%"),
+                    completion_min=format(completion_min, ".0%"),
+                ),
+                msg("缩短退款处理时间，主动与买家协商，避免买家申请平台介入。"),
                 source | {"refund_self_completion_rate": completion, "min": completion_min},
                 deadline,
                 field=f"{prefix}.refund_self_completion_rate"
@@ -293,8 +331,15 @@ def _rates(ctx: CheckContext, facts: AfterSalesFacts | None, notes: list[str]) -
             _issue(
                 "after_sales.refund_only_slow",
                 "warning",
-                f"{METRIC_LABELS['refund_only_completion_hours']} {refund_only:.1f} 小时，超过 {refund_only_max:.0f} 小时。",
-                "开启未发货仅退款自动同意，建立未发货退款快速处理小组；差价、运费类仅退款引导买家从后台申请后秒退。",
+                msg(
+                    "%(metric)s %(refund_only)s 小时，超过 %(refund_only_max)s 小时。",
+                    metric=msg(METRIC_LABELS["refund_only_completion_hours"]),
+                    refund_only=format(refund_only, ".1f"),
+                    refund_only_max=format(refund_only_max, ".0f"),
+                ),
+                msg(
+                    "开启未发货仅退款自动同意，建立未发货退款快速处理小组；差价、运费类仅退款引导买家从后台申请后秒退。"
+                ),
                 source | {"refund_only_completion_hours": refund_only, "max": refund_only_max},
                 deadline,
                 field="records.refund_only_completion_hours",
@@ -304,17 +349,25 @@ def _rates(ctx: CheckContext, facts: AfterSalesFacts | None, notes: list[str]) -
     return_max = rules.number("after_sales.return_refund_hours_max")
     if return_refund is not None and return_refund > return_max:
         stages = {k: v for k, v in facts.counts.stages.items() if v is not None}
-        controlled = "、".join(
-            f"{STAGE_LABELS[k]} {v:.1f} 小时" for k, v in stages.items() if k in ("agree", "inspect_and_refund")
+        controlled = TextList(
+            msg("%(stage)s %(hours)s 小时", stage=msg(STAGE_LABELS[k]), hours=f"{v:.1f}")
+            for k, v in stages.items()
+            if k in ("agree", "inspect_and_refund")
+        )
+        slow = msg(
+            "%(metric)s %(hours)s 小时，超过 %(limit)s 小时",
+            metric=msg(METRIC_LABELS["return_refund_completion_hours"]),
+            hours=f"{return_refund:.1f}",
+            limit=f"{return_max:.0f}",
         )
         issues.append(
             _issue(
                 "after_sales.return_refund_slow",
                 "warning",
-                f"{METRIC_LABELS['return_refund_completion_hours']} {return_refund:.1f} 小时，超过 {return_max:.0f} 小时"
-                + (f"；商家可控环节：{controlled}" if controlled else "")
-                + "。",
-                "从商家可控的退款同意、商家验货、商家退款三个环节入手：及时同意退货申请，仓库收货当天验货退款。",
+                msg("%(slow)s；商家可控环节：%(stages)s。", slow=slow, stages=controlled)
+                if controlled
+                else msg("%(slow)s。", slow=slow),
+                msg("从商家可控的退款同意、商家验货、商家退款三个环节入手：及时同意退货申请，仓库收货当天验货退款。"),
                 source | {"return_refund_completion_hours": return_refund, "max": return_max, "stages_hours": stages},
                 deadline,
                 field="records.return_refund_completion_hours",
@@ -327,8 +380,15 @@ def _rates(ctx: CheckContext, facts: AfterSalesFacts | None, notes: list[str]) -
             _issue(
                 "after_sales.quality_rate_high",
                 "warning",
-                f"{METRIC_LABELS['quality_refund_rate']} {quality:.2%} 高于 {quality_max:.2%}。",
-                "先处理下方的问题商品（页面描述、质量）；通过退换货保障卡、客服话术提醒买家，避免计入商品体验的退款原因。",
+                msg(
+                    "%(metric)s %(quality)s 高于 %(quality_max)s。",
+                    metric=msg(METRIC_LABELS["quality_refund_rate"]),
+                    quality=format(quality, ".2%"),
+                    quality_max=format(quality_max, ".2%"),
+                ),
+                msg(
+                    "先处理下方的问题商品（页面描述、质量）；通过退换货保障卡、客服话术提醒买家，避免计入商品体验的退款原因。"
+                ),
                 source | {"quality_refund_rate": quality, "max": quality_max},
                 deadline,
                 field="records.quality_refund_rate",
@@ -346,26 +406,44 @@ def _days(facts: AfterSalesFacts | None) -> int:
 
 
 def _problem_issue(ctx: CheckContext, problem: ProblemListing) -> Issue:
-    reasons = "、".join(problem.top_reasons) or "—"
+    reasons = TextList(problem.top_reasons) if problem.top_reasons else "—"
+    rate = {
+        "rate": f"{problem.rate:.1%}",
+        "quality_orders": problem.quality_orders,
+        "paid_orders": problem.paid_orders,
+        "reasons": reasons,
+    }
     message = (
-        f"商品体验退款率 {problem.rate:.1%}（{problem.quality_orders}/{problem.paid_orders} 单），"
-        f"是店铺其他商品的 {problem.rate / problem.baseline:.1f} 倍，主要原因：{reasons}。"
+        msg(
+            "商品体验退款率 %(rate)s（%(quality_orders)s/%(paid_orders)s 单），是店铺其他商品的 %(times)s 倍，主要原因：%(reasons)s。",
+            times=f"{problem.rate / problem.baseline:.1f}",
+            **rate,
+        )
         if problem.baseline
-        else f"商品体验退款率 {problem.rate:.1%}（{problem.quality_orders}/{problem.paid_orders} 单），主要原因：{reasons}。"
+        else msg("商品体验退款率 %(rate)s（%(quality_orders)s/%(paid_orders)s 单），主要原因：%(reasons)s。", **rate)
     )
     if problem.page_is_suspect and problem.page_findings:
         described = problem.description_share
-        message += f"描述不符退款占 {described:.0%}，{finding_summary(problem.page_findings[0])}。"
-        remediation = "先修改页面：按下方的文案和参数问题改正标题、规格表与详情，使页面与实物一致；再复盘质量问题。"
+        message = msg(
+            "%(message)s描述不符退款占 %(share)s，%(finding)s。",
+            message=message,
+            share=f"{described:.0%}",
+            finding=finding_summary(problem.page_findings[0]),
+        )
+        remediation = msg(
+            "先修改页面：按下方的文案和参数问题改正标题、规格表与详情，使页面与实物一致；再复盘质量问题。"
+        )
         owner = LISTING_EDITOR
         deadline = page_deadline(ctx.promotion)
     elif problem.page_is_suspect:
-        message += "买家反映描述不符，但页面扫描没有发现参数或文案问题：请核对页面图片和实物。"
-        remediation = "核对页面（含图片）与实物是否一致，必要时修改页面或联系供应商。"
+        message = msg(
+            "%(message)s买家反映描述不符，但页面扫描没有发现参数或文案问题：请核对页面图片和实物。", message=message
+        )
+        remediation = msg("核对页面（含图片）与实物是否一致，必要时修改页面或联系供应商。")
         owner = LISTING_EDITOR
         deadline = page_deadline(ctx.promotion)
     else:
-        remediation = "开售前抽检该商品的库存质量，联系供应商处理；降低退换货门槛，提供部分退款的协商方案。"
+        remediation = msg("开售前抽检该商品的库存质量，联系供应商处理；降低退换货门槛，提供部分退款的协商方案。")
         owner = OPERATIONS
         deadline = sale_deadline(ctx.promotion)
     evidence = problem.to_dict() | {"quality_amount": money_text(problem.quality_amount)}
@@ -405,13 +483,19 @@ def _interception(ctx: CheckContext) -> list[Issue]:
     if not blind or (ctx.service is not None and ctx.service.fast_refund_plan):
         return []
     share = sum(c.planned_share for c in blind)
-    names = "、".join(c.name or c.code for c in blind)
+    names = TextList(c.name or c.code for c in blind)
     return [
         _issue(
             "after_sales.no_fast_refund_plan",
             "warning",
-            f"{names} 大促期间无法拦截包裹（计划占比 {share:.0%}），但没有快速退款方案：买家申请退款后包裹仍会送达，易引发纠纷。",
-            "开售前制定无法拦截件的快速退款方案（如买家拒收后凭物流记录直接退款），并在客服与售后安排中确认“快速退款方案”。",
+            msg(
+                "%(names)s 大促期间无法拦截包裹（计划占比 %(share)s），但没有快速退款方案：买家申请退款后包裹仍会送达，易引发纠纷。",
+                names=names,
+                share=format(share, ".0%"),
+            ),
+            msg(
+                "开售前制定无法拦截件的快速退款方案（如买家拒收后凭物流记录直接退款），并在客服与售后安排中确认“快速退款方案”。"
+            ),
             {"couriers": [c.code for c in blind], "planned_share": round(share, 4)},
             sale_deadline(ctx.promotion),
             field="service.fast_refund_plan",

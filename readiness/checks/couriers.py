@@ -24,7 +24,16 @@ from typing import Any
 
 from readiness.checks.exposure import average_price, late_compensation, money_text
 from readiness.checks.phases import courier_deadline
-from readiness.checks.results import CUSTOMER_SERVICE, LOGISTICS, OPERATIONS, CheckContext, CheckResult, Issue
+from readiness.checks.results import (
+    CUSTOMER_SERVICE,
+    LOGISTICS,
+    OPERATIONS,
+    CheckContext,
+    CheckResult,
+    Issue,
+    TextList,
+    msg,
+)
 
 NAME = "couriers"
 
@@ -65,8 +74,8 @@ def check(ctx: CheckContext) -> CheckResult:
         issue = Issue(
             rule="couriers.none_planned",
             severity="error",
-            message="本次活动没有快递计划。",
-            remediation="确定合作快递、各自的计划占比、日揽收能力和覆盖地区。",
+            message=msg("本次活动没有快递计划。"),
+            remediation=msg("确定合作快递、各自的计划占比、日揽收能力和覆盖地区。"),
             evidence={"expected_orders": ctx.promotion.expected_orders},
             **common,
         )
@@ -96,10 +105,16 @@ def _concentration(ctx: CheckContext, couriers: list[Any], common: dict[str, Any
                 rule="couriers.top_share",
                 severity="warning",
                 message=(
-                    f"{courier_name(top)} 计划承担 {top.planned_share:.0%} 的包裹，超过 {float(top_max):.0%}："
-                    "单一快递爆仓或停运时大部分订单无法发出。"
+                    msg(
+                        "%(top)s 计划承担 %(planned_share)s 的包裹，超过 %(top_max)s：单一快递爆仓或停运时大部分订单无法发出。",
+                        top=courier_name(top),
+                        planned_share=format(top.planned_share, ".0%"),
+                        top_max=format(float(top_max), ".0%"),
+                    )
                 ),
-                remediation=f"把部分包裹分配给其他快递，使最大占比不超过 {float(top_max):.0%}。",
+                remediation=msg(
+                    "把部分包裹分配给其他快递，使最大占比不超过 %(top_max)s。", top_max=format(float(top_max), ".0%")
+                ),
                 evidence=evidence | {"top_share_max": float(top_max), "courier": top.code},
                 field=f"couriers[{top.code}]",
                 **common,
@@ -110,8 +125,12 @@ def _concentration(ctx: CheckContext, couriers: list[Any], common: dict[str, Any
             Issue(
                 rule="couriers.hhi",
                 severity="warning",
-                message=f"快递集中度 HHI = {index:g}，超过 {hhi_max:g}：包裹过于集中在少数快递。",
-                remediation="增加合作快递或平衡各家占比，降低集中度。",
+                message=msg(
+                    "快递集中度 HHI = %(index)s，超过 %(hhi_max)s：包裹过于集中在少数快递。",
+                    index=format(index, "g"),
+                    hhi_max=format(hhi_max, "g"),
+                ),
+                remediation=msg("增加合作快递或平衡各家占比，降低集中度。"),
                 evidence=evidence | {"hhi_max": hhi_max},
                 field="couriers",
                 **common,
@@ -139,12 +158,26 @@ def _regions(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) -> 
                 rule="couriers.region_uncovered" if uncovered else "couriers.region_few_couriers",
                 severity="error" if uncovered else "warning",
                 message=(
-                    f"收货地区 {region}（订单占比 {share:.0%}）没有任何快递覆盖。"
+                    msg(
+                        "收货地区 %(region)s（订单占比 %(share)s）没有任何快递覆盖。",
+                        region=region,
+                        share=f"{share:.0%}",
+                    )
                     if uncovered
-                    else f"收货地区 {region}（订单占比 {share:.0%}）只有 {len(codes)} 家快递覆盖"
-                    f"（{'、'.join(names[code] for code in codes)}），至少需要 {minimum} 家。"
+                    else msg(
+                        "收货地区 %(region)s（订单占比 %(share)s）只有 %(count)s 家快递覆盖（%(couriers)s），至少需要 %(minimum)s 家。",
+                        region=region,
+                        share=f"{share:.0%}",
+                        count=len(codes),
+                        couriers=TextList(names[code] for code in codes),
+                        minimum=minimum,
+                    )
                 ),
-                remediation=f"为 {region} 增加覆盖该地区的快递，至少 {minimum} 家，避免单一快递停发时无法送达。",
+                remediation=msg(
+                    "为 %(region)s 增加覆盖该地区的快递，至少 %(minimum)s 家，避免单一快递停发时无法送达。",
+                    region=region,
+                    minimum=minimum,
+                ),
                 evidence={"region": region, "share": share, "couriers": codes, "min_per_region": minimum} | summary,
                 field=f"destinations.{region}",
                 **common,
@@ -188,19 +221,34 @@ def _capacity(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) ->
         if exposure is not None:
             evidence |= {"peak_day_backlog": backlog, "average_price": money_text(price)}
         names = {c.code: courier_name(c) for c in couriers}
-        over = "；".join(
-            f"{names[code]} 计划 {v['planned']}/天，能力 {v['capacity']}/天" for code, v in overloaded.items()
+        over = TextList(
+            (
+                msg(
+                    "%(courier)s 计划 %(planned)s/天，能力 %(capacity)s/天",
+                    courier=names[code],
+                    planned=v["planned"],
+                    capacity=v["capacity"],
+                )
+                for code, v in overloaded.items()
+            ),
+            separator="；",
+        )
+        summary = msg(
+            "快递承诺日揽收能力合计 %(committed)s，低于高峰日包裹量 %(peak)s 的 %(factor)s 倍（%(required)s）。",
+            committed=committed,
+            peak=peak,
+            factor=f"{float(factor):g}",
+            required=required,
         )
         return [
             Issue(
                 rule="couriers.capacity_short",
                 severity="error",
-                message=(
-                    f"快递承诺日揽收能力合计 {committed}，"
-                    f"低于高峰日包裹量 {peak} 的 {float(factor):g} 倍（{required}）。"
-                    + (f" 超出能力的快递：{over}。" if over else "")
+                message=msg("%(summary)s 超出能力的快递：%(over)s。", summary=summary, over=over) if over else summary,
+                remediation=msg(
+                    "与快递确认高峰日揽收能力，合计至少 %(required)s 单/天；或增加快递、提前分批发货。",
+                    required=required,
                 ),
-                remediation=f"与快递确认高峰日揽收能力，合计至少 {required} 单/天；或增加快递、提前分批发货。",
                 evidence=evidence,
                 exposure_min=Decimal("0.00") if exposure is not None else None,
                 exposure_max=exposure,
@@ -213,8 +261,13 @@ def _capacity(ctx: CheckContext, couriers: list[Any], common: dict[str, Any]) ->
         Issue(
             rule="couriers.courier_over_capacity",
             severity="warning",
-            message=f"{names[code]} 高峰日计划 {v['planned']} 个包裹，超过其日揽收能力 {v['capacity']}。",
-            remediation=f"调整{names[code]}的计划占比，或与其确认可提升的揽收能力。",
+            message=msg(
+                "%(courier)s 高峰日计划 %(planned)s 个包裹，超过其日揽收能力 %(capacity)s。",
+                courier=names[code],
+                planned=v["planned"],
+                capacity=v["capacity"],
+            ),
+            remediation=msg("调整%(courier)s的计划占比，或与其确认可提升的揽收能力。", courier=names[code]),
             evidence=evidence | {"courier": code},
             field=f"couriers[{code}]",
             **common,
@@ -236,10 +289,13 @@ def _interception(ctx: CheckContext, couriers: list[Any]) -> list[Issue]:
                 rule="couriers.no_intercept",
                 severity="warning" if severe else "info",
                 message=(
-                    f"{courier_name(courier)}（计划占比 {courier.planned_share:.0%}）不支持拦截包裹："
-                    "买家发货后退款时无法截回。"
+                    msg(
+                        "%(courier)s（计划占比 %(planned_share)s）不支持拦截包裹：买家发货后退款时无法截回。",
+                        courier=courier_name(courier),
+                        planned_share=format(courier.planned_share, ".0%"),
+                    )
                 ),
-                remediation="对该快递的包裹预设“发货后仅退款/极速退款”处理方案，并提醒买家签收时验货。",
+                remediation=msg("对该快递的包裹预设“发货后仅退款/极速退款”处理方案，并提醒买家签收时验货。"),
                 owner=CUSTOMER_SERVICE,
                 evidence={"courier": courier.code, "planned_share": courier.planned_share},
                 deadline=courier_deadline(ctx.promotion, ctx.rules),
@@ -253,7 +309,7 @@ def _share_sum(couriers: list[Any], common: dict[str, Any]) -> list[Issue]:
     total = sum((Fraction(repr(c.planned_share)) for c in couriers), Fraction(0))
     if not _off_one(total):
         return []
-    shares = "、".join(f"{courier_name(c)} {c.planned_share:.0%}" for c in couriers)
+    shares = TextList(f"{courier_name(c)} {c.planned_share:.0%}" for c in couriers)
     short = total < 1
     return [
         Issue(
@@ -261,10 +317,19 @@ def _share_sum(couriers: list[Any], common: dict[str, Any]) -> list[Issue]:
             # Below 1 some parcels have no courier; above 1 the plan promises parcels twice (capacity is overstated).
             severity="error" if short else "warning",
             message=(
-                f"各快递计划占比合计 {float(total):.0%}（{shares}），"
-                + ("有部分包裹没有安排快递。" if short else "超过 100%，计划的包裹量与实际不符。")
+                msg(
+                    "各快递计划占比合计 %(total)s（%(shares)s），有部分包裹没有安排快递。",
+                    total=f"{float(total):.0%}",
+                    shares=shares,
+                )
+                if short
+                else msg(
+                    "各快递计划占比合计 %(total)s（%(shares)s），超过 100%%，计划的包裹量与实际不符。",
+                    total=f"{float(total):.0%}",
+                    shares=shares,
+                )
             ),
-            remediation="调整各快递的计划占比，使合计为 100%（按与快递确认的揽收量分配）。",
+            remediation=msg("调整各快递的计划占比，使合计为 100%%（按与快递确认的揽收量分配）。"),
             evidence={"total": round(float(total), 4), "shares": {c.code: c.planned_share for c in couriers}},
             field="couriers",
             **common,
@@ -285,10 +350,12 @@ def _destination_shares(ctx: CheckContext, deadline: Any) -> list[Issue]:
             rule="couriers.destinations_not_one",
             severity="warning",
             message=(
-                f"各收货地区订单占比合计 {float(total):.0%}，不是 100%：地区覆盖的判断以这些占比为准，"
-                "占比不全或重复时结论不可靠。"
+                msg(
+                    "各收货地区订单占比合计 %(total)s，不是 100%%：地区覆盖的判断以这些占比为准，占比不全或重复时结论不可靠。",
+                    total=format(float(total), ".0%"),
+                )
             ),
-            remediation="按去年同期或近期订单的收货地区分布填写各地区占比，使合计为 100%。",
+            remediation=msg("按去年同期或近期订单的收货地区分布填写各地区占比，使合计为 100%%。"),
             owner=OPERATIONS,
             evidence={"total": round(float(total), 4), "destinations": dict(destinations)},
             deadline=deadline,

@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 from readiness.checks.phases import stock_deadline
-from readiness.checks.results import WAREHOUSE, CheckContext, CheckResult, Issue
+from readiness.checks.results import WAREHOUSE, CheckContext, CheckResult, Issue, msg
 from readiness.imports.bundle import GiftData, ListingData
 
 NAME = "gift_stock"
@@ -57,11 +57,21 @@ def check(ctx: CheckContext) -> CheckResult:
                         rule="gift_stock.insufficient",
                         severity="error",
                         message=(
-                            f"赠品「{gift.name}」库存 {gift.stock} 不足：预计需要 {needed} 件"
-                            f"（{orders} 单 × 每单 {gift.per_order} 件），"
-                            f"按 {float(factor):g} 倍备货应有 {math.ceil(factor * needed)} 件。"
+                            msg(
+                                "赠品「%(name)s」库存 %(stock)s 不足：预计需要 %(needed)s 件（%(orders)s 单 × 每单 %(per_order)s 件），按 %(factor)s 倍备货应有 %(target)s 件。",
+                                name=gift.name,
+                                stock=gift.stock,
+                                needed=needed,
+                                orders=orders,
+                                per_order=gift.per_order,
+                                factor=format(float(factor), "g"),
+                                target=math.ceil(factor * needed),
+                            )
                         ),
-                        remediation=f"补充赠品至少 {short} 件并在开售前入库；来不及补货时在页面写明“送完即止”并限量。",
+                        remediation=msg(
+                            "补充赠品至少 %(short)s 件并在开售前入库；来不及补货时在页面写明“送完即止”并限量。",
+                            short=short,
+                        ),
                         owner=WAREHOUSE,
                         evidence=evidence,
                         deadline=deadline,
@@ -78,10 +88,16 @@ def check(ctx: CheckContext) -> CheckResult:
                         rule="gift_stock.first_n_above_stock",
                         severity="info",
                         message=(
-                            f"赠品「{gift.name}」承诺前 {gift.first_n} 名赠送，库存只有 {gift.stock} 件；"
-                            f"按预测 {forecast} 件只需 {needed} 件，库存足够，但销量超预测时将不够送。"
+                            msg(
+                                "赠品「%(name)s」承诺前 %(first_n)s 名赠送，库存只有 %(stock)s 件；按预测 %(forecast)s 件只需 %(needed)s 件，库存足够，但销量超预测时将不够送。",
+                                name=gift.name,
+                                first_n=gift.first_n,
+                                stock=gift.stock,
+                                forecast=forecast,
+                                needed=needed,
+                            )
                         ),
-                        remediation="关注实时销量；销量接近库存时及时补货或在页面注明“送完即止”。",
+                        remediation=msg("关注实时销量；销量接近库存时及时补货或在页面注明“送完即止”。"),
                         owner=WAREHOUSE,
                         evidence=evidence,
                         deadline=deadline,

@@ -16,13 +16,13 @@ from typing import Any
 
 from readiness.checks.exposure import fine_range
 from readiness.checks.phases import page_deadline
-from readiness.checks.results import LISTING_EDITOR, CheckContext, CheckResult, Issue
+from readiness.checks.results import LISTING_EDITOR, CheckContext, CheckResult, Issue, TextList, msg
 from readiness.checks.text_findings import text_issues
 from readiness.imports.bundle import GiftData, ListingData
 
 NAME = "gifts"
 _SENTENCE_END = re.compile(r"[。！!？?；;\n]")
-ELEMENT_NAMES = {"quantity": "数量", "spec": "规格", "period": "赠送期间", "method": "赠送方式"}
+ELEMENT_NAMES = {"quantity": msg("数量"), "spec": msg("规格"), "period": msg("赠送期间"), "method": msg("赠送方式")}
 
 
 def page_text(listing: ListingData) -> str:
@@ -95,7 +95,7 @@ def check(ctx: CheckContext) -> CheckResult:
                     Issue(
                         rule="gifts.not_described",
                         severity="error",
-                        message=f"赠品「{gift.name}」未在页面说明（店铺标记为未描述）。",
+                        message=msg("赠品「%(name)s」未在页面说明（店铺标记为未描述）。", name=gift.name),
                         remediation=_remediation(gift),
                         evidence={"gift": gift.name, "described_on_page": False},
                         exposure_min=fine_min,
@@ -110,7 +110,10 @@ def check(ctx: CheckContext) -> CheckResult:
                     Issue(
                         rule="gifts.not_named_on_page",
                         severity="error",
-                        message=f"赠品「{gift.name}」标记为已在页面说明，但标题、副标题和详情中都没有写出赠品名称。",
+                        message=msg(
+                            "赠品「%(name)s」标记为已在页面说明，但标题、副标题和详情中都没有写出赠品名称。",
+                            name=gift.name,
+                        ),
                         remediation=_remediation(gift),
                         evidence={"gift": gift.name, "described_on_page": True, "named_on_page": False},
                         exposure_min=fine_min,
@@ -119,12 +122,12 @@ def check(ctx: CheckContext) -> CheckResult:
                     )
                 )
             elif missing:
-                names = "、".join(ELEMENT_NAMES[m] for m in missing)
+                names = TextList(ELEMENT_NAMES[m] for m in missing)
                 issues.append(
                     Issue(
                         rule="gifts.description_incomplete",
                         severity="warning",
-                        message=f"赠品「{gift.name}」的页面说明缺少：{names}。",
+                        message=msg("赠品「%(name)s」的页面说明缺少：%(names)s。", name=gift.name, names=names),
                         remediation=_remediation(gift),
                         evidence={"gift": gift.name, "missing": missing},
                         exposure_min=fine_min,
@@ -142,7 +145,7 @@ def check(ctx: CheckContext) -> CheckResult:
 
 
 def _remediation(gift: GiftData) -> str:
-    return (
-        f"在详情页写明赠品「{gift.name}」的名称、规格、数量、赠送期间和赠送方式，"
-        "例如“活动期间每笔订单随单赠送××1个（约××cm），送完即止”。"
+    return msg(
+        "在详情页写明赠品「%(name)s」的名称、规格、数量、赠送期间和赠送方式，例如“活动期间每笔订单随单赠送××1个（约××cm），送完即止”。",
+        name=gift.name,
     )

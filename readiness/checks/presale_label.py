@@ -24,14 +24,14 @@ from typing import Any
 
 from readiness.checks.exposure import late_compensation, money_text
 from readiness.checks.phases import iso, local_date, page_deadline
-from readiness.checks.results import LISTING_EDITOR, OPERATIONS, CheckContext, CheckResult, Issue
+from readiness.checks.results import LISTING_EDITOR, OPERATIONS, CheckContext, CheckResult, Issue, msg
 from readiness.checks.text_findings import text_issues
 from readiness.imports.bundle import ListingData, PresaleData, PromotionData, SkuData
 from readiness.rulepacks import RulePack
 
 NAME = "presale_label"
 _DAY_MARK = re.compile(r"[日号]")
-PHASE_NAMES = {"presale_start": "预售开始", "final_payment_start": "尾款开始", "sale_start": "正式开售"}
+PHASE_NAMES = {"presale_start": msg("预售开始"), "final_payment_start": msg("尾款开始"), "sale_start": msg("正式开售")}
 
 
 def delay_reference(promotion: PromotionData, rules: RulePack) -> tuple[str, dt.date] | None:
@@ -102,8 +102,8 @@ def _listing_issues(ctx: CheckContext, listing: ListingData, presale: PresaleDat
                 check=NAME,
                 rule="presale.not_labelled",
                 severity="error",
-                message="预售商品的标题和预售标签中都没有标明“预售”。",
-                remediation="在标题或预售标签中加上“预售”字样（如“【预售】…”），让买家下单前知道需要等待发货。",
+                message=msg("预售商品的标题和预售标签中都没有标明“预售”。"),
+                remediation=msg("在标题或预售标签中加上“预售”字样（如“【预售】…”），让买家下单前知道需要等待发货。"),
                 owner=LISTING_EDITOR,
                 evidence={"title": listing.title, "label": presale.label},
                 deadline=deadline,
@@ -119,8 +119,8 @@ def _listing_issues(ctx: CheckContext, listing: ListingData, presale: PresaleDat
                 check=NAME,
                 rule="presale.ship_date_not_stated",
                 severity="error",
-                message="预售商品页面没有写明明确的发货时间（具体日期或“付尾款后N天内发货”）。",
-                remediation="在预售标签和详情中写明发货时间，例如“11月4日前发货”或“付尾款后3天内发货”。",
+                message=msg("预售商品页面没有写明明确的发货时间（具体日期或“付尾款后N天内发货”）。"),
+                remediation=msg("在预售标签和详情中写明发货时间，例如“11月4日前发货”或“付尾款后3天内发货”。"),
                 owner=LISTING_EDITOR,
                 evidence={"label": presale.label, "ship_by": iso(presale.ship_by)},
                 deadline=deadline,
@@ -135,8 +135,8 @@ def _listing_issues(ctx: CheckContext, listing: ListingData, presale: PresaleDat
                 check=NAME,
                 rule="presale.ship_by_missing",
                 severity="error",
-                message="预售商品没有设置最晚发货日期。",
-                remediation="在商品的预售设置中填写最晚发货日期，并与页面上的承诺保持一致。",
+                message=msg("预售商品没有设置最晚发货日期。"),
+                remediation=msg("在商品的预售设置中填写最晚发货日期，并与页面上的承诺保持一致。"),
                 owner=OPERATIONS,
                 evidence={},
                 deadline=deadline,
@@ -155,8 +155,12 @@ def _listing_issues(ctx: CheckContext, listing: ListingData, presale: PresaleDat
                     check=NAME,
                     rule="presale.ship_date_differs",
                     severity="warning",
-                    message=f"页面承诺的发货日期“{text}”与预售设置的最晚发货日 {ship_by.isoformat()} 不一致。",
-                    remediation="统一页面承诺与预售设置中的发货日期；以能做到的较晚日期为准，避免延迟发货赔付。",
+                    message=msg(
+                        "页面承诺的发货日期“%(text)s”与预售设置的最晚发货日 %(ship_by)s 不一致。",
+                        text=text,
+                        ship_by=ship_by.isoformat(),
+                    ),
+                    remediation=msg("统一页面承诺与预售设置中的发货日期；以能做到的较晚日期为准，避免延迟发货赔付。"),
                     owner=LISTING_EDITOR,
                     evidence={"stated": text, "stated_date": iso(when), "ship_by": ship_by.isoformat()},
                     deadline=deadline,
@@ -202,12 +206,20 @@ def _delay_issues(ctx: CheckContext, listing: ListingData, ship_by: dt.date) -> 
             rule="presale.ship_date_beyond_limit",
             severity="error",
             message=(
-                f"预售最晚发货日 {ship_by.isoformat()} 距{PHASE_NAMES.get(phase, phase)}（{start.isoformat()}）"
-                f"{delay} 天，超过平台允许的最长 {limit} 天。"
+                msg(
+                    "预售最晚发货日 %(ship_by)s 距%(phase)s（%(start)s）%(delay)s 天，超过平台允许的最长 %(limit)s 天。",
+                    ship_by=ship_by.isoformat(),
+                    phase=PHASE_NAMES.get(phase, phase),
+                    start=start.isoformat(),
+                    delay=delay,
+                    limit=limit,
+                )
             ),
             remediation=(
-                f"把发货日期提前到 {(start + dt.timedelta(days=limit)).isoformat()} 之前，"
-                "或改为活动后单独上架，不参加本次预售。"
+                msg(
+                    "把发货日期提前到 %(latest)s 之前，或改为活动后单独上架，不参加本次预售。",
+                    latest=(start + dt.timedelta(days=limit)).isoformat(),
+                )
             ),
             owner=OPERATIONS,
             evidence=evidence,
@@ -232,19 +244,32 @@ def _arrival_issues(ctx: CheckContext, listing: ListingData, ship_by: dt.date) -
         short = sku.forecast_units - available
         per_order = late_compensation(sku.price, rules)
         last_arrival = max((i.arrives for i in sku.inbound), default=None)
-        when = f"，最后一批在途库存 {local_date(last_arrival).isoformat()} 才到货" if last_arrival else ""
+        when = (
+            msg("，最后一批在途库存 %(arrives)s 才到货", arrives=local_date(last_arrival).isoformat())
+            if last_arrival
+            else ""
+        )
         issues.append(
             Issue(
                 check=NAME,
                 rule="presale.ship_before_stock",
                 severity="error",
                 message=(
-                    f"SKU {sku.code} 承诺 {ship_by.isoformat()} 前发货，但届时只有 {available} 件可发"
-                    f"（预测 {sku.forecast_units} 件）{when}，{short} 单将延迟发货。"
+                    msg(
+                        "SKU %(code)s 承诺 %(ship_by)s 前发货，但届时只有 %(available)s 件可发（预测 %(forecast_units)s 件）%(when)s，%(short)s 单将延迟发货。",
+                        code=sku.code,
+                        ship_by=ship_by.isoformat(),
+                        available=available,
+                        forecast_units=sku.forecast_units,
+                        when=when,
+                        short=short,
+                    )
                 ),
                 remediation=(
-                    "把承诺发货日推迟到库存到货之后（仍需在平台最长预售期内），或催促供应商提前到货；"
-                    f"到货后至少预留 {handling} 天入库打包时间。"
+                    msg(
+                        "把承诺发货日推迟到库存到货之后（仍需在平台最长预售期内），或催促供应商提前到货；到货后至少预留 %(handling)s 天入库打包时间。",
+                        handling=handling,
+                    )
                 ),
                 owner=OPERATIONS,
                 evidence={

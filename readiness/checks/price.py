@@ -16,7 +16,7 @@ from typing import Any
 
 from readiness.checks.exposure import fine_range, money_text
 from readiness.checks.phases import local_date, page_deadline
-from readiness.checks.results import OPERATIONS, CheckContext, CheckResult, Issue
+from readiness.checks.results import OPERATIONS, CheckContext, CheckResult, Issue, msg
 from readiness.imports.bundle import ListingData, PricePointData, SkuData
 
 NAME = "price"
@@ -83,10 +83,16 @@ def _sku_issues(ctx: CheckContext, listing: ListingData, sku: SkuData) -> list[I
                     rule="price.reference_unverifiable",
                     severity="warning",
                     message=(
-                        f"SKU {sku.code} 划线价 ¥{sku.list_price} 没有标明依据，"
-                        f"且缺少开售前 {days} 天的成交价记录，无法核实。"
+                        msg(
+                            "SKU %(code)s 划线价 ¥%(list_price)s 没有标明依据，且缺少开售前 %(days)s 天的成交价记录，无法核实。",
+                            code=sku.code,
+                            list_price=sku.list_price,
+                            days=days,
+                        )
                     ),
-                    remediation=f"补充前 {days} 天最低成交价记录，或标明划线价依据（如“厂商建议零售价”）。",
+                    remediation=msg(
+                        "补充前 %(days)s 天最低成交价记录，或标明划线价依据（如“厂商建议零售价”）。", days=days
+                    ),
                     evidence={"list_price": money_text(sku.list_price), "lookback_days": days},
                     **common,
                 )
@@ -99,12 +105,20 @@ def _sku_issues(ctx: CheckContext, listing: ListingData, sku: SkuData) -> list[I
                         rule="price.reference_above_recent_low",
                         severity="error",
                         message=(
-                            f"SKU {sku.code} 划线价 ¥{sku.list_price} 未标明依据，高于开售前 {days} 天最低成交价 "
-                            f"¥{low.lowest_price}（{low.date.isoformat()}）。"
+                            msg(
+                                "SKU %(code)s 划线价 ¥%(list_price)s 未标明依据，高于开售前 %(days)s 天最低成交价 ¥%(lowest_price)s（%(date)s）。",
+                                code=sku.code,
+                                list_price=sku.list_price,
+                                days=days,
+                                lowest_price=low.lowest_price,
+                                date=low.date.isoformat(),
+                            )
                         ),
                         remediation=(
-                            f"把划线价改为不高于 ¥{low.lowest_price}，"
-                            "或标明被比较价格的依据（如“厂商建议零售价”并确有依据）。"
+                            msg(
+                                "把划线价改为不高于 ¥%(lowest_price)s，或标明被比较价格的依据（如“厂商建议零售价”并确有依据）。",
+                                lowest_price=low.lowest_price,
+                            )
                         ),
                         evidence={
                             "list_price": money_text(sku.list_price),
@@ -131,11 +145,20 @@ def _sku_issues(ctx: CheckContext, listing: ListingData, sku: SkuData) -> list[I
                     rule="price.raised_before_sale",
                     severity="error",
                     message=(
-                        f"SKU {sku.code} 开售前先提价：{low_point.date.isoformat()} ¥{low_point.lowest_price} → "
-                        f"{high_point.date.isoformat()} ¥{high_point.lowest_price}（+{share:.1%}），"
-                        f"活动价 ¥{sku.price} 是从提价后的价格“打折”。"
+                        msg(
+                            "SKU %(code)s 开售前先提价：%(low_date)s ¥%(low_price)s → %(high_date)s ¥%(high_price)s（+%(share)s），活动价 ¥%(price)s 是从提价后的价格“打折”。",
+                            code=sku.code,
+                            low_date=low_point.date.isoformat(),
+                            low_price=low_point.lowest_price,
+                            high_date=high_point.date.isoformat(),
+                            high_price=high_point.lowest_price,
+                            share=format(share, ".1%"),
+                            price=sku.price,
+                        )
                     ),
-                    remediation="恢复提价前的价格，以提价前价格为基准计算活动优惠，不以临时提价后的价格作为划线价。",
+                    remediation=msg(
+                        "恢复提价前的价格，以提价前价格为基准计算活动优惠，不以临时提价后的价格作为划线价。"
+                    ),
                     evidence={
                         "from_price": money_text(low_point.lowest_price),
                         "from_date": low_point.date.isoformat(),

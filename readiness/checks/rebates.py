@@ -16,19 +16,19 @@ from typing import Any
 
 from readiness.checks.exposure import fine_range
 from readiness.checks.phases import page_deadline
-from readiness.checks.results import OPERATIONS, CheckContext, CheckResult, Issue
+from readiness.checks.results import OPERATIONS, CheckContext, CheckResult, Issue, TextList, msg
 from readiness.imports.bundle import ListingData, RebateData
 
 NAME = "rebates"
-DISCLOSURE_NAMES = {"prize": "奖品/返利内容", "condition": "参与条件", "time": "开奖/兑现时间"}
+DISCLOSURE_NAMES = {"prize": msg("奖品/返利内容"), "condition": msg("参与条件"), "time": msg("开奖/兑现时间")}
 # Every rebate kind by its Chinese name (the models' RebateKind labels): a message never shows the code.
 KIND_NAMES = {
-    "free_order": "免单",
-    "ranking_cashback": "排名返现",
-    "review_cashback": "好评返现",
-    "coupon": "优惠券",
-    "full_reduction": "满减",
-    "other": "其他",
+    "free_order": msg("免单"),
+    "ranking_cashback": msg("排名返现"),
+    "review_cashback": msg("好评返现"),
+    "coupon": msg("优惠券"),
+    "full_reduction": msg("满减"),
+    "other": msg("其他"),
 }
 
 
@@ -75,16 +75,22 @@ def _rebate_issues(ctx: CheckContext, listing: ListingData, index: int, rebate: 
         basis = rules.legal("review_inducement")
         fine_min, fine_max = fine_range(rules, "review_inducement")
         what = (
-            "以好评换取返现"
+            msg("以好评换取返现")
             if not disguised
-            else f"以评价换取利益（登记类型为{KIND_NAMES.get(rebate.kind, rebate.kind)}）"
+            else msg("以评价换取利益（登记类型为%(kind)s）", kind=KIND_NAMES.get(rebate.kind, rebate.kind))
         )
         return [
             Issue(
                 rule="rebates.review_cashback" if not disguised else "rebates.review_cashback_disguised",
                 severity="error",
-                message=f"活动“{rebate.text or KIND_NAMES['review_cashback']}”{what}，属于禁止的利益诱导评价。",
-                remediation="立即下线该活动，删除页面和客服话术中的相关内容；已承诺的返现通过客服妥善处理，不再以评价为条件。",
+                message=msg(
+                    "活动“%(text)s”%(what)s，属于禁止的利益诱导评价。",
+                    text=rebate.text or KIND_NAMES["review_cashback"],
+                    what=what,
+                ),
+                remediation=msg(
+                    "立即下线该活动，删除页面和客服话术中的相关内容；已承诺的返现通过客服妥善处理，不再以评价为条件。"
+                ),
                 evidence=evidence | {"penalty": basis.penalty if basis else ""},
                 exposure_min=fine_min,
                 exposure_max=fine_max,
@@ -104,8 +110,12 @@ def _rebate_issues(ctx: CheckContext, listing: ListingData, index: int, rebate: 
             Issue(
                 rule="rebates.prize_without_official_activity",
                 severity="error",
-                message=f"{kind_name}活动“{rebate.text}”没有平台官方活动ID，属于未通过平台工具开展的有奖销售。",
-                remediation="改用平台官方营销工具（如官方免单/抽奖活动）开展，并登记官方活动ID；否则下线该活动。",
+                message=msg(
+                    "%(kind_name)s活动“%(text)s”没有平台官方活动ID，属于未通过平台工具开展的有奖销售。",
+                    kind_name=kind_name,
+                    text=rebate.text,
+                ),
+                remediation=msg("改用平台官方营销工具（如官方免单/抽奖活动）开展，并登记官方活动ID；否则下线该活动。"),
                 evidence=evidence,
                 exposure_min=fine_min,
                 exposure_max=fine_max,
@@ -121,13 +131,15 @@ def _rebate_issues(ctx: CheckContext, listing: ListingData, index: int, rebate: 
         if not re.search(rules.text(f"rebates.{key}"), text)
     ]
     if missing:
-        names = "、".join(DISCLOSURE_NAMES[m] for m in missing)
+        names = TextList(DISCLOSURE_NAMES[m] for m in missing)
         issues.append(
             Issue(
                 rule="rebates.prize_rules_undisclosed",
                 severity="warning",
-                message=f"{kind_name}活动“{rebate.text}”未公示：{names}。",
-                remediation="在活动页写明奖品内容、参与条件（名次如何计算）、开奖和兑现时间及公布方式。",
+                message=msg(
+                    "%(kind_name)s活动“%(text)s”未公示：%(names)s。", kind_name=kind_name, text=rebate.text, names=names
+                ),
+                remediation=msg("在活动页写明奖品内容、参与条件（名次如何计算）、开奖和兑现时间及公布方式。"),
                 evidence=evidence | {"missing": missing},
                 exposure_min=fine_min,
                 exposure_max=fine_max,

@@ -9,7 +9,7 @@ import datetime as dt
 import functools
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -148,3 +148,62 @@ class CheckContext:
             now=now,
             after_sales=after_sales,
         )
+
+
+class Text(str):
+    """A message of ours: the Chinese text itself (what the report and the API show, interfaces.md §3), which keeps
+    its gettext template and params so that the web pages can show it in the active language
+    (``readiness.web.formatting.finding_text``). A param may be a Text too (a fragment of ours); other params are
+    data (names, codes, numbers as written) and are never translated.
+
+    The template is marked for the catalogue where it is written (``gettext_noop``: one home per message); ``%``
+    in it is written ``%%`` when it has params."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, params: Mapping[str, Any] | None = None) -> Text:
+        values = {k: v if isinstance(v, Text) else str(v) for k, v in (params or {}).items()}
+        obj = super().__new__(cls, template % values if values else template)
+        obj.template = template
+        obj.params = values
+        return obj
+
+    def spec(self) -> dict[str, Any]:
+        """JSON-ready: ``{"t": template, "p": {name: str | spec}}`` (Finding.message_args)."""
+        return {"t": self.template, "p": {k: v.spec() if isinstance(v, Text) else v for k, v in self.params.items()}}
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> Text:
+        if "list" in spec:
+            return TextList(
+                (Text.from_spec(i) if isinstance(i, dict) else i for i in spec["list"]), spec.get("sep", "、")
+            )
+        params = {k: Text.from_spec(v) if isinstance(v, dict) else v for k, v in (spec.get("p") or {}).items()}
+        return Text(spec["t"], params)
+
+
+class TextList(Text):
+    """Items joined as a list (``、`` in Chinese, ``, `` in English; ``；`` for clauses): each item data or a Text."""
+
+    items: list[Any]
+    separator: str
+
+    def __new__(cls, items: Iterable[Any], separator: str = "、") -> TextList:
+        values = [i if isinstance(i, Text) else str(i) for i in items]
+        obj = str.__new__(cls, separator.join(values))
+        obj.template, obj.params, obj.items, obj.separator = separator, {}, values, separator
+        return obj
+
+    def spec(self) -> dict[str, Any]:
+        return {"list": [i.spec() if isinstance(i, Text) else i for i in self.items], "sep": self.separator}
+
+
+def msg(template: str, /, **params: Any) -> Text:
+    """A message from its Chinese template (marked for translation here) and its params."""
+    return Text(gettext_noop(template), params)
+
+
+def gettext_noop(template: str) -> str:
+    """Marks a template for the catalogue without translating it (the checks stay free of Django)."""
+    return template

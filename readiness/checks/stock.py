@@ -19,7 +19,16 @@ from typing import Any
 
 from readiness.checks.exposure import money_text, stockout_compensation
 from readiness.checks.phases import iso, stock_deadline
-from readiness.checks.results import OPERATIONS, WAREHOUSE, CheckContext, CheckResult, Issue, SeverityName
+from readiness.checks.results import (
+    OPERATIONS,
+    WAREHOUSE,
+    CheckContext,
+    CheckResult,
+    Issue,
+    SeverityName,
+    TextList,
+    msg,
+)
 from readiness.imports.bundle import ListingData, SkuData
 
 NAME = "stock"
@@ -85,13 +94,17 @@ def _no_forecast(ctx: CheckContext, listing: ListingData, skus: list[SkuData]) -
     """The SKUs of a listing that have nothing forecast: their stock is not judged, and the report says so."""
     codes = [sku.code for sku in skus]
     every = len(skus) == len(listing.skus)
-    what = "商品没有销量预测" if every else f"SKU {'、'.join(codes)} 没有销量预测"
+    what = msg("商品没有销量预测") if every else msg("SKU %(codes)s 没有销量预测", codes=TextList(codes))
     return Issue(
         check=NAME,
         rule="stock.no_forecast",
         severity="info",
-        message=f"无销量预测：{what}，库存未评估（现有库存 {sum(sku.stock for sku in skus)} 件）。",
-        remediation="填写活动预测销量（件），以便判断库存是否够卖；确实不参加活动的商品可忽略此提示。",
+        message=msg(
+            "无销量预测：%(what)s，库存未评估（现有库存 %(stock)s 件）。",
+            what=what,
+            stock=sum(sku.stock for sku in skus),
+        ),
+        remediation=msg("填写活动预测销量（件），以便判断库存是否够卖；确实不参加活动的商品可忽略此提示。"),
         owner=OPERATIONS,
         evidence={"skus": codes, "on_hand": {sku.code: sku.stock for sku in skus}},
         deadline=stock_deadline(ctx.promotion, ctx.rules),
@@ -136,7 +149,7 @@ def _sku_issue(ctx: CheckContext, listing: ListingData, sku: SkuData, limits: _L
     late_note = ""
     if late:
         late_units = sum(item.units for item in late)
-        late_note = f"（另有 {late_units} 件在途库存在开售后才到货，不计入）"
+        late_note = msg("（另有 %(late_units)s 件在途库存在开售后才到货，不计入）", late_units=late_units)
 
     if coverage < warn_below:
         severity: SeverityName = "error" if coverage < fail_below else "warning"
@@ -152,13 +165,25 @@ def _sku_issue(ctx: CheckContext, listing: ListingData, sku: SkuData, limits: _L
             rule="stock.coverage_low" if severity == "error" else "stock.coverage_tight",
             severity=severity,
             message=(
-                f"SKU {sku.code} 库存覆盖率 {float(coverage):.2f}：可售 {available} 件"
-                f"（现货 {sku.stock} + 开售前到货 {counted}），需求 {demand} 件"
-                f"（预测 {sku.forecast_units} + 安全库存 {safety}）{late_note}。"
+                msg(
+                    "SKU %(code)s 库存覆盖率 %(coverage)s：可售 %(available)s 件（现货 %(stock)s + 开售前到货 %(counted)s），需求 %(demand)s 件（预测 %(forecast_units)s + 安全库存 %(safety)s）%(late_note)s。",
+                    code=sku.code,
+                    coverage=format(float(coverage), ".2f"),
+                    available=available,
+                    stock=sku.stock,
+                    counted=counted,
+                    demand=demand,
+                    forecast_units=sku.forecast_units,
+                    safety=safety,
+                    late_note=late_note,
+                )
             ),
             remediation=(
-                f"补货至少 {short_max} 件，并确保在开售前 {rules.integer('deadlines.stock_days_before_sale')} "
-                "天入库；无法补足时下调活动备货预测或限购，避免超卖缺货赔付。"
+                msg(
+                    "补货至少 %(short_max)s 件，并确保在开售前 %(stock_days_before_sale)s 天入库；无法补足时下调活动备货预测或限购，避免超卖缺货赔付。",
+                    short_max=short_max,
+                    stock_days_before_sale=rules.integer("deadlines.stock_days_before_sale"),
+                )
             ),
             owner=WAREHOUSE,
             evidence=evidence,
@@ -175,10 +200,16 @@ def _sku_issue(ctx: CheckContext, listing: ListingData, sku: SkuData, limits: _L
             rule="stock.overstock",
             severity="warning",
             message=(
-                f"SKU {sku.code} 库存覆盖率 {float(coverage):.2f}，超过 {float(overstock_above):g} 倍需求："
-                f"可售 {available} 件，需求 {demand} 件，活动后可能积压。"
+                msg(
+                    "SKU %(code)s 库存覆盖率 %(coverage)s，超过 %(overstock_above)s 倍需求：可售 %(available)s 件，需求 %(demand)s 件，活动后可能积压。",
+                    code=sku.code,
+                    coverage=format(float(coverage), ".2f"),
+                    overstock_above=format(float(overstock_above), "g"),
+                    available=available,
+                    demand=demand,
+                )
             ),
-            remediation="核对销量预测；确属备货过多时调拨或暂停在途补货，释放资金和库容。",
+            remediation=msg("核对销量预测；确属备货过多时调拨或暂停在途补货，释放资金和库容。"),
             owner=OPERATIONS,
             evidence=evidence,
             deadline=stock_deadline(ctx.promotion, rules),

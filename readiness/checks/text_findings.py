@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from readiness.checks.exposure import fine_range
-from readiness.checks.results import CheckContext, Issue
+from readiness.checks.results import CheckContext, Issue, Text, msg
 from readiness.imports.bundle import ListingData
 from scanners.findings import Finding
 
@@ -31,20 +31,21 @@ CATEGORY_CHECK: Mapping[str, str] = {
 FALLBACK_CHECK = "listing_text"
 
 # What to do, per category (the scanner's suggestion, when it has one, is added).
-REMEDIATION: Mapping[str, str] = {
-    "extreme_wording": "删除或替换该绝对化用语（国家级、最高级、最佳等）；如属可证明的限定时间/地域表述，请保留证据。",
-    "medical_claim": "删除疾病预防、治疗或保健功效宣称；普通食品和日用品不得宣传医疗功效。",
-    "review_inducement": "删除以返现、红包、优惠券等利益诱导好评或晒图评价的内容。",
-    "price_claim": "删除无法证明的价格比较用语（如“史上最低价”“全网最低价”），或改为可核验的价格说明。",
-    "spec_mismatch": "统一标题、描述、规格参数和 SKU 名称中的数量与单位，以实际商品为准。",
-    "presale_label": (
-        "在标题或预售标签中标明“预售”和明确的发货时间（具体日期或“付尾款后N天内发货”），"
-        "删除含糊的发货承诺和“现货”字样。"
+REMEDIATION: Mapping[str, Text] = {
+    "extreme_wording": msg(
+        "删除或替换该绝对化用语（国家级、最高级、最佳等）；如属可证明的限定时间/地域表述，请保留证据。"
     ),
-    "gift_disclosure": "在详情页写明赠品的名称、规格、数量、赠送期间和赠送方式。",
-    "image_unreadable": "该图片未能识别文字：换用不超过大小上限、可公开访问的图片，或人工核对图中文案。",
+    "medical_claim": msg("删除疾病预防、治疗或保健功效宣称；普通食品和日用品不得宣传医疗功效。"),
+    "review_inducement": msg("删除以返现、红包、优惠券等利益诱导好评或晒图评价的内容。"),
+    "price_claim": msg("删除无法证明的价格比较用语（如“史上最低价”“全网最低价”），或改为可核验的价格说明。"),
+    "spec_mismatch": msg("统一标题、描述、规格参数和 SKU 名称中的数量与单位，以实际商品为准。"),
+    "presale_label": msg(
+        "在标题或预售标签中标明“预售”和明确的发货时间（具体日期或“付尾款后N天内发货”），删除含糊的发货承诺和“现货”字样。"
+    ),
+    "gift_disclosure": msg("在详情页写明赠品的名称、规格、数量、赠送期间和赠送方式。"),
+    "image_unreadable": msg("该图片未能识别文字：换用不超过大小上限、可公开访问的图片，或人工核对图中文案。"),
 }
-DEFAULT_REMEDIATION = "按提示修改页面文案。"
+DEFAULT_REMEDIATION = msg("按提示修改页面文案。")
 
 _SKU_FIELD = re.compile(r"^skus\[(\d+)\]")
 
@@ -97,9 +98,11 @@ def issue_from_finding(
         exposure_min, exposure_max = fine_range(ctx.rules, category)
     basis = ctx.rules.legal(category)
     citation = finding.citation or (basis.citation if basis else "")
-    remediation = REMEDIATION.get(category, DEFAULT_REMEDIATION)
-    if finding.suggestion:
-        remediation = f"{remediation} 建议改为：{finding.suggestion}"
+    remediation: Text = REMEDIATION.get(category, DEFAULT_REMEDIATION)
+    if finding.suggestion:  # the replacement wording is Chinese for a Chinese page: data, never translated
+        remediation = msg(
+            "%(remediation)s 建议改为：%(suggestion)s", remediation=remediation, suggestion=finding.suggestion
+        )
     related: dict[str, Any] | None = finding.related.to_dict() if finding.related is not None else None
     evidence: dict[str, Any] = {
         "scanner_rule": finding.rule,
@@ -112,7 +115,7 @@ def issue_from_finding(
     if finding.image_text is not None:  # a finding in a picture: where in it, and what was read there
         evidence["box"] = list(finding.box) if finding.box is not None else None
         evidence["image_text"] = finding.image_text
-        remediation = f"请重做该图片（{finding.field}）。{remediation}"
+        remediation = msg("请重做该图片（%(field)s）。%(remediation)s", field=finding.field, remediation=remediation)
     if exposure_max is not None and basis is not None:
         evidence["penalty"] = basis.penalty
     return Issue(

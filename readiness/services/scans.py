@@ -24,6 +24,7 @@ from django.utils import timezone
 from readiness import scanning, selectors
 from readiness.bulkwrite import insert_rows
 from readiness.checks import LISTING_CHECKS, SHOP_CHECKS, CheckContext, CheckResult, Issue, run_checks
+from readiness.checks.results import Text
 from readiness.models import CheckResult as CheckResultRow
 from readiness.models import (
     Finding,
@@ -224,6 +225,14 @@ def _remember_seen(run: ScanRun, issues: Iterable[Issue]) -> None:
     )
 
 
+def message_args(issue: Issue) -> dict[str, Any] | None:
+    """The templates and params of an issue's texts (Finding.message_args), None when it has none."""
+    args = {
+        name: value.spec() for name in ("message", "remediation") if isinstance(value := getattr(issue, name), Text)
+    }
+    return args or None
+
+
 def _finding_row(run_pk: int, issue: Issue, pk_by_id: dict[str, int]) -> tuple[Any, ...]:
     return (
         run_pk,
@@ -235,6 +244,7 @@ def _finding_row(run_pk: int, issue: Issue, pk_by_id: dict[str, int]) -> tuple[A
         issue.severity,
         issue.message,
         issue.remediation,
+        message_args(issue),
         dict(issue.evidence),
         issue.owner,
         issue.deadline,

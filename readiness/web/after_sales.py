@@ -14,15 +14,19 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from readiness.aftersales.metrics import METRIC_LABELS, METRICS, ROLES, STAGE_LABELS, STAGES
 from readiness.aftersales.reporting import after_sales_report, format_metric
-from readiness.web import access, charts
+from readiness.web import access, charts, formatting
 
-STATUS_LABELS = {"ok": "达标", "bad": "未达标", "unknown": "无数据"}
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
-OWNER_LABELS = {"customer_service": "客服", "operations": "运营", "listing_editor": "详情页编辑"}
+STATUS_LABELS = {"ok": gettext_lazy("达标"), "bad": gettext_lazy("未达标"), "unknown": gettext_lazy("无数据")}
+
+
+def _metric(metric: str, value: float | None) -> str:
+    return format_metric(metric, value, hours=_("小时"))
 
 
 @login_required
@@ -55,9 +59,9 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
         metrics.append(
             {
                 "key": metric,
-                "label": METRIC_LABELS[metric],
-                "value": format_metric(metric, value),
-                "threshold": ("≤ " if limit["bound"] == "max" else "≥ ") + format_metric(metric, limit["value"]),
+                "label": _(METRIC_LABELS[metric]),
+                "value": _metric(metric, value),
+                "threshold": ("≤ " if limit["bound"] == "max" else "≥ ") + _metric(metric, limit["value"]),
                 "status": status,
                 "status_label": STATUS_LABELS[status],
                 "chart": charts.series_chart(
@@ -65,9 +69,7 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
                 )
                 if any(v is not None for v in series)
                 else None,
-                "weeks": [
-                    {"week": week, "value": format_metric(metric, v)} for week, v in zip(weeks, series, strict=True)
-                ],
+                "weeks": [{"week": week, "value": _metric(metric, v)} for week, v in zip(weeks, series, strict=True)],
             }
         )
     forecast = report["forecast"]
@@ -81,7 +83,7 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
     short = {(s["date"], s["role"]) for s in forecast["shortfalls"]}
     wave = charts.stacked_bars(
         [day["date"][5:] for day in days],
-        [(role, [day["agents_needed"][role] for day in days]) for role in ROLES],
+        [(_(role), [day["agents_needed"][role] for day in days]) for role in ROLES],
         plan=plan,
     )
     rows = [
@@ -105,7 +107,7 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
     return {
         "report": report,
         "metrics": metrics,
-        "stages": [{"label": STAGE_LABELS[s], "value": format_metric("x_hours", stages[s])} for s in STAGES],
+        "stages": _("、").join(f"{_(STAGE_LABELS[s])} {_metric('x_hours', stages[s])}" for s in STAGES),
         "has_stages": any(v is not None for v in stages.values()),
         "problems": [
             p | {"rate_text": f"{p['quality_refund_rate']:.1%}", "shop_text": f"{p['shop_rate']:.1%}"}
@@ -114,10 +116,17 @@ def _context(report: dict[str, Any]) -> dict[str, Any]:
         "listing_rows": report["listings"][:30],
         "wave": wave,
         "wave_rows": rows,
-        "roles": ROLES,
+        "roles": [_(role) for role in ROLES],
         "planned_roles": [planned_roles.get(role, 0) for role in ROLES] if planned_roles else None,
         "issues": [
-            issue | {"owner_label": OWNER_LABELS.get(issue["owner"], issue["owner"])} for issue in report["issues"]
+            issue
+            | {
+                "owner_label": formatting.owner_label(issue["owner"]),
+                "severity_label": formatting.severity_label(issue["severity"]),
+                "message": formatting.text_html(issue["message"]),
+                "remediation": formatting.text_html(issue["remediation"]),
+            }
+            for issue in report["issues"]
         ],
     }
 

@@ -71,6 +71,7 @@ def queue(request: HttpRequest, shop: str, promotion: str) -> HttpResponse:
         "query": query,
         "categories": queries.categories(scope.shop),
         "check_choices": check_choices,
+        "list_separator": _("、"),
     }
     return render(request, "readiness/queue.html", context)
 

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+from collections.abc import Mapping
 from decimal import Decimal
+from html import unescape
 from typing import Any
 
 from django.utils import translation
+from django.utils.html import escape, format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from readiness.checks.results import Text
 from readiness.models import Check, CheckStatus, OwnerRole, Severity
 
 _CHECKS = dict(Check.choices)
@@ -108,8 +115,9 @@ def evidence_items(evidence: Any) -> list[tuple[str, str]]:
     return out
 
 
-def field_label(field: str) -> str:
-    """A finding's field as a person reads it: 标题, 规格参数·净含量, SKU 1 名称."""
+def field_label(field: str, *, html: bool = False) -> str:
+    """A finding's field as a person reads it: 标题, 规格参数·净含量, SKU 1 名称 (with ``html``, a spec's name is
+    marked as shop data)."""
     if field == "title":
         return _("标题")
     if field == "subtitle":
@@ -119,7 +127,10 @@ def field_label(field: str) -> str:
     if field == "presale.label":
         return _("预售标签")
     if field.startswith("specs."):
-        return _("规格参数·%(name)s") % {"name": field[len("specs.") :]}
+        name = field[len("specs.") :]
+        if html:
+            return mark_safe(escape(_("规格参数·%(name)s")) % {"name": data_html(name)})
+        return _("规格参数·%(name)s") % {"name": name}
     if field.startswith("images[") and field.endswith("]"):
         index = field[len("images[") : -1]
         return _("第 %(number)s 张图片") % {"number": int(index) + 1 if index.isdigit() else index}
@@ -127,3 +138,79 @@ def field_label(field: str) -> str:
         index = field[len("skus[") : -len("].name")]
         return _("SKU %(number)s 名称") % {"number": int(index) + 1 if index.isdigit() else index}
     return field
+
+
+# ---- messages in the active language -------------------------------------------------------------------------------
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+def data_html(value: Any) -> SafeString:
+    """Shop data inside a sentence of ours (a name, a code, the listing's own words, a number as written): never
+    translated, and marked so (``translate="no"``; ``lang="zh"`` when it is Chinese)."""
+    text = str(value)
+    lang = ' lang="zh"' if _HAN.search(text) else ""
+    return format_html('<span class="data" translate="no"{}>{}</span>', mark_safe(lang), text)
+
+
+def _spec_html(spec: Mapping[str, Any]) -> SafeString:
+    if "list" in spec:
+        separator = _(spec.get("sep") or "、")
+        return mark_safe(
+            escape(separator).join(_spec_html(i) if isinstance(i, dict) else data_html(i) for i in spec["list"])
+        )
+    template = escape(_(spec["t"]))
+    params = {k: _spec_html(v) if isinstance(v, dict) else data_html(v) for k, v in (spec.get("p") or {}).items()}
+    return mark_safe(template % params if params else template)
+
+
+def plain_text(markup: str) -> str:
+    """The text of a rendered message, for an attribute (a title): tags dropped, entities read."""
+    return unescape(strip_tags(markup))
+
+
+def text_html(value: Any) -> SafeString:
+    """A message of ours (a ``checks.results.Text`` or its spec) in the active language, its data marked; any
+    other text (a message stored before templates were kept) as it is, escaped."""
+    if isinstance(value, Text):
+        return _spec_html(value.spec())
+    if isinstance(value, dict) and ("t" in value or "list" in value):
+        return _spec_html(value)
+    return escape(value or "")
+
+
+# Scanner findings (wording, spec) carry the scanners' Chinese lexicon text: other languages get one sentence per
+# category here, around the offending words (shop data).
+SCANNER_MESSAGES = {
+    "extreme_wording": gettext_lazy("“%(text)s”是广告法禁止的绝对化用语。"),
+    "medical_claim": gettext_lazy("“%(text)s”是普通商品不得宣传的疾病、医疗或保健功效。"),
+    "review_inducement": gettext_lazy("“%(text)s”以利益诱导买家好评或晒图。"),
+    "price_claim": gettext_lazy("“%(text)s”是无法证明或引人误解的价格表述。"),
+    "presale_label": gettext_lazy("“%(text)s”与预售的发货承诺不符或含糊。"),
+    "gift_disclosure": gettext_lazy("“%(text)s”没有说清赠品。"),
+    "spec_mismatch": gettext_lazy("“%(text)s”与页面其他位置的规格不一致。"),
+    "image_unreadable": gettext_lazy("图片无法读取，未能检查其中的文字。"),
+}
+
+
+def finding_text(row: Mapping[str, Any], name: str) -> SafeString:
+    """A finding's ``message`` or ``remediation`` (a query row of Finding) in the active language.
+
+    From its template and params (``message_args``) when it has them; a scanner's message by its category (in
+    Chinese the lexicon's own words, with the quoted shop text marked as data); otherwise the stored text."""
+    spec = (row.get("message_args") or {}).get(name)
+    if spec:
+        return _spec_html(spec)
+    stored = str(row.get(name) or "")
+    quoted = str(row.get("text") or "")
+    if name != "message" or not row.get("category") or not quoted:
+        return escape(stored)
+    if (translation.get_language() or "zh-hans").startswith("zh"):
+        parts = stored.split(f"“{quoted}”")
+        if len(parts) == 1:
+            return escape(stored)
+        return mark_safe(format_html("“{}”", data_html(quoted)).join(escape(p) for p in parts))
+    template = SCANNER_MESSAGES.get(str(row["category"]))
+    if template is None:
+        return escape(stored)
+    return mark_safe(escape(str(template)) % {"text": data_html(quoted)})

@@ -291,7 +291,9 @@ def issue(row: dict[str, Any], promotion: Promotion, now: dt.datetime | None = N
     row["exposure_text"] = formatting.yuan_range(row.get("exposure_min"), row.get("exposure_max"))
     row["overdue"] = bool(row.get("deadline") and row["deadline"] < now)
     row["evidence_items"] = evidence_items(row.get("evidence"))
-    row["field_label"] = formatting.field_label(row["field"]) if row.get("field") else ""
+    row["field_label"] = formatting.field_label(row["field"], html=True) if row.get("field") else ""
+    row["message"] = formatting.finding_text(row, "message")
+    row["remediation"] = formatting.finding_text(row, "remediation")
     listing_id = row.get("listing__listing_id")
     row["listing_url"] = listing_url(promotion, listing_id) if listing_id else ""
     if listing_id and row.get("pk"):
@@ -337,7 +339,7 @@ class FindingView:
     related_located: bool
     related_label: str
     related_text: str
-    replacements: list[tuple[int, str]]
+    replacements: list[tuple[int, str, str]]  # (index, word, the word marked as shop data)
     waiver: Any
 
 
@@ -351,7 +353,8 @@ def listing_fields(detail: ListingDetail) -> tuple[list[FieldView], list[Finding
         FieldView("description", _("详情描述"), listing.description, True, multiline=True),
     ]
     for name, value in (listing.specs or {}).items():
-        fields.append(FieldView(f"specs.{name}", _("规格参数·%(name)s") % {"name": name}, str(value), True))
+        label = formatting.field_label(f"specs.{name}", html=True)  # the spec's name is shop data
+        fields.append(FieldView(f"specs.{name}", label, str(value), True))
     for i, sku in enumerate(detail.skus):
         fields.append(FieldView(f"skus[{i}].name", _("SKU %(code)s 名称") % {"code": sku.code}, sku.name, False))
     if listing.presale_enabled or listing.presale_label:
@@ -379,14 +382,15 @@ def listing_fields(detail: ListingDetail) -> tuple[list[FieldView], list[Finding
             spans.setdefault(related_field.name, []).append(
                 highlight.Span(row["pk"], *related_span, row["severity"], "related", bool(row["waived"]))
             )
-        replacements = []
+        replacements: list[tuple[int, str, str]] = []
         if located and target is not None and target.editable and not row["waived"]:
-            replacements = list(enumerate(suggestions.replacements(row.get("suggestion"))))
+            words = suggestions.replacements(row.get("suggestion"))
+            replacements = [(i, word, formatting.data_html(word)) for i, word in enumerate(words)]
         view = FindingView(
             row=row,
             located=located,
             related_located=related_span is not None,
-            related_label=formatting.field_label(related["field"]) if isinstance(related, dict) else "",
+            related_label=formatting.field_label(related["field"], html=True) if isinstance(related, dict) else "",
             related_text=str(related.get("text", "")) if isinstance(related, dict) else "",
             replacements=replacements,
             waiver=row.get("waiver"),
@@ -427,10 +431,11 @@ def _segment_view(
     lines = []
     for span in seg.spans:
         row = rows[span.finding]
+        message = formatting.plain_text(formatting.finding_text(row, "message"))
         if span.role == "related":
-            lines.append(_("对照：%(message)s") % {"message": row["message"]})
+            lines.append(_("对照：%(message)s") % {"message": message})
         else:
-            lines.append(row["message"])
+            lines.append(message)
     css = ["hl", f"sev-{seg.severity}"]
     if seg.is_related_only:
         css.append("hl-related")
@@ -482,11 +487,11 @@ def listing_pictures(pictures: list[dict[str, Any]], detail: ListingDetail, scop
                         "width": _percent((x1 - x0) / width),
                         "height": _percent((y1 - y0) / height),
                         "text": row.get("text") or "",
-                        "title": row.get("message") or "",
+                        "title": formatting.plain_text(formatting.finding_text(row, "message")),
                     }
                 )
             elif row.get("rule") == "image.unreadable":
-                notes.append(row.get("message") or "")
+                notes.append(formatting.finding_text(row, "message"))
         src = ""
         if picture.get("sha256") and scope.promotion is not None:
             src = reverse("listing-picture", args=[scope.shop.code, scope.promotion.code, picture["pk"]])

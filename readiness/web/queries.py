@@ -73,6 +73,7 @@ ISSUE_FIELDS = (
     "severity",
     "message",
     "remediation",
+    "message_args",
     "evidence",
     "owner",
     "deadline",

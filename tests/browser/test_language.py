@@ -149,11 +149,8 @@ def test_english_words_are_found_and_codes_are_not() -> None:
     assert english_words("只有 1 家快递覆盖（ems）") == ["ems"]
 
 
-# English words still on the Chinese pages that other work removes (issue 17), each with its owner.
-KNOWN_ENGLISH = {
-    # a quote of the shop's own text inside a check message (plans: the quoted words could be marked as data)
-    "zuijia": "the listing's own text quoted in an extreme-wording message",
-}
+# English words still on the Chinese pages that other work removes (issue 17), each with its owner: none left.
+KNOWN_ENGLISH: dict[str, str] = {}
 
 
 def test_chinese_pages_show_no_english(page: Any, live_server: Any, demo: Promotion, shot: Any) -> None:
@@ -170,16 +167,8 @@ def test_chinese_pages_show_no_english(page: Any, live_server: Any, demo: Promot
     assert not gone, f"fixed, remove from KNOWN_ENGLISH: {gone}"
 
 
-# Pages of the English interface that still show Chinese of ours, because of other work (issue 17).
-KNOWN_CHINESE = {
-    "dashboard": "check messages and remediations are stored in Chinese (plans); shop data in the dashboard "
-    "templates is not marked translate=no / lang=zh yet (dash)",
-    "issues": "check messages and remediations are stored in Chinese (plans)",
-    "listing": "check messages (plans); listing text, specs and suggestions not marked as shop data (editor)",
-    "queue": "listing titles not marked as shop data in the queue template (editor)",
-    "after-sales": "metric and role names come from readiness.aftersales (metrics.py ROLES, reporting.py '小时'); "
-    "check messages (plans)",
-}
+# Pages of the English interface that still show Chinese of ours, because of other work (issue 17): none left.
+KNOWN_CHINESE: dict[str, str] = {}
 
 
 def test_english_pages_show_no_chinese_outside_shop_data(

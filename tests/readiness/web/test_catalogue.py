@@ -15,7 +15,7 @@ PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 CJK = re.compile("[\u4e00-\u9fff]")
 TRANSLATE = re.compile(r"""{%\s*translate\s+(["'])(.*?)\1""")
 BLOCK = re.compile(r"{%\s*blocktranslate([^%]*)%}(.*?){%\s*(?:plural|endblocktranslate)\s*%}", re.S)
-CALL = re.compile(r"""(?<![A-Za-z_.])(?:_|gettext|gettext_lazy|_lazy|ngettext)\(\s*"((?:[^"\\]|\\.)*)\"""")
+CALL = re.compile(r"""(?<![A-Za-z_.])(?:_|gettext|gettext_lazy|_lazy|ngettext|msg)\(\s*"((?:[^"\\]|\\.)*)\"""")
 
 
 def _template_messages() -> set[str]:
@@ -30,6 +30,7 @@ def _template_messages() -> set[str]:
 
 
 def _code_messages() -> set[str]:
+    """Messages of the code, the check messages (``msg``, readiness.checks.results) among them."""
     found = set()
     for path in (ROOT / "readiness").rglob("*.py"):
         if "migrations" in path.parts:
