@@ -196,3 +196,17 @@ def test_a_user_of_no_shop_is_refused_and_staff_is_allowed(db: Any, django_captu
     response = post(staff, "/shops/new", django_capture_on_commit_callbacks, {"file": bundle_file("staff-shop")})
     assert response.status_code == 302
     assert Shop.objects.filter(code="staff-shop").exists()
+
+
+def test_a_code_taken_between_the_check_and_the_insert_is_refused_not_a_500(setup: ShopSetup) -> None:
+    """Two people adding one shop code at once: the second's check still finds no shop, the database refuses
+    its insert, and the service says the code exists (the page answers 400), with nothing half-written."""
+    from unittest import mock
+
+    from readiness.services import shops
+
+    user = setup.shop.memberships.first().user
+    with mock.patch.object(Shop.objects, "filter", return_value=mock.Mock(exists=lambda: False)):
+        with pytest.raises(shops.ShopExists):
+            shops.shop_create(code=setup.shop.code, name="另一家", platform="tmall", user=user)
+    assert Shop.objects.filter(code=setup.shop.code).count() == 1
