@@ -101,6 +101,9 @@ def _pages(live_server: Any) -> dict[str, str]:
     return {
         "home": f"{live_server.url}/",
         "dashboard": base,
+        "dashboard details": base + "overview/",
+        "find and replace": base + "replace/?find=%E6%9C%80%E4%BD%B3",
+        "new shop": f"{live_server.url}/shops/new",
         "queue": base + "listings/",
         "listing": base + "listings/L133/",
         "issues": base + "issues/",
