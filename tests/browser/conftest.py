@@ -7,12 +7,18 @@ artifacts/screenshots/ (git-ignored).
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+
+from readiness.models import Promotion
+from readiness.services import scans
+from tests.browser.site import PROMOTION, SHOP
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -72,3 +78,12 @@ def shot() -> Any:
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 
     return take
+
+
+@pytest.fixture
+def demo(transactional_db: Any) -> Promotion:
+    """The demo shop as `make run` sets it up (imported, with the demo login), scanned: its promotion."""
+    call_command("load_demo", verbosity=0, stdout=io.StringIO())
+    promotion = Promotion.objects.get(shop__code=SHOP, code=PROMOTION)
+    scans.scan_run_sync(promotion=promotion)
+    return promotion

@@ -3,25 +3,14 @@ problem listing linked to its editor page, the wave chart and table against the 
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from readiness.models import Promotion
-from readiness.services import scans
-from tests.browser.test_web_flow import PROMOTION, SHOP, log_in, url
+from tests.browser.site import log_in, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(transactional_db: Any) -> Promotion:
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
-    promotion = Promotion.objects.get(shop__code=SHOP, code=PROMOTION)
-    scans.scan_run_sync(promotion=promotion)
-    return promotion
 
 
 def test_after_sales_page(page: Any, live_server: Any, demo: Promotion, shot: Any) -> None:

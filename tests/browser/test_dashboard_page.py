@@ -3,27 +3,15 @@ progress and score that rise after a fix and a waiver (issue 17)."""
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from readiness.models import Listing, Promotion
-from readiness.services import scans
+from tests.browser.site import SHOP, log_in, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOP, PROMOTION = "mingcha-tmall", "d11-2026"
-
-
-@pytest.fixture
-def demo(transactional_db: Any) -> Promotion:
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
-    promotion = Promotion.objects.get(shop__code=SHOP, code=PROMOTION)
-    scans.scan_run_sync(promotion=promotion)
-    return promotion
 
 
 @pytest.fixture
@@ -33,18 +21,6 @@ def desk(browser: Any) -> Any:
     page = context.new_page()
     yield page
     context.close()
-
-
-def url(live_server: Any, suffix: str = "") -> str:
-    return f"{live_server.url}/shops/{SHOP}/promotions/{PROMOTION}/{suffix}"
-
-
-def log_in(page: Any, live_server: Any) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill("demo")
-    page.get_by_label("密码").fill("d11-demo-2026")
-    page.locator("main").get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def numbers(page: Any) -> tuple[int, int, int]:

@@ -3,42 +3,18 @@ replace across the shop (preview, untick, apply, the findings gone after the re-
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from readiness import selectors
 from readiness.models import Finding, Listing, ListingRevision, Promotion
-from readiness.services import scans
+from tests.browser.site import SHOP, log_in, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO_USER, DEMO_PASSWORD = "demo", "d11-demo-2026"
-SHOP, PROMOTION = "mingcha-tmall", "d11-2026"
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def demo(transactional_db: Any) -> Promotion:
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
-    promotion = Promotion.objects.get(shop__code=SHOP, code=PROMOTION)
-    scans.scan_run_sync(promotion=promotion)
-    return promotion
-
-
-def url(live_server: Any, suffix: str = "") -> str:
-    return f"{live_server.url}/shops/{SHOP}/promotions/{PROMOTION}/{suffix}"
-
-
-def log_in(page: Any, live_server: Any) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(DEMO_USER)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def listing_id(page: Any) -> str:

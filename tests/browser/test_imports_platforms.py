@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from readiness.models import ImportJob, Listing
-from tests.browser.test_web_flow import PROMOTION, SHOP, demo, log_in, url  # noqa: F401  (demo is a fixture)
+from tests.browser.site import PROMOTION, SHOP, log_in, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIXTURES = Path(__file__).resolve().parents[1] / "readiness" / "imports" / "fixtures"

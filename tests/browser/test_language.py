@@ -18,7 +18,6 @@ list only shrinks). What is found is listed by page, so a failure says where to 
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
@@ -26,16 +25,15 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
 from readiness.models import ImportJob, Promotion
-from readiness.services import imports, scans
+from readiness.services import imports
+from tests.browser import site
+from tests.browser.site import DEMO_PASSWORD, DEMO_USER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO_USER, DEMO_PASSWORD = "demo", "d11-demo-2026"
-SHOP, PROMOTION = "mingcha-tmall", "d11-2026"
 
 # Latin words a Chinese page may show, exactly as written (a lower-case "sf" or "ems" is a courier's code, not its
 # brand): formats and terms people know by these letters, brand names, units.
@@ -83,11 +81,9 @@ READ_PAGE = """
 
 
 @pytest.fixture
-def demo(transactional_db: Any) -> Promotion:
-    """The demo shop as `make run` sets it up, scanned, with one finished import job (its summary is shown)."""
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
-    promotion = Promotion.objects.get(shop__code=SHOP, code=PROMOTION)
-    scans.scan_run_sync(promotion=promotion)
+def demo(demo: Promotion) -> Promotion:
+    """The scanned demo shop (conftest's fixture) with one finished import job (its summary is shown)."""
+    promotion = demo
     user = get_user_model().objects.get(username=DEMO_USER)
     raw = (ROOT / "readiness" / "demo" / "demo-shop.json").read_bytes()
     job = imports.import_job_create(raw=raw, user=user, shop=promotion.shop)
@@ -96,7 +92,7 @@ def demo(transactional_db: Any) -> Promotion:
 
 
 def _pages(live_server: Any) -> dict[str, str]:
-    base = f"{live_server.url}/shops/{SHOP}/promotions/{PROMOTION}/"
+    base = site.url(live_server)
     job = ImportJob.objects.latest("created_at")
     return {
         "home": f"{live_server.url}/",

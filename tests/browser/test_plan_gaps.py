@@ -3,36 +3,20 @@ listing without a ship date and courier shares that do not add up to 1 show up o
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from readiness.imports.bundle import EXAMPLE
 from readiness.models import Finding, ImportJob, JobStatus, Listing, Promotion
-from readiness.services import scans
+from tests.browser.site import SHOP, log_in, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEMO_USER, DEMO_PASSWORD = "demo", "d11-demo-2026"
-SHOP, PROMOTION = "mingcha-tmall", "d11-2026"
 DEMO = EXAMPLE.parent / "demo-shop.json"
-
-
-@pytest.fixture
-def demo(transactional_db: Any) -> Promotion:
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
-    promotion = Promotion.objects.get(shop__code=SHOP, code=PROMOTION)
-    scans.scan_run_sync(promotion=promotion)
-    return promotion
-
-
-def url(live_server: Any, suffix: str = "") -> str:
-    return f"{live_server.url}/shops/{SHOP}/promotions/{PROMOTION}/{suffix}"
 
 
 def _plan_with_gaps(tmp_path: Path) -> Path:
@@ -55,11 +39,7 @@ def test_plan_with_gaps_is_imported_and_its_gaps_reported(
         if (item.get("presale") or {}).get("enabled") and "ship_by" not in item["presale"]
     )
 
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("用户名").fill(DEMO_USER)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server)
 
     page.goto(url(live_server, "imports/"))
     page.get_by_label("文件", exact=True).set_input_files(str(bundle))

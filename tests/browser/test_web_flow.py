@@ -3,47 +3,18 @@ import spreadsheets."""
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from django.core.management import call_command
 
 from readiness import selectors
 from readiness.models import ImportJob, Listing, Promotion
-from readiness.services import scans
+from tests.browser.site import SHOP, log_in, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DEMO_USER, DEMO_PASSWORD = "demo", "d11-demo-2026"
-SHOP, PROMOTION = "mingcha-tmall", "d11-2026"
-
-
-@pytest.fixture
-def demo(transactional_db: Any) -> Promotion:
-    """The demo shop as `make run` sets it up: imported, with the demo login, and scanned."""
-    call_command("load_demo", verbosity=0, stdout=io.StringIO())
-    promotion = Promotion.objects.get(shop__code=SHOP, code=PROMOTION)
-    scans.scan_run_sync(promotion=promotion)
-    return promotion
-
-
-def url(live_server: Any, suffix: str = "") -> str:
-    return f"{live_server.url}/shops/{SHOP}/promotions/{PROMOTION}/{suffix}"
-
-
-def log_in(page: Any, live_server: Any, shot: Any) -> None:
-    page.goto(f"{live_server.url}/")
-    assert "/accounts/login/" in page.url
-    shot(page, "01-login")
-    page.get_by_label("用户名").fill(DEMO_USER)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-    shot(page, "02-home")
 
 
 def score(page: Any, testid: str = "shop-score") -> int:
