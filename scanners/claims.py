@@ -51,8 +51,9 @@ def medical(hit: Hit) -> Outcome | None:
     tail = hit.after(3, SOFT)
     if hit.starts_with(tail, "style_suffixes") and not hit.starts_with(tail, "style_not"):
         return None
-    if not hit.term.norm.endswith("级") and hit.starts_with(hit.after(4, SOFT), "material_nouns"):
-        return None  # "抗菌树脂", "抗菌材料": a property of a tool's material (but 医用级硅胶 is a grade claim)
+    grade = hit.term.norm.endswith("级") or hit.term.norm.startswith(("医用", "医疗", "医学"))
+    if not grade and hit.starts_with(hit.after(4, SOFT), "material_nouns"):
+        return None  # "抗菌树脂", "抗菌材料": a property of a tool's material (but 医用级硅胶, 医用316不锈钢 are grade claims)
     if work_topic(hit) or mentioned(hit):
         return None
     return KEEP
@@ -654,6 +655,48 @@ _VISION_BEFORE = re.compile(r"(?:重返|恢复|回到|重回|提升|提高|达�
 _VISION_AFTER = re.compile(r"(?:就|能|可以|可)?(?:恢复|回到|提升|提高|达到|重返)(?:到|至)?[0-5]\.?[0-9]")
 
 
+def eye_care(hit: Hit) -> Outcome | None:
+    """护眼 names a display mode ("护眼模式"), or states a tested grade when the listing names the standard
+    or certificate behind it (国AA级, RG0 无蓝光危害); otherwise it is a health effect to prove."""
+    if hit.starts_with(hit.after(4, SOFT), "eye_care_names"):
+        return None
+    if hit.lexicon.patterns["eye_care_backing"].search(hit.doc.text):
+        return None
+    return KEEP
+
+
+def long_life(hit: Hit) -> Outcome | None:
+    """活到/活过 + an old age ("至少活到九十九", "活到100岁"): a long life promised; the set phrases (长命百岁,
+    延寿) stand alone."""
+    if hit.term.norm not in ("活到", "活过"):
+        return None if negated(hit, "negators", window=3) else KEEP
+    m = _OLD_AGE.match(hit.after(6, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_OLD_AGE = re.compile(
+    r"(?:[6-9][0-9]|1[0-9]{2}|[六七八九]十[一二三四五六七八九]?|一百[多零]?[一二三四五六七八九十]*|百)(?:岁|多岁)?"
+)
+
+
+def effect_figure(hit: Hit) -> Outcome | None:
+    """A skin or hair concern + a change by a figure ("皱纹量能减少47%", "保湿度提升200%", "毛孔缩小3倍"): a
+    quantified efficacy claim."""
+    m = _CHANGE_FIGURE.match(hit.after(14, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_CHANGE_FIGURE = re.compile(
+    r"(?:量|度|率|值|含量|数量|面积|深度|程度)?(?:能|可|可以|竟|就|都|均|平均|最高|最多|高达|明显|显著)?"
+    r"(?:减少|降低|下降|提升|提高|增加|增长|改善|淡化|缩小|减淡|减轻|上升|改善率|改善了|减少了|降低了|提升了|提高了|增加了)"
+    r"(?:了|达|到|高达|约|近|超过)?[0-9]+(?:\.[0-9]+)?\s*(?:%|％|倍)"
+)
+
+
 SPECIAL_CERTIFIED = Outcome(
     severity=Severity.INFO,
     message="“{text}”是特殊化妆品功效宣称，页面写明了特殊化妆品注册证：请核对与注册证载明的功效一致，并保留注册证备查",
@@ -814,4 +857,7 @@ RULES: dict[str, ContextRule] = {
     "vision_number": vision_number,
     "special_certified": special_certified,
     "health_made": health_made,
+    "long_life": long_life,
+    "eye_care": eye_care,
+    "effect_figure": effect_figure,
 }

@@ -69,6 +69,8 @@ def named(hit: Hit) -> bool:
     after = hit.raw_after(2)
     if "®" in after or "™" in after or "©" in after:
         return True
+    if _known_name(hit):
+        return True
     before = hit.raw_before(12)
     for i in range(len(before) - 1, -1, -1):
         if before[i] in _CUT_CHARS:
@@ -89,9 +91,26 @@ def named(hit: Hit) -> bool:
     return not hit.search(hit.before(8, CLAUSE), "ranking_domain")  # "天猫TOP1旗舰店" ranks the shop
 
 
+def _known_name(hit: Hit) -> bool:
+    """The hit lies inside a brand or company name of ``known_names`` ("完美日记")."""
+    after = hit.after(4, SOFT)
+    before = hit.before(3, SOFT)
+    for k in range(len(before) + 1):
+        name = hit.starts_with(before[len(before) - k :] + hit.key.key + after, "known_names")
+        if name is not None and len(name) >= k + len(hit.key.key):
+            return True
+    return False
+
+
 def goal(hit: Hit) -> bool:
-    """The phrase states an aim, not a property of the goods ("致力于做到最好", "追求极致")."""
+    """The phrase states an aim, not a property of the goods ("致力于做到最好", "追求极致"); not when the
+    superlative is what the shop hands over ("只为把最好的呈现给你": the goods given are the best)."""
+    if hit.before(1, SOFT) == "把" and _HANDED.search(hit.after(10, CLAUSE)):
+        return False
     return bool(hit.search(hit.before(16, CLAUSE), "goal_markers"))
+
+
+_HANDED = re.compile(r"(?:的)?[^，。！？]{0,6}?(?:给|献给|带给|送给|呈现给|奉献给|留给)(?:你|您|大家|顾客|消费者|宝宝|家人)")
 
 
 def about_service(hit: Hit, tail: str) -> bool:
@@ -410,6 +429,28 @@ def national(hit: Hit) -> Outcome | None:
     return common(hit, tail)
 
 
+def degree_complement(hit: Hit) -> Outcome | None:
+    """极致 after 到/至 says how far a quality goes ("简约到极致", "做到极致"): a degree, not a rank of the goods."""
+    if hit.before(1, SOFT) in ("到", "至"):
+        return None
+    return KEEP
+
+
+def environment(hit: Hit) -> Outcome | None:
+    """无污染 before a place ("无污染的环境", "无污染水源") describes where the goods come from."""
+    tail = hit.after(6, SOFT)
+    if hit.starts_with(tail[1:] if tail.startswith("的") else tail, "origin_nouns"):
+        return None
+    return KEEP
+
+
+def timeless(hit: Hit) -> Outcome | None:
+    """永不过时: a style that lasts, a matter of taste rather than a promise about the goods."""
+    if hit.starts_with(hit.after(3, SOFT), "timeless_words"):
+        return None
+    return KEEP
+
+
 def fit(hit: Hit) -> Outcome | None:
     """完美 + a word of fitting together ("完美搭配", "完美融合", "完美贴合") describes how parts match,
     not the goods' superiority."""
@@ -535,6 +576,9 @@ _NO_BETTER = re.compile(r"更(?:好|优|强|棒|便宜|实惠|划算|专业|安�
 #: The context rules of extreme wording by the name term files give them in ``context = [...]``.
 RULES: dict[str, ContextRule] = {
     "zui": zui,
+    "degree_complement": degree_complement,
+    "environment": environment,
+    "timeless": timeless,
     "first": first,
     "claim": claim,
     "ranking": ranking,

@@ -33,6 +33,9 @@ WIDTH = 6
 #: The frequency given to the lexicon's terms as user words (jieba's dictionary counts ~60 million word
 #: occurrences; a count of 3 is among its rarest words).
 USER_WORD_FREQ = 3
+#: The frequency given to the lexicon's ``ordinary_compounds`` ("人名牌"): a common word, preferred to the term
+#: inside it.
+ORDINARY_WORD_FREQ = 2000
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _HAN_CLASS = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
@@ -56,6 +59,9 @@ def _segmenter(lexicon: Lexicon) -> Tokenize:
             word = key.key
             if len(word) >= 2 and all(_HAN.match(c) for c in word) and not rjieba.has_word(word):
                 rjieba.add_word(word, USER_WORD_FREQ, None)
+        for word in lexicon.words.get("ordinary_compounds", ()):
+            if not rjieba.has_word(word):
+                rjieba.add_word(word, ORDINARY_WORD_FREQ, None)
         _with_terms.add(id(lexicon))
     return _tokenize
 

@@ -80,6 +80,7 @@ RULE_LABELS = {
     "medical.endorsement": gettext_lazy("医疗机构或医生推荐"),
     "medical.food_function": gettext_lazy("普通食品功能宣称"),
     "medical.guarantee": gettext_lazy("功效保证"),
+    "medical.health_claim": gettext_lazy("健康功效宣称"),
     "medical.weight_loss": gettext_lazy("减肥宣称"),
     "review.inducement": gettext_lazy("诱导好评"),
     "spec.mismatch": gettext_lazy("参数不一致"),
