@@ -110,7 +110,9 @@ def goal(hit: Hit) -> bool:
     return bool(hit.search(hit.before(16, CLAUSE), "goal_markers"))
 
 
-_HANDED = re.compile(r"(?:的)?[^，。！？]{0,6}?(?:给|献给|带给|送给|呈现给|奉献给|留给)(?:你|您|大家|顾客|消费者|宝宝|家人)")
+_HANDED = re.compile(
+    r"(?:的)?[^，。！？]{0,6}?(?:给|献给|带给|送给|呈现给|奉献给|留给)(?:你|您|大家|顾客|消费者|宝宝|家人)"
+)
 
 
 def about_service(hit: Hit, tail: str) -> bool:
