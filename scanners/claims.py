@@ -697,6 +697,31 @@ _CHANGE_FIGURE = re.compile(
 )
 
 
+def result_figure(hit: Hit) -> Outcome | None:
+    """考入/通过率/提分 with a figure or a named school after it ("考入清北50人以上", "升学率98%", "提分30分"):
+    a result promised by training. Without one it may describe an exam or a school."""
+    after = hit.after(14, CLAUSE)
+    m = _RESULT_FIGURE.search(after)
+    if m is None or negated(hit, "negators", window=3):
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_RESULT_FIGURE = re.compile(
+    r"(?:[0-9]+(?:\.[0-9]+)?\s*(?:%|％|分|人|名|个|位)|[一二三四五六七八九十百千]+(?:分|人|名|位)|百分之[一二三四五六七八九十百]+"
+    r"|清华|北大|清北|名校|重点(?:大学|高校|中学|高中)?|985|211|双一流|一本|重本)"
+)
+
+
+def gift_tiers(hit: Hit) -> Outcome | None:
+    """多买多送 unless the tiers follow ("多买多送：买2送1，买3送2")."""
+    if _GIFT_TIER.search(hit.after(16, SENTENCE)):
+        return None
+    return KEEP
+
+
+_GIFT_TIER = re.compile(r"(?:买|拍|满)[0-9一二两三四五六七八九十]+(?:件|个|盒|袋|瓶|份|箱|组)?(?:送|赠)")
+
 SPECIAL_CERTIFIED = Outcome(
     severity=Severity.INFO,
     message="“{text}”是特殊化妆品功效宣称，页面写明了特殊化妆品注册证：请核对与注册证载明的功效一致，并保留注册证备查",
@@ -859,5 +884,7 @@ RULES: dict[str, ContextRule] = {
     "health_made": health_made,
     "long_life": long_life,
     "eye_care": eye_care,
+    "result_figure": result_figure,
+    "gift_tiers": gift_tiers,
     "effect_figure": effect_figure,
 }

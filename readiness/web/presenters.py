@@ -72,6 +72,7 @@ RULE_LABELS = {
     "extreme.top_grade": gettext_lazy("“顶级”类用语"),
     "extreme.award_title": gettext_lazy("奖项称号"),
     "extreme.limited_claim": gettext_lazy("限定性绝对用语"),
+    "extreme.training_promise": gettext_lazy("培训效果承诺"),
     "medical.cosmetics_efficacy": gettext_lazy("化妆品功效宣称"),
     "medical.cosmetics_medical": gettext_lazy("化妆品医疗用语"),
     "medical.device_confusion": gettext_lazy("与医疗器械混淆"),
