@@ -313,6 +313,40 @@ def presale_unmarked(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+_ORDER_CUTOFF = re.compile(
+    r"[0-9]{1,2}月[0-9]{1,2}[日号]?(?:[0-9:点]*)?(?:之?[前后]|以[前后]|起)(?:的)?(?:订单|下单|付款|拍下|购买)"
+)
+
+
+def future_ship(hit: Hit) -> Outcome | None:
+    """陆续发货 after a month and a part of it ("4月初陆续发货") on a listing not marked presale: the goods ship
+    later, so the listing is a presale one (a full date with 起 states an ordinary ship date)."""
+    if hit.listing.presale:
+        return None
+    m = _MONTH_PART.search(hit.before(8, CLAUSE))
+    if m is None:
+        return None
+    return Outcome(start=hit.before_positions(8, CLAUSE)[m.start()], end=hit.end)
+
+
+_MONTH_PART = re.compile(r"[0-9一二三四五六七八九十]{1,2}月(?:初|中|底|末|上旬|中旬|下旬)(?:开始|起|左右)?$")
+
+
+def presale_no_time(hit: Hit) -> Outcome | None:
+    """The first presale word of a presale page that says nothing of shipping: no ship time is given."""
+    if _SHIP_WORDS.search(hit.doc.text) or hit.lexicon.patterns["explicit_ship"].search(hit.doc.text):
+        return None
+    for other in hit.doc.hits:
+        if other.start < hit.start and other.term.rule == hit.term.rule and other.term.contexts == hit.term.contexts:
+            return None  # reported once, on the first
+    return KEEP
+
+
+_SHIP_WORDS = re.compile(
+    r"发货|发出|寄出|出货|出库|配送|到货|送达|上市|采摘后|现摘|[上中下]旬|月底|月初|月中|[先就再即秒速后]发"
+)
+
+
 def presale_denied(hit: Hit) -> bool:
     """ "非预售", "不是预售", "无需预售": the text says the goods are not presold."""
     b = hit.before(4, CLAUSE)
@@ -328,9 +362,10 @@ def presale_denied(hit: Hit) -> bool:
 
 
 def presale_vague(hit: Hit) -> Outcome | None:
-    """尽快发货/陆续发货 on a presale listing, unless the same sentence gives the time ("11月18日前陆续发出")."""
+    """尽快发货/陆续发货 on a presale listing, unless the same sentence gives the time ("11月18日前陆续发出"; a
+    date of the orders, "7月16日后的订单", is none)."""
     before, after = hit.sentence()
-    if hit.search(before + "|" + after, "explicit_ship"):
+    if hit.search(_ORDER_CUTOFF.sub("", before + "|" + after), "explicit_ship"):
         return None
     return KEEP
 
@@ -420,8 +455,8 @@ def presale_order(hit: Hit) -> Outcome | None:
 def presale_ship(hit: Hit) -> Outcome | None:
     """A ship verb qualified by a vague marker ("陆续安排寄出", "有货再发") with no explicit time given."""
     before, after = hit.sentence()
-    if hit.search(before + "|" + after, "explicit_ship"):
-        return None
+    if hit.search(_ORDER_CUTOFF.sub("", before + "|" + after), "explicit_ship"):
+        return None  # a date of the orders ("7月16日后的订单") is no ship time
     for other in hit.doc.hits:  # a listed phrase already covers it ("尽快发货")
         if other is not hit and other.term.category is hit.term.category and other.start <= hit.start < other.end:
             return None
@@ -665,6 +700,13 @@ def eye_care(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def pet_diet(hit: Hit) -> Outcome | None:
+    """处方 before pet food ("处方狗罐", "处方粮"): the name of a kind of pet diet."""
+    if hit.starts_with(hit.after(3, SOFT), "pet_diet_nouns"):
+        return None
+    return KEEP
+
+
 def long_life(hit: Hit) -> Outcome | None:
     """活到/活过 + an old age ("至少活到九十九", "活到100岁"): a long life promised; the set phrases (长命百岁,
     延寿) stand alone."""
@@ -758,16 +800,29 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
     found = list(hit.lexicon.patterns["gift_verbs"].finditer(before))
     if not found:
         return None
+    found = [f for f in found if not (f.group() == "领" and before[f.end() : f.end() + 1] in _LING_WORDS)]
+    if not found:
+        return None
     m = found[-1]  # the verb nearest the hit
     lead = before[: m.start()]
-    if m.group() == "送" and lead and not (hit.ends_with(lead, "gift_offer_cues") or _DIGIT.search(lead[-4:])):
-        return None  # "适合送女友", "送长辈": a present the buyer gives; an offer opens its clause or has a cue
+    adjacent = m.end() == len(before) and hit.term.norm in hit.lexicon.words["gift_unnamed"]
+    if (
+        m.group() == "送"
+        and lead
+        and not (hit.ends_with(lead, "gift_offer_cues") or _DIGIT.search(lead[-4:]) or adjacent)
+    ):
+        return None  # "适合送女友", "送长辈": a present the buyer gives; an offer opens its clause, has a cue or
+        # hands over a gift word right after it ("热卖送大礼": nobody is called 大礼)
     positions = hit.before_positions(window, CLAUSE)
     lo = m.start()
     cue = hit.ends_with(before[:lo], "gift_offer_cues")
     if cue is not None and len(cue) > 1:
         lo -= len(cue)
     return positions[lo]
+
+
+#: Characters after 领 that make a word of it, not the verb "fetch" ("送领导礼品", "领带", "领域").
+_LING_WORDS = frozenset("导带域先袖队口土略会悟结子衔跑航")
 
 
 def gift_value(hit: Hit) -> Outcome | None:
@@ -816,6 +871,24 @@ def gift_vague(hit: Hit) -> Outcome | None:
     return None
 
 
+def gift_unstated(hit: Hit) -> Outcome | None:
+    """A gift at random or while it lasts with no number stated in the sentence ("先到先得", "随机赠送");
+    "前100名" or "限量500份" states the quantity, "新老赠品随机" is about a named gift's packaging."""
+    before, after = hit.sentence()
+    if _GIFT_COUNT.search(before + "|" + after):
+        return None
+    if hit.before(2, SOFT) in ("新老", "新旧"):
+        return None
+    if negated(hit, "negators", window=3):
+        return None
+    return KEEP
+
+
+_GIFT_COUNT = re.compile(
+    r"前[0-9一二三四五六七八九十百千]+(?:名|位|单|件)|限量?[0-9一二三四五六七八九十百千]+(?:份|个|件|名|套)"
+    r"|[0-9]+(?:份|个|套|件|只|支|瓶|盒|袋|张)"
+)
+
 _VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)?(?:的)?[\u4e00-\u9fff]{0,2}$")
 
 
@@ -829,6 +902,19 @@ def channel_price(hit: Hit) -> Outcome | None:
         return None
     return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
 
+
+def former_price(hit: Hit) -> Outcome | None:
+    """之前/平时 + a selling verb (the anchor) + an amount of money ("之前卖199元", "平时要¥89"): the shop's own
+    former price. The amount needs its 元 or ¥ ("以前要3天" is no price)."""
+    m = _MONEY.match(hit.after(12, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
+_MONEY = re.compile(
+    r"(?:一|[0-9]+)?[瓶盒件支袋罐套片包斤个]?(?:[¥￥][0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:多|左右)?(?:元|块|块钱|大洋))"
+)
 
 _CHANNEL_PRICE = re.compile(
     r"(?:价?|价格?|都要|要|都|卖|售价?)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包斤]?(?:卖|要)?"
@@ -884,7 +970,12 @@ RULES: dict[str, ContextRule] = {
     "health_made": health_made,
     "long_life": long_life,
     "eye_care": eye_care,
+    "pet_diet": pet_diet,
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,
+    "gift_unstated": gift_unstated,
+    "former_price": former_price,
+    "presale_no_time": presale_no_time,
+    "future_ship": future_ship,
     "effect_figure": effect_figure,
 }

@@ -446,6 +446,13 @@ def environment(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def replaces_drug(hit: Hit) -> Outcome | None:
+    """不可替代 + medical goods ("本品不可替代药品或医疗器械使用"): the mandatory disclaimer of health food."""
+    if hit.starts_with(hit.after(4, SOFT), "drug_words"):
+        return None
+    return KEEP
+
+
 def timeless(hit: Hit) -> Outcome | None:
     """永不过时: a style that lasts, a matter of taste rather than a promise about the goods."""
     if hit.starts_with(hit.after(3, SOFT), "timeless_words"):
@@ -527,6 +534,8 @@ def percent(hit: Hit) -> Outcome | None:
         return None
     if hit.starts_with(tail, "percent_service"):
         return None
+    if not tail and not hit.before(2, SOFT):
+        return None  # a figure standing alone ("修身羽绒服 [100%]"): it qualifies nothing
     return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
 
 
@@ -581,6 +590,7 @@ RULES: dict[str, ContextRule] = {
     "degree_complement": degree_complement,
     "environment": environment,
     "timeless": timeless,
+    "replaces_drug": replaces_drug,
     "first": first,
     "claim": claim,
     "ranking": ranking,

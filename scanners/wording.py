@@ -332,8 +332,8 @@ def _presale_stated(
     """Some presale word of the text (预售, 付尾款 ...) says the goods are presold, not that they are not."""
     doc: Doc | None = None
     for start, end, key in found:
-        if key.term.rule != _PRESALE_FLAG_RULE:
-            continue
+        if key.term.rule != _PRESALE_FLAG_RULE or "presale_unmarked" not in key.term.contexts:
+            continue  # a presale word, not a hint read by its own rule ("4月初陆续发货")
         if doc is None:
             doc = Doc(original=original, text=folded, listing=listing, lexicon=lexicon)
         hit = Hit(doc, start, end, key)

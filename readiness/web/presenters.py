@@ -73,6 +73,7 @@ RULE_LABELS = {
     "extreme.award_title": gettext_lazy("奖项称号"),
     "extreme.limited_claim": gettext_lazy("限定性绝对用语"),
     "extreme.training_promise": gettext_lazy("培训效果承诺"),
+    "medical.breast_milk_likeness": gettext_lazy("配方食品比附母乳"),
     "medical.cosmetics_efficacy": gettext_lazy("化妆品功效宣称"),
     "medical.cosmetics_medical": gettext_lazy("化妆品医疗用语"),
     "medical.device_confusion": gettext_lazy("与医疗器械混淆"),
