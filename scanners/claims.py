@@ -102,11 +102,28 @@ def registered(hit: Hit) -> Outcome | None:
     """A drug, medical device, veterinary drug or health food (by its category, or by a registration or
     filing number anywhere in the listing) may state its approved indication: information with a reminder."""
     listing = hit.listing
+    if listing.kind == "health_food" and not listing.registered and _in_product_name(hit):
+        return HEALTH_FOOD_NAME
     if not (listing.registered or listing.kind in ("drug", "medical_device")):
         return KEEP
     if listing.kind == "health_food" and hit.term.norm in hit.lexicon.words["registered_functions"]:
         return registered_function(hit)  # checked against the health food's own registration
     return REGISTERED_PRODUCT
+
+
+HEALTH_FOOD_NAME = Outcome(
+    severity=Severity.INFO,
+    message="“{text}”是保健食品产品名称的一部分：名称须与注册证书或备案凭证一致（2023年起新注册的名称不得含功能字样），请在页面标示批准文号",
+    suggestion="核对产品名称与注册证书一致，并标示保健食品注册或备案号",
+)
+
+
+def _in_product_name(hit: Hit) -> bool:
+    """The function word is part of a health food's product name: right before its dosage form ("碧生源减肥茶",
+    "左旋肉碱减肥片"), not a claim the text makes."""
+    if hit.term.rule not in ("medical.weight_loss", "medical.food_function"):
+        return False  # a disease word is no function a name may carry ("降压茶")
+    return hit.starts_with(hit.after(3, SOFT), "health_food_forms") is not None
 
 
 CLAIMED = Outcome(
