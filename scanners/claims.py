@@ -663,7 +663,15 @@ def concern_gone(hit: Hit) -> Outcome | None:
         return None
     if negated(hit, "negators", window=3):
         return None
-    return hit.extend_to(hit.after_positions(i + len(word), CLAUSE))
+    out = hit.extend_to(hit.after_positions(i + len(word), CLAUSE))
+    if hit.term.severity is Severity.INFO and (degree in _TOTAL or word in _TOTAL):
+        # an ordinary efficacy (祛痘) promised in full ("闭口全消", "痘痘一扫光"): an absolute result
+        return Outcome(start=out.start, end=out.end, severity=Severity.WARNING, message=_TOTAL_MESSAGE)
+    return out
+
+
+_TOTAL = frozenset({"全", "全都", "一扫光", "一扫而光", "全无", "全消", "全部消失", "彻底消失", "根除"})
+_TOTAL_MESSAGE = "“{text}”承诺功效完全实现，是绝对化的功效宣称：化妆品功效须有评价依据，不得承诺全部消除"
 
 
 def consumption_result(hit: Hit) -> Outcome | None:
@@ -722,6 +730,13 @@ def pet_diet(hit: Hit) -> Outcome | None:
     if hit.starts_with(hit.after(3, SOFT), "pet_diet_nouns"):
         return None
     return KEEP
+
+
+def liquor(hit: Hit) -> Outcome | None:
+    """Health wording on a listing whose text names a liquor ("黄酒…不伤脾胃，健康养生")."""
+    if hit.search(hit.doc.text, "liquor_nouns"):
+        return KEEP
+    return None
 
 
 def long_life(hit: Hit) -> Outcome | None:
@@ -935,7 +950,8 @@ _MONEY = re.compile(
 
 _CHANNEL_PRICE = re.compile(
     r"(?:价?|价格?|都要|要|都|卖|售价?)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包斤]?(?:卖|要)?"
-    r"[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb|大洋|块钱)?(?![0-9a-z%])"
+    r"(?:[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb|大洋|块钱)?(?![0-9a-z%])"
+    r"|[一二两三四五六七八九几]?[十百千][多]?(?:元|块|块钱)?)"  # "一百多", "两百块", "几十块"
 )
 _CHANNEL_SAME = re.compile(
     r"(?:的)?(?:卖|要|售价?|价格?)[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块)?|[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|\+)?(?:元|块)"
@@ -988,6 +1004,7 @@ RULES: dict[str, ContextRule] = {
     "long_life": long_life,
     "eye_care": eye_care,
     "pet_diet": pet_diet,
+    "liquor": liquor,
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,
     "gift_unstated": gift_unstated,

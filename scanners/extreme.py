@@ -433,7 +433,7 @@ def national(hit: Hit) -> Outcome | None:
 
 def degree_complement(hit: Hit) -> Outcome | None:
     """极致 after 到/至 says how far a quality goes ("简约到极致", "做到极致"): a degree, not a rank of the goods."""
-    if hit.before(1, SOFT) in ("到", "至"):
+    if hit.before(1, SOFT) in ("到", "至") or hit.before(2, SOFT) in ("到了", "至了"):
         return None
     return KEEP
 
@@ -462,10 +462,18 @@ def timeless(hit: Hit) -> Outcome | None:
 
 def fit(hit: Hit) -> Outcome | None:
     """完美 + a word of fitting together ("完美搭配", "完美融合", "完美贴合") describes how parts match,
-    not the goods' superiority."""
+    not the goods' superiority; after 更/更加 ("比例更加的完美") it is a comparison of degree, no absolute."""
     if hit.starts_with(hit.after(4, SOFT), "fit_words"):
         return None
+    before = hit.before(4, SOFT)
+    if before.endswith("的"):
+        before = before[:-1]
+    if before.endswith(_MORE):
+        return None
     return KEEP
+
+
+_MORE = ("更", "更加", "更为", "越发", "愈发", "愈加", "越来越")
 
 
 def duration(hit: Hit) -> Outcome | None:
@@ -525,6 +533,8 @@ def universal(hit: Hit) -> Outcome | None:
 def percent(hit: Hit) -> Outcome | None:
     """100%: a composition (100%纯棉, 棉含量100%) or a service promise is fine; 100%有效 is not."""
     tail = hit.after(6, SOFT)
+    if tail.startswith("的"):
+        tail = tail[1:]  # "百分百的纯棉面料"
     before = hit.before(6, CLAUSE)
     claim_word = hit.starts_with(tail, "percent_claim")
     material = hit.starts_with(tail, "percent_material")
