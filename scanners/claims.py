@@ -787,6 +787,29 @@ _RESULT_FIGURE = re.compile(
 )
 
 
+NUTRIENT_BACKED = Outcome(
+    severity=Severity.INFO,
+    message="“{text}”是营养素功能声称，文中写明了该营养素的含量特征：须符合 GB 28050 的含量要求并使用标准的声称用语",
+    suggestion="核对营养成分表；可改为 GB 28050 的标准用语，如“钙有助于骨骼和牙齿的发育”",
+)
+
+
+def nutrient_backed(hit: Hit) -> Outcome | None:
+    """补钙 on a food that states its content of the nutrient ("高钙奶粉…补钙", "富含铁"): a nutrient function
+    claim with its basis (GB 28050), a reminder; without it (补钙饼干) a health function claimed."""
+    nutrient = hit.term.norm.replace("补充", "").replace("补", "").replace("质", "")[:1]
+    if nutrient and re.search(f"(?:高|富含|含|添加|强化){nutrient}|{nutrient}含量", hit.doc.text):
+        return NUTRIENT_BACKED
+    return KEEP
+
+
+def pass_promise(hit: Hit) -> Outcome | None:
+    """保过/包过 as a promise of passing, not 保过冬 ("一件保过冬": it keeps you warm through the winter)."""
+    if hit.after(1, SOFT) in ("冬", "年", "夜", "节"):
+        return None
+    return KEEP
+
+
 def gift_tiers(hit: Hit) -> Outcome | None:
     """多买多送 unless the tiers follow ("多买多送：买2送1，买3送2")."""
     if _GIFT_TIER.search(hit.after(16, SENTENCE)):
@@ -893,7 +916,9 @@ def gift_vague(hit: Hit) -> Outcome | None:
                 return None
         return Outcome(start=start, end=hit.end)
     if hit.term.norm not in hit.lexicon.words["gift_unnamed"]:
-        return None  # "下单送小礼品", "送新人礼包": a kind of gift, if a loose one
+        return None  # "新人礼包": a kind of gift, if a loose one
+    if hit.raw_before(1) in ("+", "＋"):  # "【现货当天发+包邮+豪礼】": one of the offers listed
+        return KEEP
     start = _gift_verb(hit, 6)
     if start is not None and hit.before(6, CLAUSE)[-4:].find("的") < 0:
         return Outcome(start=start, end=hit.end)
@@ -904,10 +929,9 @@ def gift_vague(hit: Hit) -> Outcome | None:
 
 
 def gift_unstated(hit: Hit) -> Outcome | None:
-    """A gift at random or while it lasts with no number stated in the sentence ("先到先得", "随机赠送");
+    """A gift at random or while it lasts with no number stated in the listing ("先到先得", "随机赠送");
     "前100名" or "限量500份" states the quantity, "新老赠品随机" is about a named gift's packaging."""
-    before, after = hit.sentence()
-    if _GIFT_COUNT.search(before + "|" + after):
+    if _GIFT_COUNT.search(hit.doc.text):  # the count may be where the gift is named ("买即送面膜*3，…赠完即止")
         return None
     if hit.before(2, SOFT) in ("新老", "新旧"):
         return None
@@ -918,7 +942,7 @@ def gift_unstated(hit: Hit) -> Outcome | None:
 
 _GIFT_COUNT = re.compile(
     r"前[0-9一二三四五六七八九十百千]+(?:名|位|单|件)|限量?[0-9一二三四五六七八九十百千]+(?:份|个|件|名|套)"
-    r"|[0-9]+(?:份|个|套|件|只|支|瓶|盒|袋|张)"
+    r"|[0-9一二两三四五六七八九十]+(?:份|个|套|件|只|支|瓶|盒|袋|张|块|片|包)|[*×xX][0-9]+"
 )
 
 _VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)?(?:的)?[\u4e00-\u9fff]{0,2}$")
@@ -1008,6 +1032,8 @@ RULES: dict[str, ContextRule] = {
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,
     "gift_unstated": gift_unstated,
+    "pass_promise": pass_promise,
+    "nutrient_backed": nutrient_backed,
     "former_price": former_price,
     "presale_no_time": presale_no_time,
     "future_ship": future_ship,

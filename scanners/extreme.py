@@ -470,6 +470,8 @@ def fit(hit: Hit) -> Outcome | None:
         before = before[:-1]
     if before.endswith(_MORE):
         return None
+    if hit.starts_with(hit.after(3, SOFT), "person_after_perfect"):
+        return None  # "完美女神值得拥有": the buyer, not the goods
     return KEEP
 
 
