@@ -56,6 +56,10 @@ def medical(hit: Hit) -> Outcome | None:
         return None  # "抗菌树脂", "抗菌材料": a property of a tool's material (but 医用级硅胶, 医用316不锈钢 are grade claims)
     if work_topic(hit) or mentioned(hit):
         return None
+    if hit.term.norm.endswith("过敏") and hit.after(1, SOFT) == "原":
+        return None  # "除甲醛过敏原": allergens, a thing an air purifier removes
+    if hit.starts_with(hit.after(4, SOFT), "non_disease_targets"):
+        return None  # "专治雾霾 PM2.5甲醛", "专治油污": a pollutant or dirt, not a disease
     return KEEP
 
 
@@ -347,21 +351,6 @@ def future_ship(hit: Hit) -> Outcome | None:
 
 
 _MONTH_PART = re.compile(r"[0-9一二三四五六七八九十]{1,2}月(?:初|中|底|末|上旬|中旬|下旬)(?:开始|起|左右)?$")
-
-
-def presale_no_time(hit: Hit) -> Outcome | None:
-    """The first presale word of a presale page that says nothing of shipping: no ship time is given."""
-    if _SHIP_WORDS.search(hit.doc.text) or hit.lexicon.patterns["explicit_ship"].search(hit.doc.text):
-        return None
-    for other in hit.doc.hits:
-        if other.start < hit.start and other.term.rule == hit.term.rule and other.term.contexts == hit.term.contexts:
-            return None  # reported once, on the first
-    return KEEP
-
-
-_SHIP_WORDS = re.compile(
-    r"发货|发出|寄出|出货|出库|配送|到货|送达|上市|采摘后|现摘|[上中下]旬|月底|月初|月中|[先就再即秒速后]发"
-)
 
 
 def presale_denied(hit: Hit) -> bool:
@@ -923,7 +912,7 @@ def gift_vague(hit: Hit) -> Outcome | None:
     if start is not None and hit.before(6, CLAUSE)[-4:].find("的") < 0:
         return Outcome(start=start, end=hit.end)
     verb = hit.starts_with(after, "gift_after_verbs")
-    if verb is not None:  # "好礼相送"
+    if verb is not None and not after[len(verb) :]:  # "好礼相送", but not "赠品 送实用卡包1只": a label, then the gift
         return hit.extend_to(hit.after_positions(len(verb), CLAUSE))
     return None
 
@@ -933,6 +922,8 @@ def gift_unstated(hit: Hit) -> Outcome | None:
     "前100名" or "限量500份" states the quantity, "新老赠品随机" is about a named gift's packaging."""
     if _GIFT_COUNT.search(hit.doc.text):  # the count may be where the gift is named ("买即送面膜*3，…赠完即止")
         return None
+    if not _GIFT_WORD.search(hit.doc.text):
+        return None  # "质量很好也很贵,先到先得": stock of the goods, no gift
     if hit.before(2, SOFT) in ("新老", "新旧"):
         return None
     if negated(hit, "negators", window=3):
@@ -940,9 +931,10 @@ def gift_unstated(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+_GIFT_WORD = re.compile(r"赠|送|礼")
 _GIFT_COUNT = re.compile(
     r"前[0-9一二三四五六七八九十百千]+(?:名|位|单|件)|限量?[0-9一二三四五六七八九十百千]+(?:份|个|件|名|套)"
-    r"|[0-9一二两三四五六七八九十]+(?:份|个|套|件|只|支|瓶|盒|袋|张|块|片|包)|[*×xX][0-9]+"
+    r"|[0-9一二两三四五六七八九十]+(?:份|个|套|件|只|支|瓶|盒|袋|张|块|片|包)|[*×xX][0-9]+|买[0-9一二两三]+[送赠][0-9一二两三]+"
 )
 
 _VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)?(?:的)?[\u4e00-\u9fff]{0,2}$")
@@ -1035,7 +1027,6 @@ RULES: dict[str, ContextRule] = {
     "pass_promise": pass_promise,
     "nutrient_backed": nutrient_backed,
     "former_price": former_price,
-    "presale_no_time": presale_no_time,
     "future_ship": future_ship,
     "effect_figure": effect_figure,
 }

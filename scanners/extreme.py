@@ -308,8 +308,9 @@ def zui(hit: Hit) -> Outcome | None:
         return None  # 最小的一款只有手掌大: a size within the shop's own range
     if tail.startswith("的是") or (adj in ("让人", "令人") and "的是" in tail[:6]):
         return None  # "最让人惊喜的是它的续航": introduces a feature, ranks nothing
-    if tail.startswith("的") and (
-        hit.starts_with(tail[1:], "people_nouns") or hit.starts_with(tail[1:], "abstract_nouns")
+    de = tail.find("的", 0, 3)  # the adjective may run on past the word read ("最可敬的养蜂人")
+    if de >= 0 and (
+        hit.starts_with(tail[de + 1 :], "people_nouns") or hit.starts_with(tail[de + 1 :], "abstract_nouns")
     ):
         return None  # "最好的朋友", "对我们最大的鼓励": a person or a feeling, not the goods
     if (about_service(hit, tail) and not _ranked_against_others(hit)) or goal(hit) or self_comparison(hit):
@@ -539,7 +540,7 @@ def percent(hit: Hit) -> Outcome | None:
         tail = tail[1:]  # "百分百的纯棉面料"
     before = hit.before(6, CLAUSE)
     claim_word = hit.starts_with(tail, "percent_claim")
-    material = hit.starts_with(tail, "percent_material")
+    material = hit.starts_with(tail, "percent_material") or _material_within(hit, tail)
     if claim_word and (material is None or len(claim_word) >= len(material)):
         return KEEP  # 100%有效, 百分之百纯天然 (a claim beats the material word 纯 inside it)
     if material or hit.ends_with(before, "percent_material_before"):
@@ -549,6 +550,12 @@ def percent(hit: Hit) -> Outcome | None:
     if not tail and not hit.before(2, SOFT):
         return None  # a figure standing alone ("修身羽绒服 [100%]"): it qualifies nothing
     return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
+
+
+def _material_within(hit: Hit, tail: str) -> str | None:
+    """A fibre named a few characters after 100% ("100%新疆长绒棉"): the composition, its origin in between."""
+    m = hit.search(tail, "percent_fibres")
+    return m.group() if m is not None and m.start() <= 4 else None
 
 
 def ceiling(hit: Hit) -> Outcome | None:

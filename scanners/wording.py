@@ -163,7 +163,9 @@ def _render(template: str, text: str, hit: Hit, lexicon: Lexicon, citation_key: 
 # both) and the listing state the rules consult. Not used with allow-listed names or shop terms (they
 # change neighbouring hits). A dropped candidate is stored as (None, 0, 0).
 _VERDICTS: BoundedMemo[tuple[object, ...], tuple[Outcome | None, int, int]] = BoundedMemo(16384)
-_DOC_WIDE = frozenset({"grade"})  # rules that look at the whole text, never memoised
+_DOC_WIDE = frozenset(
+    {"grade", "gift_unstated", "eye_care", "liquor", "nutrient_backed"}
+)  # rules that read the whole text: never memoised
 _SENTENCE_END = separator_pattern(SENTENCE)
 
 
