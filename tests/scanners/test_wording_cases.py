@@ -58,3 +58,29 @@ def test_memoised_verdicts_match_fresh_ones() -> None:
     wording.clear_memos()
     cold = run()
     assert warm == again == cold
+
+
+def test_a_verdict_memoised_for_one_text_is_never_reused_for_another() -> None:
+    """Verdicts are memoised by the hit's sentence, so a rule that reads the whole listing (a gift's count, 护眼's
+    backing, a liquor or a nutrient named elsewhere) must be listed in ``wording._DOC_WIDE``: scanning the real
+    batches one text after another gives what scanning each with empty memo tables gives."""
+    import tomllib
+    from pathlib import Path
+
+    from scanners import wording
+
+    texts = []
+    for path in sorted((Path(__file__).parent / "cases").glob("real_*.toml")):
+        with path.open("rb") as fh:
+            texts += [(c["t"], c.get("cat"), c.get("presale", False)) for c in tomllib.load(fh)["case"]]
+
+    def findings(text: str, cat: str | None, presale: bool) -> list[tuple[str, int, int, str]]:
+        return [(f.rule, f.start, f.end, f.severity.value) for f in scan_text(text, category=cat, presale=presale)]
+
+    wording.clear_memos()
+    in_sequence = [findings(*t) for t in texts]
+    each_cold = []
+    for t in texts:
+        wording.clear_memos()
+        each_cold.append(findings(*t))
+    assert in_sequence == each_cold
