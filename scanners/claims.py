@@ -40,6 +40,15 @@ def negated(hit: Hit, negators: str, window: int = 8) -> bool:
     return False
 
 
+def _extend_by(hit: Hit, pattern: re.Pattern[str], n: int) -> Outcome | None:
+    """The hit widened over what ``pattern`` matches right after it (within ``n`` characters of its clause), or
+    dropped when nothing matches: the shape of the rules that need a figure or a word after their anchor."""
+    m = pattern.match(hit.after(n, CLAUSE))
+    if m is None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+
+
 # -- efficacy and medical --------------------------------------------------------------------------------
 
 
@@ -378,10 +387,7 @@ def presale_vague(hit: Hit) -> Outcome | None:
 
 def channel_cheaper(hit: Hit) -> Outcome | None:
     """比聚划算更便宜, 比超市便宜: cheaper than a named channel, with or without an amount."""
-    m = _CHEAPER_WORD.match(hit.after(8, CLAUSE))
-    if m is None:
-        return None
-    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return _extend_by(hit, _CHEAPER_WORD, 8)
 
 
 _CHEAPER_WORD = re.compile(r"(?:还|都|更|要)?(?:便宜|划算|实惠|低|省|优惠)")
@@ -390,10 +396,7 @@ _CHEAPER_WORD = re.compile(r"(?:还|都|更|要)?(?:便宜|划算|实惠|低|省
 def platform_price(hit: Hit) -> Outcome | None:
     """A platform's name right before a price of the goods ("小红书1瓶155", "京东卖199元"), not before a
     time or another number ("京东48小时送达", "天猫超市")."""
-    m = _PLATFORM_PRICE.match(hit.after(12, CLAUSE))
-    if m is None:
-        return None
-    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return _extend_by(hit, _PLATFORM_PRICE, 12)
 
 
 _PLATFORM_PRICE = re.compile(
@@ -508,10 +511,7 @@ def price_rise(hit: Hit) -> Outcome | None:
 
 def age_number(hit: Hit) -> Outcome | None:
     """年轻/回到/减龄 + an age ("年轻20岁", "回到18岁的皮肤"): age reversal promised."""
-    m = _AGE.match(hit.after(6, CLAUSE))
-    if m is None:
-        return None
-    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return _extend_by(hit, _AGE, 6)
 
 
 _AGE = re.compile(r"(?:了|到|至)?(?:[0-9]+|[一二两三四五六七八九十几]+)(?:多|来)?岁")
@@ -733,10 +733,7 @@ def long_life(hit: Hit) -> Outcome | None:
     延寿) stand alone."""
     if hit.term.norm not in ("活到", "活过"):
         return None if negated(hit, "negators", window=3) else KEEP
-    m = _OLD_AGE.match(hit.after(6, CLAUSE))
-    if m is None:
-        return None
-    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return _extend_by(hit, _OLD_AGE, 6)
 
 
 _OLD_AGE = re.compile(
@@ -747,10 +744,7 @@ _OLD_AGE = re.compile(
 def effect_figure(hit: Hit) -> Outcome | None:
     """A skin or hair concern + a change by a figure ("皱纹量能减少47%", "保湿度提升200%", "毛孔缩小3倍"): a
     quantified efficacy claim."""
-    m = _CHANGE_FIGURE.match(hit.after(14, CLAUSE))
-    if m is None:
-        return None
-    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return _extend_by(hit, _CHANGE_FIGURE, 14)
 
 
 _CHANGE_FIGURE = re.compile(
@@ -841,10 +835,12 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
     before = hit.before(window, CLAUSE)
     if not before:
         return None
-    found = list(hit.lexicon.patterns["gift_verbs"].finditer(before))
-    if not found:
-        return None
-    found = [f for f in found if not (f.group() == "领" and before[f.end() : f.end() + 1] in _LING_WORDS)]
+    positions = hit.before_positions(window, CLAUSE)
+    found = [
+        f
+        for f in hit.lexicon.patterns["gift_verbs"].finditer(before)
+        if not _in_ordinary_word(hit, f.group(), positions[f.start()])
+    ]
     if not found:
         return None
     m = found[-1]  # the verb nearest the hit
@@ -857,7 +853,6 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
     ):
         return None  # "适合送女友", "送长辈": a present the buyer gives; an offer opens its clause, has a cue or
         # hands over a gift word right after it ("热卖送大礼": nobody is called 大礼)
-    positions = hit.before_positions(window, CLAUSE)
     lo = m.start()
     cue = hit.ends_with(before[:lo], "gift_offer_cues")
     if cue is not None and len(cue) > 1:
@@ -865,8 +860,17 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
     return positions[lo]
 
 
-#: Characters after 领 that make a word of it, not the verb "fetch" ("送领导礼品", "领带", "领域").
-_LING_WORDS = frozenset("导带域先袖队口土略会悟结子衔跑航")
+def _in_ordinary_word(hit: Hit, verb: str, at: int) -> bool:
+    """A one-character gift verb inside an ordinary word of the lexicon's guards (review.toml: 领导, 领带, 领域):
+    no verb at all ("送领导礼品"). 送 and 赠 have their own test above (an offer or a present)."""
+    if len(verb) != 1 or verb in ("送", "赠"):
+        return False
+    text = hit.doc.text
+    for guard, off, _, _ in hit.lexicon.guards_by_key.get(verb, ()):
+        start = at - off
+        if start >= 0 and text[start : start + len(guard)] == guard:
+            return True
+    return False
 
 
 def gift_value(hit: Hit) -> Outcome | None:
@@ -954,10 +958,7 @@ def channel_price(hit: Hit) -> Outcome | None:
 def former_price(hit: Hit) -> Outcome | None:
     """之前/平时 + a selling verb (the anchor) + an amount of money ("之前卖199元", "平时要¥89"): the shop's own
     former price. The amount needs its 元 or ¥ ("以前要3天" is no price)."""
-    m = _MONEY.match(hit.after(12, CLAUSE))
-    if m is None:
-        return None
-    return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+    return _extend_by(hit, _MONEY, 12)
 
 
 _MONEY = re.compile(
