@@ -214,6 +214,10 @@ def _zui_advice(hit: Hit, adj: str, tail: str, before: str) -> bool:
         return False
     if hit.search(before, "usage_before") or hit.search(before, "usage_condition"):
         return True  # "开封后最好…", "冲泡3分钟后口感最佳", "8℃饮用最佳"
+    if adj == "佳" and (not before or before == hit.starts_with(before, "served_qualities")):
+        earlier = hit.before(12 + len(before) + 1, SENTENCE)[: -len(before) or None]
+        if hit.search(earlier, "usage_condition"):
+            return True  # "85度水温冲泡，口感最佳": the condition stands in the clause before
     if adj == "好":
         # 最好 + a verb phrase is "had better": 最好三天内吃完, 最好选择正规渠道. 最好 + 的/nothing is a claim.
         if not tail or tail[0] in "的地了啦呀哦!":
