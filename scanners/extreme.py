@@ -370,6 +370,8 @@ def first(hit: Hit) -> Outcome | None:
             return None
         before = hit.before(12, CLAUSE)
         ranked = bool(hit.search(before, "ranking_domain"))
+        if not ranked and not claim_noun and _LIST_HEADING.match(hit.raw_after(4)):
+            return None  # "第一梳：清晨洗漱后…", "第一招:": the heading of a numbered step
         if not claim_noun:
             weak = hit.starts_with(tail, "ordinal_weak")
             if weak == "名":
@@ -394,6 +396,9 @@ def first(hit: Hit) -> Outcome | None:
     if named(hit):
         return None
     return common(hit, tail, ranking=True)
+
+
+_LIST_HEADING = re.compile(r"[\u4e00-\u9fff]{0,2}\s*[:：]")
 
 
 def _model_spelling(hit: Hit) -> bool:
@@ -506,6 +511,27 @@ def classifier_shou(hit: Hit) -> Outcome | None:
     if b and hit.starts_with(b, "numeral_chars"):
         return None
     return KEEP
+
+
+def own_first(hit: Hit) -> Outcome | None:
+    """首款 after the maker that names it ("微软首款双卡手机", "vivo首款折叠屏", "品牌首款"): the first model of its
+    own range, an ordinal like 品牌的第一款; not when a scope ranks it (全球首款, 业界首款) or nothing names the maker
+    (首款支持…, 这是首款…)."""
+    before = hit.before(8, CLAUSE)
+    if not before:
+        return KEEP
+    if hit.ends_with(before, "own_makers") or before.endswith("的"):
+        return None
+    if hit.search(before, "unlimited_scope") or hit.search(before, "ranking_domain"):
+        return KEEP
+    if _LATIN_TAIL.search(before):
+        return None  # vivo首款, iPhone首款
+    if len(before) <= 4 and before == hit.before(8, SENTENCE) and not hit.ends_with(before, "verdict_verbs"):
+        return None  # 华为首款…: a name opening the sentence
+    return KEEP
+
+
+_LATIN_TAIL = re.compile(r"[a-z][a-z0-9]+$")
 
 
 def numeral_wan(hit: Hit) -> Outcome | None:
@@ -626,6 +652,7 @@ RULES: dict[str, ContextRule] = {
     "fit": fit,
     "grade": grade,
     "classifier_shou": classifier_shou,
+    "own_first": own_first,
     "numeral_wan": numeral_wan,
     "unique": unique,
     "absolute": absolute,
