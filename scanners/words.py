@@ -33,7 +33,8 @@ WIDTH = 6
 #: The frequency given to the lexicon's terms as user words (jieba's dictionary counts ~60 million word
 #: occurrences; a count of 3 is among its rarest words).
 USER_WORD_FREQ = 3
-#: The frequency given to the lexicon's ``ordinary_compounds`` ("人名牌"): a common word, preferred to the term
+#: The frequency given to the lexicon's ``ordinary_compounds`` ("人名牌") and ``shop_words`` ("包邮"): a common word,
+#: preferred to the term
 #: inside it.
 ORDINARY_WORD_FREQ = 2000
 
@@ -59,9 +60,10 @@ def _segmenter(lexicon: Lexicon) -> Tokenize:
             word = key.key
             if len(word) >= 2 and all(_HAN.match(c) for c in word) and not rjieba.has_word(word):
                 rjieba.add_word(word, USER_WORD_FREQ, None)
-        for word in lexicon.words.get("ordinary_compounds", ()):
-            if not rjieba.has_word(word):
-                rjieba.add_word(word, ORDINARY_WORD_FREQ, None)
+        for cls in ("ordinary_compounds", "shop_words"):
+            for word in lexicon.words.get(cls, ()):
+                if not rjieba.has_word(word):
+                    rjieba.add_word(word, ORDINARY_WORD_FREQ, None)
         _with_terms.add(id(lexicon))
     return _tokenize
 
@@ -104,6 +106,8 @@ def split_across_words(text: str, start: int, end: int, lexicon: Lexicon) -> boo
         return False
     hit = text[start:end]
     if not all(_HAN.match(c) for c in hit):
+        if _SPACE.search(hit) and _HAN.match(hit, len(hit) - 1):
+            return _head_of_next_keyword(text, start, end, lexicon)
         return False  # filler or Latin inside the hit: an evasion or a mixed spelling, not a compound
     left = _HAN_RUN_BEFORE.search(text, max(0, start - WIDTH), start)
     right = _HAN_RUN_AFTER.match(text, end)
@@ -117,6 +121,26 @@ def split_across_words(text: str, start: int, end: int, lexicon: Lexicon) -> boo
         verdict = _pieces_only(_segmenter(lexicon)(window), s, e, _keys(lexicon))
         _SPLIT.put(memo_key, verdict)
     return verdict
+
+
+def _head_of_next_keyword(text: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """A hit across a space whose last piece begins a longer word after it (大礼 包邮 is no 大礼包): a title's
+    keywords, the end of one and the head of the next. "最 佳" is still an evasion (佳 stands alone)."""
+    last = _SPACE_RUN.split(text[start:end])[-1]
+    right = _HAN_RUN_AFTER.match(text, end)
+    if not last or right is None:
+        return False
+    window = last + right.group()
+    memo_key = (window, 0, -len(last) - 1)  # a key of its own kind (see split_across_words, stands_alone)
+    verdict = _SPLIT.get(memo_key)
+    if verdict is None:
+        verdict = any(ts == 0 and te > len(last) for _, ts, te in _segmenter(lexicon)(window))
+        _SPLIT.put(memo_key, verdict)
+    return verdict
+
+
+_SPACE = re.compile(r"\s")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 def _pieces_only(tokens: list[tuple[str, int, int]], s: int, e: int, keys: frozenset[str]) -> bool:
