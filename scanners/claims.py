@@ -311,8 +311,8 @@ def price_reference(hit: Hit) -> Outcome | None:
     if hit.search(window, "price_basis"):
         return None  # the basis is stated ("原价为前7日最低成交价")
     tail = hit.after(8, SENTENCE)
-    if not (_DIGIT.search(tail) or (hit.search(window, "current_price") and _DIGIT.search(window))):
-        return None  # "日常价与活动价以页面为准": no amount, no price comparison
+    if not (_PRICE_FIGURE.search(tail) or (hit.search(window, "current_price") and _PRICE_FIGURE.search(window))):
+        return None  # "日常价与活动价以页面为准": no amount; "线下超市热卖同款，100ml×40瓶": a size, no price
     if hit.listing.list_price_basis:
         return Outcome(
             severity=Severity.INFO,
@@ -551,6 +551,48 @@ def effect_hype(hit: Hit) -> Outcome | None:
     if negated(hit, "negators", window=4):
         return None
     return hit.extend_to(hit.after_positions(i + len(word), CLAUSE))
+
+
+def measure_restored(hit: Hit) -> Outcome | None:
+    """恢复正常 after a measure of the body ("三个月可使血糖、血压恢复正常"): a cure promised; after anything else
+    ("网络恢复正常", "发货恢复正常") an ordinary notice."""
+    before = hit.before(10, SENTENCE)
+    m = hit.lexicon.patterns["body_measures"].search(before)
+    if m is None:
+        return None
+    return Outcome(start=hit.before_positions(len(before) - m.start(), SENTENCE)[0])
+
+
+def more_bought(hit: Hit) -> Outcome | None:
+    """A better effect promised for buying more ("拍套餐，效果更佳", "拍3盒效果更明显"): efficacy tied to the quantity
+    sold, a course of treatment in disguise. After how it is used ("搭配精华使用效果更佳") it is usage advice."""
+    before = hit.before(10, SENTENCE)
+    m = hit.lexicon.patterns["buy_more"].search(before)
+    if m is None:
+        return None
+    return Outcome(start=hit.before_positions(len(before) - m.start(), SENTENCE)[0])
+
+
+def standalone(hit: Hit) -> Outcome | None:
+    """A comparative said of the goods as a whole, ending its clause ("赤灵芝多糖，更有效、更安全"); before a noun
+    it qualifies something named ("更安全的守护", "更有效地吸收")."""
+    if hit.after(1, CLAUSE) or negated(hit, "negators", window=3):
+        return None
+    return KEEP
+
+
+def likened(hit: Hit) -> Outcome | None:
+    """A medical or medical-aesthetic procedure the goods are likened to ("相当于打了一次热玛吉", "热玛吉平替",
+    "媲美水光针"): the goods claim a medical effect. Named alone (an article about the procedure) it claims nothing."""
+    before = hit.before(8, CLAUSE)
+    m = hit.lexicon.patterns["likening_words"].search(before)
+    if m is not None:
+        return Outcome(start=hit.before_positions(len(before) - m.start(), CLAUSE)[0])
+    after = hit.after(4, CLAUSE)
+    tail = hit.starts_with(after, "likening_after")
+    if tail is not None:
+        return hit.extend_to(hit.after_positions(len(tail), CLAUSE))
+    return None
 
 
 def symptom_gone(hit: Hit) -> Outcome | None:
@@ -938,7 +980,8 @@ def gift_unstated(hit: Hit) -> Outcome | None:
 _GIFT_WORD = re.compile(r"赠|送|礼")
 _GIFT_COUNT = re.compile(
     r"前[0-9一二三四五六七八九十百千]+(?:名|位|单|件)|限量?[0-9一二三四五六七八九十百千]+(?:份|个|件|名|套)"
-    r"|[0-9一二两三四五六七八九十]+(?:份|个|套|件|只|支|瓶|盒|袋|张|块|片|包)|[*×xX][0-9]+|买[0-9一二两三]+[送赠][0-9一二两三]+"
+    r"|[0-9一二两三四五六七八九十]+(?:份|个|套|件|只|支|瓶|盒|袋|张|块|片|包)|[*×xX][0-9]+"
+    r"|买(?:[1-9]|[一二两三四五六七八九十])(?:件|个|盒|瓶|袋|支|份|套|送|赠)[送赠]?(?:[1-9]|[一二两三四五六七八九十])(?![0-9])"
 )
 
 _VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)?(?:的)?[\u4e00-\u9fff]{0,2}$")
@@ -961,13 +1004,20 @@ def former_price(hit: Hit) -> Outcome | None:
     return _extend_by(hit, _MONEY, 12)
 
 
+#: A figure that may be a price: with its currency, or a bare number that no unit of measure or count follows
+#: ("原价199", "市场价3588/箱"; not "100ml", "40瓶", "72h").
+_PRICE_FIGURE = re.compile(
+    r"[¥￥][0-9]|[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb|大洋)"
+    r"|(?<![a-z0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9.]|[a-z%×*]|[克斤升包袋瓶盒片粒支只个件寸米度天年月日号周抽层卷张次分秒小时岁倍])"
+)
+
 _MONEY = re.compile(
     r"(?:一|[0-9]+)?[瓶盒件支袋罐套片包斤个]?(?:[¥￥][0-9]+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?(?:多|左右)?(?:元|块|块钱|大洋))"
 )
 
 _CHANNEL_PRICE = re.compile(
     r"(?:价?|价格?|都要|要|都|卖|售价?)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包斤]?(?:卖|要)?"
-    r"(?:[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb|大洋|块钱)?(?![0-9a-z%])"
+    r"(?:[¥￥]?[0-9]+(?:\.[0-9]+)?(?:多|左右|\+)?(?:元|块|rmb|大洋|块钱)?(?![0-9a-z%]|[家个台位人名次年天])"
     r"|[一二两三四五六七八九几]?[十百千][多]?(?:元|块|块钱)?)"  # "一百多", "两百块", "几十块"
 )
 _CHANNEL_SAME = re.compile(
@@ -1005,6 +1055,10 @@ RULES: dict[str, ContextRule] = {
     "quick_cure": quick_cure,
     "effect_hype": effect_hype,
     "symptom_gone": symptom_gone,
+    "measure_restored": measure_restored,
+    "likened": likened,
+    "more_bought": more_bought,
+    "standalone": standalone,
     "microbe_kill": microbe_kill,
     "potency": potency,
     "gift_value": gift_value,

@@ -393,9 +393,23 @@ def first(hit: Hit) -> Outcome | None:
         latin = hit.key.latin_start or canonical.startswith(("no", "top", "number", "#"))
         if latin and _model_spelling(hit) and not ranked:
             return None
+        if canonical.startswith("#") and not ranked and _shade_code(hit):
+            return None
     if named(hit):
         return None
     return common(hit, tail, ranking=True)
+
+
+def _shade_code(hit: Hit) -> bool:
+    """ "#1白奶油棉花糖", "色号#1", "#1 #21": a shade or a code in a range of them, not a rank."""
+    before, after = hit.sentence()
+    if _COLOUR.match(after) or before.endswith(("色号", "色", "号", "颜色")):
+        return True
+    return len(_HASH_CODE.findall(before + "|" + after)) >= 1
+
+
+_COLOUR = re.compile(r"[白黑红粉蓝绿黄紫灰棕橘橙裸金银米咖杏青]")
+_HASH_CODE = re.compile(r"#\s?[0-9]+")
 
 
 _LIST_HEADING = re.compile(r"[\u4e00-\u9fff]{0,2}\s*[:：]")
@@ -419,6 +433,14 @@ def claim(hit: Hit) -> Outcome | None:
     if hit.starts_with(hit.after(4, SOFT), "technical_nouns"):
         return None
     return common(hit, hit.after(10, CLAUSE))
+
+
+def banned_wording(hit: Hit) -> Outcome | None:
+    """Wording the law bans outright on goods and in ads (驰名商标, 商标法 第十四条): a conferred title is no
+    exemption (国家商标局认定的中国驰名商标 is still banned); only a mention or a denial is."""
+    if mentioned(hit) or claim_negated(hit):
+        return None
+    return KEEP
 
 
 def ranking(hit: Hit) -> Outcome | None:
@@ -645,6 +667,7 @@ RULES: dict[str, ContextRule] = {
     "replaces_drug": replaces_drug,
     "first": first,
     "claim": claim,
+    "banned_wording": banned_wording,
     "ranking": ranking,
     "ranked_only": ranked_only,
     "national": national,

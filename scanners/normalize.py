@@ -80,7 +80,18 @@ def _load_normalize_data() -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
             if len(src) != 1 or len(target) != 1:
                 raise ValueError(f"normalize.toml: look-alike {src!r} -> {target!r} must map one character")
             lookalikes[src] = target
-    pinyin = {ch: tuple(str(s) for s in (v if isinstance(v, list) else [v])) for ch, v in data["pinyin"].items()}
+    # Pinyin spellings: every reading pypinyin gives a character (readings.toml, GB2312), then the listed ones.
+    with (LEXICON_DIR / "readings.toml").open("rb") as fh:
+        readings = tomllib.load(fh)["readings"]
+    by_char: dict[str, list[str]] = {}
+    for reading, chars in readings.items():
+        for ch in chars:
+            by_char.setdefault(ch, []).append(reading)
+    for ch, v in data["pinyin"].items():
+        for s in v if isinstance(v, list) else [v]:
+            if str(s) not in by_char.setdefault(ch, []):
+                by_char[ch].append(str(s))
+    pinyin = {ch: tuple(spellings) for ch, spellings in by_char.items()}
     return lookalikes, pinyin
 
 
