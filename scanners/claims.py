@@ -121,8 +121,23 @@ def registered(hit: Hit) -> Outcome | None:
         return KEEP
     if listing.kind == "health_food" and hit.term.norm in hit.lexicon.words["registered_functions"]:
         return registered_function(hit)  # checked against the health food's own registration
+    if not listing.registered and listing.kind == "medical_device" and _device_cure(hit):
+        return UNREGISTERED_INDICATION
     return REGISTERED_PRODUCT
 
+
+def _device_cure(hit: Hit) -> bool:
+    """A medical device's page claims a cure (专治鼻炎, 治疗糖尿病) - not the device's own name (治疗仪, 理疗贴)."""
+    if hit.term.rule != "medical.disease_claim":
+        return False
+    return not hit.starts_with(hit.after(2, SOFT), "device_nouns")
+
+
+UNREGISTERED_INDICATION = Outcome(
+    severity=Severity.WARNING,
+    message="“{text}”是医疗器械的疗效宣传，但页面没有标示医疗器械注册证号或备案号：医疗器械广告须显著标示注册证号，宣传内容不得超出注册证载明的适用范围",
+    suggestion="在页面标示医疗器械注册证号（械注准/械备），并核对宣传内容与注册证载明的适用范围一致",
+)
 
 HEALTH_FOOD_NAME = Outcome(
     severity=Severity.INFO,
@@ -311,7 +326,11 @@ def price_reference(hit: Hit) -> Outcome | None:
     if hit.search(window, "price_basis"):
         return None  # the basis is stated ("原价为前7日最低成交价")
     tail = hit.after(8, SENTENCE)
-    if not (_PRICE_FIGURE.search(tail) or (hit.search(window, "current_price") and _PRICE_FIGURE.search(window))):
+    figure = _PRICE_FIGURE.search(hit.after(16, SENTENCE))  # read past the 8 characters: "牙线棒50支" is no "5"
+    if not (
+        (figure and figure.start() < len(tail))
+        or (hit.search(window, "current_price") and _PRICE_FIGURE.search(window))
+    ):
         return None  # "日常价与活动价以页面为准": no amount; "线下超市热卖同款，100ml×40瓶": a size, no price
     if hit.listing.list_price_basis:
         return Outcome(
