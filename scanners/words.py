@@ -33,9 +33,8 @@ WIDTH = 6
 #: The frequency given to the lexicon's terms as user words (jieba's dictionary counts ~60 million word
 #: occurrences; a count of 3 is among its rarest words).
 USER_WORD_FREQ = 3
-#: The frequency given to the lexicon's ``ordinary_compounds`` ("人名牌") and ``shop_words`` ("包邮"): a common word,
-#: preferred to the term
-#: inside it.
+#: The frequency given to the lexicon's ``ordinary_compounds`` ("人名牌") and ``shop_words`` ("包邮"): a common
+#: word, preferred to the term inside it.
 ORDINARY_WORD_FREQ = 2000
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -131,7 +130,7 @@ def _head_of_next_keyword(text: str, start: int, end: int, lexicon: Lexicon) -> 
     if not last or right is None:
         return False
     window = last + right.group()
-    memo_key = (window, 0, -len(last) - 1)  # a key of its own kind (see split_across_words, stands_alone)
+    memo_key = ("\x00" + window, 0, len(last))  # marked: no verdict of split_across_words or stands_alone
     verdict = _SPLIT.get(memo_key)
     if verdict is None:
         verdict = any(ts == 0 and te > len(last) for _, ts, te in _segmenter(lexicon)(window))
