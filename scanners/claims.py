@@ -115,6 +115,8 @@ def registered(hit: Hit) -> Outcome | None:
     """A drug, medical device, veterinary drug or health food (by its category, or by a registration or
     filing number anywhere in the listing) may state its approved indication: information with a reminder."""
     listing = hit.listing
+    if listing.pet and hit.term.rule == "medical.health_claim" and not _RESISTANCE.search(hit.term.norm):
+        return PET_NUTRITION  # "呵护消化健康", "改善体质" on cat food; resistance and immunity (强化抵抗力) stay claims
     if listing.kind == "health_food" and not listing.registered and _in_product_name(hit):
         return HEALTH_FOOD_NAME
     if not (listing.registered or listing.kind in ("drug", "medical_device")):
@@ -132,6 +134,14 @@ def _device_cure(hit: Hit) -> bool:
         return False
     return not hit.starts_with(hit.after(2, SOFT), "device_nouns")
 
+
+_RESISTANCE = re.compile(r"免疫|抵抗力")
+
+PET_NUTRITION = Outcome(
+    severity=Severity.INFO,
+    message="“{text}”是宠物用品的营养或功能说明：宠物饲料标签不得声称预防、治疗疾病，功能性声称须有依据，请核对",
+    suggestion="保留营养成分和功能声称的依据；不写疾病名称和疗效",
+)
 
 UNREGISTERED_INDICATION = Outcome(
     severity=Severity.WARNING,
@@ -195,6 +205,8 @@ def disease_mention(hit: Hit) -> Outcome | None:
     if verb is not None:
         start = hit.before_positions(6, CLAUSE)[verb.start()]
         return Outcome(CLAIMED.severity, CLAIMED.rule, CLAIMED.message, None, None, start, hit.end)
+    if hit.listing.pet:
+        return PET_NUTRITION  # "洁齿磨牙除口臭" on a dog chew, "宠物用感冒药": named, not cured or prevented
     return KEEP
 
 
@@ -842,7 +854,11 @@ def nutrient_backed(hit: Hit) -> Outcome | None:
     """补钙 on a food that states its content of the nutrient ("高钙奶粉…补钙", "富含铁"): a nutrient function
     claim with its basis (GB 28050), a reminder; without it (补钙饼干) a health function claimed."""
     nutrient = hit.term.norm.replace("补充", "").replace("补", "").replace("质", "")[:1]
-    if nutrient and re.search(f"(?:高|富含|含|添加|强化){nutrient}|{nutrient}含量", hit.doc.text):
+    if nutrient and re.search(
+        f"(?:高|富含|含|添加|强化){nutrient}|{nutrient}含量|(?:乳|液体|碳酸|柠檬酸|氨基酸|海藻|葡萄糖酸){nutrient}"
+        f"|{nutrient}(?:片|软胶囊|胶囊|咀嚼片|口服液|滴剂)",
+        hit.doc.text,
+    ):  # the content stated, or the goods are a supplement of the nutrient ("牛乳钙软胶囊", "钙片")
         return NUTRIENT_BACKED
     return KEEP
 
@@ -1017,6 +1033,24 @@ def channel_price(hit: Hit) -> Outcome | None:
     return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
 
 
+def paired_price(hit: Hit) -> Outcome | None:
+    """售价/零售价 + an amount, then a current price in the same sentence ("售价2199元，促销价1799元"): a reference price
+    without its basis, the form of a fictitious original price; 售价 alone ("售价实惠") compares nothing."""
+    m = _PAIRED_FIGURE.match(hit.after(12, SENTENCE))
+    if m is None:
+        return None
+    rest = hit.after(40, SENTENCE)[m.end() :]
+    cue = hit.search(rest, "current_price")
+    if cue is None or not _PRICE_FIGURE.search(rest[cue.end() : cue.end() + 8]):
+        return None
+    return hit.extend_to(hit.after_positions(m.end(), SENTENCE))
+
+
+_PAIRED_FIGURE = re.compile(
+    r"(?:为|是)?[¥￥]?[0-9]+(?:\.[0-9]+)?(?:元|块)?(?![0-9.]|[a-z%×*]|[克斤升包袋瓶盒片粒支只个件寸米])"
+)
+
+
 def former_price(hit: Hit) -> Outcome | None:
     """之前/平时 + a selling verb (the anchor) + an amount of money ("之前卖199元", "平时要¥89"): the shop's own
     former price. The amount needs its 元 or ¥ ("以前要3天" is no price)."""
@@ -1075,6 +1109,7 @@ RULES: dict[str, ContextRule] = {
     "effect_hype": effect_hype,
     "symptom_gone": symptom_gone,
     "measure_restored": measure_restored,
+    "paired_price": paired_price,
     "likened": likened,
     "more_bought": more_bought,
     "standalone": standalone,

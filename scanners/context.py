@@ -81,6 +81,8 @@ class ListingContext:
     registered: bool
     #: ... cues of virtual goods (a game account, a server, an item) ...
     virtual: bool
+    #: ... goods for pets (by the category or the text: 猫粮, 狗狗) ...
+    pet: bool
     #: ... and presale stated in the text of a listing not marked presale (``presale`` is then on).
     presale_unmarked: bool
 
@@ -94,6 +96,7 @@ class ListingContext:
         registered: bool = False,
         virtual: bool = False,
         presale_unmarked: bool = False,
+        pet: bool = False,
     ) -> None:
         self.category = category
         self.kind = kind
@@ -103,6 +106,7 @@ class ListingContext:
         self.registered = registered
         self.virtual = virtual
         self.presale_unmarked = presale_unmarked
+        self.pet = pet
 
     def replaced(self, **changes: object) -> ListingContext:
         """A copy with some fields changed."""
@@ -115,6 +119,7 @@ class ListingContext:
             "registered": self.registered,
             "virtual": self.virtual,
             "presale_unmarked": self.presale_unmarked,
+            "pet": self.pet,
         }
         values.update(changes)
         return ListingContext(**values)  # type: ignore[arg-type]
@@ -134,18 +139,22 @@ def _kind_of_category(category: str) -> str | None:
 
 
 _VIRTUAL_CATEGORIES = ("游戏", "点卡", "虚拟", "game", "virtual")
+_PET_CATEGORIES = ("宠物", "pet", "猫", "狗", "犬")
 
 
 def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> ListingContext:
-    """The listing with the facts of its whole text that rules consult (registration, virtual goods)."""
+    """The listing with the facts of its whole text that rules consult (registration, virtual goods, pets)."""
     registered = lexicon.patterns["product_registration"].search(folded_text) is not None
     category = (listing.category or "").lower()
     virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (
         lexicon.patterns["game_cues"].search(folded_text) is not None
     )
-    if registered == listing.registered and virtual == listing.virtual:
+    pet = any(w in category for w in _PET_CATEGORIES) or (
+        not category and lexicon.patterns["pet_cues"].search(folded_text) is not None
+    )
+    if registered == listing.registered and virtual == listing.virtual and pet == listing.pet:
         return listing
-    return listing.replaced(registered=registered, virtual=virtual)
+    return listing.replaced(registered=registered, virtual=virtual, pet=pet)
 
 
 def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> str:

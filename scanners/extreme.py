@@ -608,9 +608,14 @@ def percent(hit: Hit) -> Outcome | None:
 
 
 def _material_within(hit: Hit, tail: str) -> str | None:
-    """A fibre named a few characters after 100% ("100%新疆长绒棉"): the composition, its origin in between."""
-    m = hit.search(tail, "percent_fibres")
-    return m.group() if m is not None and m.start() <= 4 else None
+    """A fibre named a few characters after 100% ("100%新疆长绒棉", "100%优质双宫茧桑蚕长丝"): the composition, its
+    origin and grade in between; or where something of the goods comes from ("100%甜味来自水果")."""
+    longer = hit.after(10, SOFT)
+    m = hit.search(longer, "percent_fibres")
+    if m is not None and m.start() <= 6:
+        return m.group()
+    source = longer.find("来自")
+    return longer[: source + 2] if 0 < source <= 4 else None
 
 
 def ceiling(hit: Hit) -> Outcome | None:

@@ -206,6 +206,7 @@ def _judge(hit: Hit, cacheable: bool) -> Outcome | None:
             listing.registered,
             listing.virtual,
             listing.presale_unmarked,
+            listing.pet,
         )
         cached = _VERDICTS.get(key)
         if cached is not None:
