@@ -139,7 +139,22 @@ def _kind_of_category(category: str) -> str | None:
 
 
 _VIRTUAL_CATEGORIES = ("游戏", "点卡", "虚拟", "game", "virtual")
-_PET_CATEGORIES = ("宠物", "pet", "猫", "狗", "犬")
+_PET_CATEGORIES = (
+    "宠物",
+    "pet",
+    "猫粮",
+    "狗粮",
+    "犬粮",
+    "猫咪",
+    "狗狗",
+    "猫用",
+    "狗用",
+    "犬用",
+    "猫狗",
+    "猫砂",
+    "水族",
+    "鸟粮",
+)
 
 
 def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> ListingContext:

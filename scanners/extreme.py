@@ -595,7 +595,7 @@ def percent(hit: Hit) -> Outcome | None:
         tail = tail[1:]  # "百分百的纯棉面料"
     before = hit.before(6, CLAUSE)
     claim_word = hit.starts_with(tail, "percent_claim")
-    material = hit.starts_with(tail, "percent_material") or _material_within(hit, tail)
+    material = hit.starts_with(tail, "percent_material") or _material_within(hit)
     if claim_word and (material is None or len(claim_word) >= len(material)):
         return KEEP  # 100%有效, 百分之百纯天然 (a claim beats the material word 纯 inside it)
     if material or hit.ends_with(before, "percent_material_before"):
@@ -607,7 +607,7 @@ def percent(hit: Hit) -> Outcome | None:
     return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
 
 
-def _material_within(hit: Hit, tail: str) -> str | None:
+def _material_within(hit: Hit) -> str | None:
     """A fibre named a few characters after 100% ("100%新疆长绒棉", "100%优质双宫茧桑蚕长丝"): the composition, its
     origin and grade in between; or where something of the goods comes from ("100%甜味来自水果")."""
     longer = hit.after(10, SOFT)
