@@ -49,6 +49,16 @@ def _extend_by(hit: Hit, pattern: re.Pattern[str], n: int) -> Outcome | None:
     return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
 
 
+def _reach_back(hit: Hit, cls: str, n: int, stop: int) -> Outcome | None:
+    """The hit widened back to the first word of class ``cls`` within ``n`` characters before it (not past
+    ``stop``), or dropped when there is none: the shape of the rules that need a word before their anchor."""
+    before = hit.before(n, stop)
+    m = hit.lexicon.patterns[cls].search(before)
+    if m is None:
+        return None
+    return Outcome(start=hit.before_positions(len(before) - m.start(), stop)[0])
+
+
 # -- efficacy and medical --------------------------------------------------------------------------------
 
 
@@ -587,21 +597,13 @@ def effect_hype(hit: Hit) -> Outcome | None:
 def measure_restored(hit: Hit) -> Outcome | None:
     """恢复正常 after a measure of the body ("三个月可使血糖、血压恢复正常"): a cure promised; after anything else
     ("网络恢复正常", "发货恢复正常") an ordinary notice."""
-    before = hit.before(10, SENTENCE)
-    m = hit.lexicon.patterns["body_measures"].search(before)
-    if m is None:
-        return None
-    return Outcome(start=hit.before_positions(len(before) - m.start(), SENTENCE)[0])
+    return _reach_back(hit, "body_measures", 10, SENTENCE)
 
 
 def more_bought(hit: Hit) -> Outcome | None:
     """A better effect promised for buying more ("拍套餐，效果更佳", "拍3盒效果更明显"): efficacy tied to the quantity
     sold, a course of treatment in disguise. After how it is used ("搭配精华使用效果更佳") it is usage advice."""
-    before = hit.before(10, SENTENCE)
-    m = hit.lexicon.patterns["buy_more"].search(before)
-    if m is None:
-        return None
-    return Outcome(start=hit.before_positions(len(before) - m.start(), SENTENCE)[0])
+    return _reach_back(hit, "buy_more", 10, SENTENCE)
 
 
 def standalone(hit: Hit) -> Outcome | None:
@@ -615,10 +617,9 @@ def standalone(hit: Hit) -> Outcome | None:
 def likened(hit: Hit) -> Outcome | None:
     """A medical or medical-aesthetic procedure the goods are likened to ("相当于打了一次热玛吉", "热玛吉平替",
     "媲美水光针"): the goods claim a medical effect. Named alone (an article about the procedure) it claims nothing."""
-    before = hit.before(8, CLAUSE)
-    m = hit.lexicon.patterns["likening_words"].search(before)
-    if m is not None:
-        return Outcome(start=hit.before_positions(len(before) - m.start(), CLAUSE)[0])
+    likened_before = _reach_back(hit, "likening_words", 8, CLAUSE)
+    if likened_before is not None:
+        return likened_before
     after = hit.after(4, CLAUSE)
     tail = hit.starts_with(after, "likening_after")
     if tail is not None:

@@ -405,7 +405,7 @@ def _shade_code(hit: Hit) -> bool:
     before, after = hit.sentence()
     if _COLOUR.match(after) or before.endswith(("色号", "色", "号", "颜色")):
         return True
-    return len(_HASH_CODE.findall(before + "|" + after)) >= 1
+    return _HASH_CODE.search(before + "|" + after) is not None
 
 
 _COLOUR = re.compile(r"[白黑红粉蓝绿黄紫灰棕橘橙裸金银米咖杏青]")
