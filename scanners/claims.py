@@ -138,6 +138,28 @@ def registered(hit: Hit) -> Outcome | None:
     return REGISTERED_PRODUCT
 
 
+def beauty_device(hit: Hit) -> Outcome | None:
+    """Skin and hair efficacy of cosmetics (淡纹, 祛痘, 紧致, 细胞修复) on goods that are not cosmetics: claimed by a
+    beauty device (射频美容仪, 微电流瘦脸仪) it needs the device's registration, not an efficacy evaluation - a
+    warning, or a reminder when the page names its registration; on other goods (a dress, a lamp) it is no
+    claim of theirs. On cosmetics (and unknown goods) the cosmetics rules decide."""
+    listing = hit.listing
+    if listing.kind not in ("other", "unknown"):
+        return KEEP
+    if not listing.beauty_device:
+        return None if listing.kind == "other" else KEEP
+    return REGISTERED_PRODUCT if listing.registered else DEVICE_EFFICACY
+
+
+DEVICE_EFFICACY = Outcome(
+    severity=Severity.WARNING,
+    message="“{text}”是美容仪器的功效宣称：仪器不是化妆品，不能按化妆品宣称功效；射频类美容设备须取得第三类医疗器械注册证，"
+    "其他仪器的功效须有检测依据，且不得使用医疗用语",
+    suggestion="射频类设备标示医疗器械注册证号，宣传不超出注册证载明的适用范围；其他仪器删除皮肤功效和医疗用语，只写工作方式和使用感受",
+    citation="beauty_device",
+)
+
+
 def _device_cure(hit: Hit) -> bool:
     """A medical device's page claims a cure (专治鼻炎, 治疗糖尿病) - not the device's own name (治疗仪, 理疗贴)."""
     if hit.term.rule != "medical.disease_claim":
@@ -1130,6 +1152,7 @@ RULES: dict[str, ContextRule] = {
     "long_life": long_life,
     "eye_care": eye_care,
     "pet_diet": pet_diet,
+    "beauty_device": beauty_device,
     "liquor": liquor,
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,

@@ -83,6 +83,8 @@ class ListingContext:
     virtual: bool
     #: ... goods for pets (by the category or the text: 猫粮, 狗狗) ...
     pet: bool
+    #: ... a beauty device (美容仪, 射频, 微电流: by the category or the text) ...
+    beauty_device: bool
     #: ... and presale stated in the text of a listing not marked presale (``presale`` is then on).
     presale_unmarked: bool
 
@@ -97,6 +99,7 @@ class ListingContext:
         virtual: bool = False,
         presale_unmarked: bool = False,
         pet: bool = False,
+        beauty_device: bool = False,
     ) -> None:
         self.category = category
         self.kind = kind
@@ -107,6 +110,7 @@ class ListingContext:
         self.virtual = virtual
         self.presale_unmarked = presale_unmarked
         self.pet = pet
+        self.beauty_device = beauty_device
 
     def replaced(self, **changes: object) -> ListingContext:
         """A copy with some fields changed."""
@@ -120,6 +124,7 @@ class ListingContext:
             "virtual": self.virtual,
             "presale_unmarked": self.presale_unmarked,
             "pet": self.pet,
+            "beauty_device": self.beauty_device,
         }
         values.update(changes)
         return ListingContext(**values)  # type: ignore[arg-type]
@@ -158,7 +163,8 @@ _PET_CATEGORIES = (
 
 
 def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> ListingContext:
-    """The listing with the facts of its whole text that rules consult (registration, virtual goods, pets)."""
+    """The listing with the facts of its whole text that rules consult (registration, virtual goods, pets,
+    beauty devices)."""
     registered = lexicon.patterns["product_registration"].search(folded_text) is not None
     category = (listing.category or "").lower()
     virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (
@@ -167,9 +173,15 @@ def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> L
     pet = any(w in category for w in _PET_CATEGORIES) or (
         not category and lexicon.patterns["pet_cues"].search(folded_text) is not None
     )
-    if registered == listing.registered and virtual == listing.virtual and pet == listing.pet:
+    beauty_device = lexicon.patterns["beauty_device_cues"].search(category or folded_text) is not None
+    if (
+        registered == listing.registered
+        and virtual == listing.virtual
+        and pet == listing.pet
+        and beauty_device == listing.beauty_device
+    ):
         return listing
-    return listing.replaced(registered=registered, virtual=virtual, pet=pet)
+    return listing.replaced(registered=registered, virtual=virtual, pet=pet, beauty_device=beauty_device)
 
 
 def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> str:
@@ -183,10 +195,12 @@ def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> st
         if kind is not None:
             return kind
     head = folded_text[:400]
-    best, best_pos = "unknown", len(head) + 1
-    for start, _, i in lexicon.kind_matcher.find(head):
-        if start < best_pos:
-            best, best_pos = lexicon.kind_matcher.payloads[i][0].term.text, start
+    # The first product noun decides, and in a compound the last noun is its head: "面部美容仪" is a device,
+    # "精华液导入仪" too (a noun that begins inside or right at the end of the one before continues it).
+    best, best_start, best_end = "unknown", len(head) + 1, -1
+    for start, end, i in sorted(lexicon.kind_matcher.find(head)):
+        if start < best_start or (start <= best_end and end > best_end):
+            best, best_start, best_end = lexicon.kind_matcher.payloads[i][0].term.text, min(start, best_start), end
     if best == "unknown" and category:
         return "other"
     return best

@@ -207,6 +207,7 @@ def _judge(hit: Hit, cacheable: bool) -> Outcome | None:
             listing.virtual,
             listing.presale_unmarked,
             listing.pet,
+            listing.beauty_device,
         )
         cached = _VERDICTS.get(key)
         if cached is not None:
