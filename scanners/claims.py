@@ -818,8 +818,11 @@ def pet_diet(hit: Hit) -> Outcome | None:
 
 
 def liquor(hit: Hit) -> Outcome | None:
-    """Health wording on a listing whose text names a liquor ("黄酒…不伤脾胃，健康养生")."""
+    """Health wording on a listing whose text or category names a liquor ("黄酒…不伤脾胃，健康养生")."""
     if hit.search(hit.doc.text, "liquor_nouns"):
+        return KEEP
+    category = (hit.listing.category or "").lower()
+    if category == "酒" or hit.search(category, "liquor_categories"):
         return KEEP
     return None
 
