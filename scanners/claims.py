@@ -160,6 +160,28 @@ DEVICE_EFFICACY = Outcome(
 )
 
 
+def exercise_goal(hit: Hit) -> Outcome | None:
+    """Weight loss as the goal of exercise equipment ("跳绳 健身减肥", "动感单车 运动减脂"): what the buyer trains
+    for, not an effect the goods promise - unless the machine does the exercise ("懒人", "甩脂机")."""
+    listing = hit.listing
+    if (
+        listing.fitness
+        and listing.kind in ("other", "unknown")
+        and hit.term.norm in hit.lexicon.words["exercise_goals"]
+        and not hit.search(hit.doc.text, "passive_exercise")
+    ):
+        return None
+    return KEEP
+
+
+def breed_trait(hit: Hit) -> Outcome | None:
+    """抗病 of livestock, seedlings or seeds ("太湖猪苗 抗病能力强", "抗病品种"): a trait of the breed or the
+    variety, not a claim that the goods prevent disease."""
+    if hit.search(hit.doc.text, "breed_nouns"):
+        return None
+    return KEEP
+
+
 def _device_cure(hit: Hit) -> bool:
     """A medical device's page claims a cure (专治鼻炎, 治疗糖尿病) - not the device's own name (治疗仪, 理疗贴)."""
     if hit.term.rule != "medical.disease_claim":
@@ -433,7 +455,12 @@ def presale_denied(hit: Hit) -> bool:
     a = hit.after(1, CLAUSE)
     if (b and b[-1] in "与和及或跟") or (a and a in "与和及或跟、/"):
         return True  # "现货与预售分开下单": names the two kinds of goods the shop sells
+    if hit.term.norm in _DEPOSIT_WORDS and hit.search(hit.after(6, CLAUSE) + "|" + (b or ""), "booking_objects"):
+        return True  # "99元订金购车", "定金锁定档期", "酒店预订": a booking, not goods presold
     return negated(hit, "negators", window=4)
+
+
+_DEPOSIT_WORDS = frozenset({"定金", "订金", "付订金", "付定金", "交定金", "预定", "预订"})
 
 
 # -- presale ---------------------------------------------------------------------------------------------
@@ -563,10 +590,17 @@ def price_rise(hit: Hit) -> Outcome | None:
         return KEEP
     near = hit.before(8, CLAUSE)
     m = hit.search(near, "price_rise_markers")
-    if m is None:
+    after = _RISE_AFTER.match(hit.after(10, CLAUSE))
+    if m is None and after is None:
         return None
-    start = hit.before_positions(8, CLAUSE)[m.start()]
-    return Outcome(start=start, end=hit.end)
+    start = hit.start if m is None else hit.before_positions(8, CLAUSE)[m.start()]
+    end = hit.end if after is None else hit.after_positions(after.end(), CLAUSE)[-1] + 1
+    return Outcome(start=start, end=end)
+
+
+# After 涨价/涨到: imminent ("产品涨价在即") or a new price named in money ("双12价涨价至178元"); a bare number
+# needs a marker before (预计涨到398), since 水温涨到40度 is no price.
+_RISE_AFTER = re.compile(r"在即|(?:至|到)?(?:[¥￥][0-9]+(?:\.[0-9]+)?(?:元|块)?|[0-9]+(?:\.[0-9]+)?(?:元|块))")
 
 
 # -- efficacy paraphrases built from parts ---------------------------------------------------------------
@@ -1156,6 +1190,8 @@ RULES: dict[str, ContextRule] = {
     "eye_care": eye_care,
     "pet_diet": pet_diet,
     "beauty_device": beauty_device,
+    "exercise_goal": exercise_goal,
+    "breed_trait": breed_trait,
     "liquor": liquor,
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,

@@ -85,6 +85,8 @@ class ListingContext:
     pet: bool
     #: ... a beauty device (美容仪, 射频, 微电流: by the category or the text) ...
     beauty_device: bool
+    #: ... exercise equipment (跳绳, 动感单车, 体脂秤: by the category or the text) ...
+    fitness: bool
     #: ... and presale stated in the text of a listing not marked presale (``presale`` is then on).
     presale_unmarked: bool
 
@@ -100,6 +102,7 @@ class ListingContext:
         presale_unmarked: bool = False,
         pet: bool = False,
         beauty_device: bool = False,
+        fitness: bool = False,
     ) -> None:
         self.category = category
         self.kind = kind
@@ -111,6 +114,7 @@ class ListingContext:
         self.presale_unmarked = presale_unmarked
         self.pet = pet
         self.beauty_device = beauty_device
+        self.fitness = fitness
 
     def replaced(self, **changes: object) -> ListingContext:
         """A copy with some fields changed."""
@@ -125,6 +129,7 @@ class ListingContext:
             "presale_unmarked": self.presale_unmarked,
             "pet": self.pet,
             "beauty_device": self.beauty_device,
+            "fitness": self.fitness,
         }
         values.update(changes)
         return ListingContext(**values)  # type: ignore[arg-type]
@@ -164,7 +169,7 @@ _PET_CATEGORIES = (
 
 def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> ListingContext:
     """The listing with the facts of its whole text that rules consult (registration, virtual goods, pets,
-    beauty devices)."""
+    beauty devices, exercise equipment)."""
     registered = lexicon.patterns["product_registration"].search(folded_text) is not None
     category = (listing.category or "").lower()
     virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (
@@ -173,15 +178,20 @@ def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> L
     pet = any(w in category for w in _PET_CATEGORIES) or (
         not category and lexicon.patterns["pet_cues"].search(folded_text) is not None
     )
-    beauty_device = lexicon.patterns["beauty_device_cues"].search(category or folded_text) is not None
+    named = normalize_term(category) if category else ""  # the category spelt as the lexicon's words are
+    beauty_device = lexicon.patterns["beauty_device_cues"].search(named or folded_text) is not None
+    fitness = lexicon.patterns["exercise_equipment"].search(named + "|" + folded_text) is not None
     if (
         registered == listing.registered
         and virtual == listing.virtual
         and pet == listing.pet
         and beauty_device == listing.beauty_device
+        and fitness == listing.fitness
     ):
         return listing
-    return listing.replaced(registered=registered, virtual=virtual, pet=pet, beauty_device=beauty_device)
+    return listing.replaced(
+        registered=registered, virtual=virtual, pet=pet, beauty_device=beauty_device, fitness=fitness
+    )
 
 
 def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> str:

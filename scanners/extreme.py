@@ -110,7 +110,11 @@ def goal(hit: Hit) -> bool:
     superlative is what the shop hands over ("只为把最好的呈现给你": the goods given are the best)."""
     if hit.before(1, SOFT) == "把" and _HANDED.search(hit.after(10, CLAUSE)):
         return False
-    return bool(hit.search(hit.before(16, CLAUSE), "goal_markers"))
+    before = hit.before(16, CLAUSE)
+    m = hit.search(before, "goal_markers")
+    if m is None:
+        return False
+    return "已" not in before[max(0, m.start() - 2) : m.start()]  # "已发展成为行业第一": reached, no aim
 
 
 _HANDED = re.compile(
@@ -618,6 +622,14 @@ def _material_within(hit: Hit) -> str | None:
     return longer[: source + 2] if 0 < source <= 4 else None
 
 
+def unique_piece(hit: Hit) -> Outcome | None:
+    """独一无二 of goods made one by one ("纯手工绘制每一个都独一无二", "天然纹理，每件独一无二"): each piece is unique
+    in fact, no rank of the goods."""
+    if hit.search(hit.before(14, CLAUSE) + "|" + hit.before(24, SENTENCE), "unique_piece_cues"):
+        return None
+    return KEEP
+
+
 def ceiling(hit: Hit) -> Outcome | None:
     """天花板 in the slang sense ("行业天花板", "颜值天花板"), not the ceiling of a room."""
     before = hit.before(6, SOFT)
@@ -687,6 +699,7 @@ RULES: dict[str, ContextRule] = {
     "universal": universal,
     "percent": percent,
     "ceiling": ceiling,
+    "unique_piece": unique_piece,
     "soundalike": soundalike,
     "disparage": disparage,
     "no_better": no_better,
