@@ -179,7 +179,7 @@ def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> L
         not category and lexicon.patterns["pet_cues"].search(folded_text) is not None
     )
     named = normalize_term(category) if category else ""  # the category spelt as the lexicon's words are
-    beauty_device = lexicon.patterns["beauty_device_cues"].search(named or folded_text) is not None
+    beauty_device = lexicon.patterns["beauty_device_cues"].search(named + "|" + folded_text) is not None
     fitness = lexicon.patterns["exercise_equipment"].search(named + "|" + folded_text) is not None
     if (
         registered == listing.registered
