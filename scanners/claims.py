@@ -174,6 +174,14 @@ def exercise_goal(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def healing_adjective(hit: Hit) -> Outcome | None:
+    """治愈 after a degree or a feeling ("软萌治愈", "很治愈", "超级治愈"): the adjective heart-warming, said of a
+    figurine or a film, no cure."""
+    if hit.ends_with(hit.before(4, SOFT), "healing_degree"):
+        return None
+    return KEEP
+
+
 def breed_trait(hit: Hit) -> Outcome | None:
     """抗病 of livestock, seedlings or seeds ("太湖猪苗 抗病能力强", "抗病品种"): a trait of the breed or the
     variety, not a claim that the goods prevent disease."""
@@ -218,6 +226,10 @@ def _in_product_name(hit: Hit) -> bool:
     return hit.starts_with(hit.after(3, SOFT), "health_food_forms") is not None
 
 
+#: Contexts of words that name a condition and claim only with a verb of their own (过敏 in 过敏性鼻炎): a
+#: disease named after them is no part of a claim they report.
+_NAMES_A_CONDITION = frozenset({"cosmetic_effect", "concern_gone"})
+
 CLAIMED = Outcome(
     severity=Severity.ERROR,
     rule="medical.disease_claim",
@@ -236,6 +248,7 @@ def disease_mention(hit: Hit) -> Outcome | None:
             and other.term.category is hit.term.category
             and _adjacent(other, hit)
             and not ANCHOR_CONTEXTS.intersection(other.term.contexts)
+            and not _NAMES_A_CONDITION.intersection(other.term.contexts)
         ):
             return None
     relief = hit.ends_with(hit.before(6, SOFT), "relief_words")
@@ -391,6 +404,8 @@ def price_reference(hit: Hit) -> Outcome | None:
     window = before[-24:] + after[:30]
     if hit.search(window, "price_basis"):
         return None  # the basis is stated ("原价为前7日最低成交价")
+    if hit.starts_with(hit.after(3, SOFT), "bought_at"):
+        return None  # "原价买成335元", "原价入手": what someone paid, no price the shop compares with
     tail = hit.after(8, SENTENCE)
     figure = _PRICE_FIGURE.search(hit.after(16, SENTENCE))  # read past the 8 characters: "牙线棒50支" is no "5"
     if not (
@@ -1192,6 +1207,7 @@ RULES: dict[str, ContextRule] = {
     "beauty_device": beauty_device,
     "exercise_goal": exercise_goal,
     "breed_trait": breed_trait,
+    "healing_adjective": healing_adjective,
     "liquor": liquor,
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,

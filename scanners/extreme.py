@@ -598,6 +598,8 @@ def percent(hit: Hit) -> Outcome | None:
     if tail.startswith("的"):
         tail = tail[1:]  # "百分百的纯棉面料"
     before = hit.before(6, CLAUSE)
+    if _NOT_REACHED.search(before):
+        return None  # "很难做到100%": a figure denied, no guarantee
     claim_word = hit.starts_with(tail, "percent_claim")
     material = hit.starts_with(tail, "percent_material") or _material_within(hit)
     if claim_word and (material is None or len(claim_word) >= len(material)):
@@ -611,6 +613,9 @@ def percent(hit: Hit) -> Outcome | None:
     return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
 
 
+_NOT_REACHED = re.compile(r"(?:很难|难以|无法|不能|不可能|没法|做不到)(?:做到|达到|保证)?$")
+
+
 def _material_within(hit: Hit) -> str | None:
     """A fibre named a few characters after 100% ("100%新疆长绒棉", "100%优质双宫茧桑蚕长丝"): the composition, its
     origin and grade in between; or where something of the goods comes from ("100%甜味来自水果")."""
@@ -620,6 +625,17 @@ def _material_within(hit: Hit) -> str | None:
         return m.group()
     source = longer.find("来自")
     return longer[: source + 2] if 0 < source <= 4 else None
+
+
+def channel_edition(hit: Hit) -> Outcome | None:
+    """特供/专供 of a sales channel ("特供款", "电商专供装", "超市专供"): an edition for a retailer or a market, no
+    state organ; after a state body ("机关特供", "部队专供") the claim stands."""
+    before = hit.before(4, SOFT)
+    if hit.ends_with(before, "state_bodies"):
+        return KEEP  # "部队专供款": a state body is named
+    if hit.starts_with(hit.after(3, SOFT), "channel_editions") or hit.ends_with(before, "channel_suppliers"):
+        return None
+    return KEEP
 
 
 def unique_piece(hit: Hit) -> Outcome | None:
@@ -700,6 +716,7 @@ RULES: dict[str, ContextRule] = {
     "percent": percent,
     "ceiling": ceiling,
     "unique_piece": unique_piece,
+    "channel_edition": channel_edition,
     "soundalike": soundalike,
     "disparage": disparage,
     "no_better": no_better,

@@ -142,6 +142,10 @@ _SPACE = re.compile(r"\s")
 _SPACE_RUN = re.compile(r"\s+")
 
 
+#: The last character of a disease name that heads a compound (鼻炎, 糖尿病, 失眠症, 肺癌).
+_DISEASE_HEADS = frozenset("炎病症癌")
+
+
 def _pieces_only(tokens: list[tuple[str, int, int]], s: int, e: int, keys: frozenset[str]) -> bool:
     touching = 0
     for word, ts, te in tokens:
@@ -151,7 +155,10 @@ def _pieces_only(tokens: list[tuple[str, int, int]], s: int, e: int, keys: froze
             return False  # a word within the hit
         if ts < s and te >= e:
             # The hit ends a longer word that begins before it (尿酸 in 玻尿酸): another thing, unless that
-            # word is itself a term (降血压 holds 血压) or the hit begins it (美白霜 is still 美白).
+            # word is itself a term (降血压 holds 血压) or the hit begins it (美白霜 is still 美白), or the
+            # hit is a disease that heads the longer word: 过敏性鼻炎 and 结肠炎 are kinds of 鼻炎 and 肠炎.
+            if te == e and word[-1] in _DISEASE_HEADS:
+                return False
             return word not in keys
         touching += 1
     return touching >= 2
