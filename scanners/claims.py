@@ -174,6 +174,13 @@ def exercise_goal(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def agri_input(hit: Hit) -> Outcome | None:
+    """Efficacy and yield wording (增产, 亩产, 一喷就死) counts where the listing is a farm input (农药, 复合肥, 种子)."""
+    if hit.search(hit.doc.text, "agri_inputs"):
+        return KEEP
+    return None
+
+
 def healing_adjective(hit: Hit) -> Outcome | None:
     """治愈 after a degree or a feeling ("软萌治愈", "很治愈", "超级治愈"): the adjective heart-warming, said of a
     figurine or a film, no cure."""
@@ -1208,6 +1215,7 @@ RULES: dict[str, ContextRule] = {
     "exercise_goal": exercise_goal,
     "breed_trait": breed_trait,
     "healing_adjective": healing_adjective,
+    "agri_input": agri_input,
     "liquor": liquor,
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,
