@@ -176,9 +176,31 @@ def exercise_goal(hit: Hit) -> Outcome | None:
 
 def agri_input(hit: Hit) -> Outcome | None:
     """Efficacy and yield wording (增产, 亩产, 一喷就死) counts where the listing is a farm input (农药, 复合肥, 种子)."""
-    if hit.search(hit.doc.text, "agri_inputs"):
-        return KEEP
-    return None
+    return KEEP if hit.listing.agri else None
+
+
+def height_target(hit: Hit) -> Outcome | None:
+    """冲向/迈向/长到 + a height ("冲向一米八", "男生170冲向175", "长到180cm"): a growth target promised."""
+    return _extend_by(hit, _HEIGHT, 8)
+
+
+_HEIGHT = re.compile(
+    r"(?:1米[5-9][0-9]?|一米[五六七八九][0-9一二三四五六七八九十]?|1[5-9][0-9](?:\.[0-9])?)\s*(?:cm|厘米|公分)?"
+)
+
+
+def days_to_pass(hit: Hit) -> Outcome | None:
+    """N天过 + an exam or a level ("15天过初级", "30天过四级"): passing promised in a set time."""
+    level = hit.starts_with(hit.after(4, SOFT), "exam_levels")
+    days = _DAYS.search(hit.before(4, SOFT))
+    if days is None or level is None:
+        return None
+    start = hit.before_positions(4, SOFT)[days.start()]
+    end = hit.after_positions(len(level), SOFT)[-1] + 1
+    return Outcome(start=start, end=end)
+
+
+_DAYS = re.compile(r"[0-9一二三四五六七八九十百]+$")
 
 
 def healing_adjective(hit: Hit) -> Outcome | None:
@@ -275,6 +297,8 @@ def disease_mention(hit: Hit) -> Outcome | None:
         return None  # "感冒期间请多喝水": a caution
     if hit.search(hit.sentence()[0], "caution_headings"):
         return None  # "不适宜人群：孕妇、乳母、糖尿病患者": the label's list of who should not take it
+    if hit.listing.agri:
+        return None  # "氢氧化铜 针对细菌性溃疡": a pesticide names the plant disease it targets
     verb = hit.search(hit.before(6, CLAUSE), "effect_verbs")
     if verb is not None:
         start = hit.before_positions(6, CLAUSE)[verb.start()]
@@ -1216,6 +1240,8 @@ RULES: dict[str, ContextRule] = {
     "breed_trait": breed_trait,
     "healing_adjective": healing_adjective,
     "agri_input": agri_input,
+    "height_target": height_target,
+    "days_to_pass": days_to_pass,
     "liquor": liquor,
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,

@@ -87,6 +87,8 @@ class ListingContext:
     beauty_device: bool
     #: ... exercise equipment (跳绳, 动感单车, 体脂秤: by the category or the text) ...
     fitness: bool
+    #: ... a farm input (农药, 复合肥, 种子: by the category or the text) ...
+    agri: bool
     #: ... and presale stated in the text of a listing not marked presale (``presale`` is then on).
     presale_unmarked: bool
 
@@ -103,6 +105,7 @@ class ListingContext:
         pet: bool = False,
         beauty_device: bool = False,
         fitness: bool = False,
+        agri: bool = False,
     ) -> None:
         self.category = category
         self.kind = kind
@@ -115,6 +118,7 @@ class ListingContext:
         self.pet = pet
         self.beauty_device = beauty_device
         self.fitness = fitness
+        self.agri = agri
 
     def replaced(self, **changes: object) -> ListingContext:
         """A copy with some fields changed."""
@@ -130,6 +134,7 @@ class ListingContext:
             "pet": self.pet,
             "beauty_device": self.beauty_device,
             "fitness": self.fitness,
+            "agri": self.agri,
         }
         values.update(changes)
         return ListingContext(**values)  # type: ignore[arg-type]
@@ -169,7 +174,7 @@ _PET_CATEGORIES = (
 
 def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> ListingContext:
     """The listing with the facts of its whole text that rules consult (registration, virtual goods, pets,
-    beauty devices, exercise equipment)."""
+    beauty devices, exercise equipment, farm inputs)."""
     registered = lexicon.patterns["product_registration"].search(folded_text) is not None
     category = (listing.category or "").lower()
     virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (
@@ -181,16 +186,18 @@ def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> L
     named = normalize_term(category) if category else ""  # the category spelt as the lexicon's words are
     beauty_device = lexicon.patterns["beauty_device_cues"].search(named + "|" + folded_text) is not None
     fitness = lexicon.patterns["exercise_equipment"].search(named + "|" + folded_text) is not None
+    agri = lexicon.patterns["agri_inputs"].search(named + "|" + folded_text) is not None
     if (
         registered == listing.registered
         and virtual == listing.virtual
         and pet == listing.pet
         and beauty_device == listing.beauty_device
         and fitness == listing.fitness
+        and agri == listing.agri
     ):
         return listing
     return listing.replaced(
-        registered=registered, virtual=virtual, pet=pet, beauty_device=beauty_device, fitness=fitness
+        registered=registered, virtual=virtual, pet=pet, beauty_device=beauty_device, fitness=fitness, agri=agri
     )
 
 

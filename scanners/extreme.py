@@ -638,6 +638,21 @@ def channel_edition(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def staff_title(hit: Hit) -> Outcome | None:
+    """金牌 before a person ("金牌司机", "金牌月嫂", "金牌讲师"): a title of the shop's staff, no grade of the goods."""
+    if hit.starts_with(hit.after(3, SOFT), "staff_nouns"):
+        return None
+    return KEEP
+
+
+def person_endorsing(hit: Hit) -> Outcome | None:
+    """世界冠军 before an endorsement ("世界冠军推荐", "世界冠军同款"): athletes who recommend the goods, no rank of
+    the goods (an endorsement has rules of its own, 广告法 第三十八条)."""
+    if hit.starts_with(hit.after(3, SOFT), "athlete_endorsements"):
+        return None
+    return KEEP
+
+
 def unique_piece(hit: Hit) -> Outcome | None:
     """独一无二 of goods made one by one ("纯手工绘制每一个都独一无二", "天然纹理，每件独一无二"): each piece is unique
     in fact, no rank of the goods."""
@@ -716,6 +731,8 @@ RULES: dict[str, ContextRule] = {
     "percent": percent,
     "ceiling": ceiling,
     "unique_piece": unique_piece,
+    "staff_title": staff_title,
+    "person_endorsing": person_endorsing,
     "channel_edition": channel_edition,
     "soundalike": soundalike,
     "disparage": disparage,
