@@ -168,7 +168,6 @@ def exercise_goal(hit: Hit) -> Outcome | None:
         listing.fitness
         and listing.kind in ("other", "unknown")
         and hit.term.norm in hit.lexicon.words["exercise_goals"]
-        and not hit.search(hit.doc.text, "passive_exercise")
     ):
         return None
     return KEEP

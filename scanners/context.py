@@ -85,7 +85,7 @@ class ListingContext:
     pet: bool
     #: ... a beauty device (美容仪, 射频, 微电流: by the category or the text) ...
     beauty_device: bool
-    #: ... exercise equipment (跳绳, 动感单车, 体脂秤: by the category or the text) ...
+    #: ... exercise equipment (跳绳, 动感单车, 体脂秤: by the category or the text; not 懒人 甩脂机) ...
     fitness: bool
     #: ... a farm input (农药, 复合肥, 种子: by the category or the text) ...
     agri: bool
@@ -172,21 +172,32 @@ _PET_CATEGORIES = (
 )
 
 
-def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> ListingContext:
+def with_facts(
+    listing: ListingContext, folded_text: str, lexicon: Lexicon, contexts: frozenset[str] | set[str] | None = None
+) -> ListingContext:
     """The listing with the facts of its whole text that rules consult (registration, virtual goods, pets,
-    beauty devices, exercise equipment, farm inputs)."""
-    registered = lexicon.patterns["product_registration"].search(folded_text) is not None
+    beauty devices, exercise equipment, farm inputs). ``contexts``, the context rules of the candidates found,
+    spares the facts none of them reads (None: all are found)."""
+    patterns = lexicon.patterns
+    registered = patterns["product_registration"].search(folded_text) is not None
     category = (listing.category or "").lower()
-    virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (
-        lexicon.patterns["game_cues"].search(folded_text) is not None
-    )
+    virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (patterns["game_cues"].search(folded_text) is not None)
     pet = any(w in category for w in _PET_CATEGORIES) or (
-        not category and lexicon.patterns["pet_cues"].search(folded_text) is not None
+        not category and patterns["pet_cues"].search(folded_text) is not None
     )
-    named = normalize_term(category) if category else ""  # the category spelt as the lexicon's words are
-    beauty_device = lexicon.patterns["beauty_device_cues"].search(named + "|" + folded_text) is not None
-    fitness = lexicon.patterns["exercise_equipment"].search(named + "|" + folded_text) is not None
-    agri = lexicon.patterns["agri_inputs"].search(named + "|" + folded_text) is not None
+    beauty_device = fitness = agri = False
+    if listing.kind in ("other", "unknown"):  # the rules that read these facts judge only such goods
+        text = _named_category(category) + folded_text
+        if contexts is None or "beauty_device" in contexts:
+            beauty_device = patterns["beauty_device_cues"].search(text) is not None
+        if contexts is None or "exercise_goal" in contexts:
+            # exercise equipment, not a machine that does the exercise for its owner (懒人, 甩脂机)
+            fitness = (
+                patterns["exercise_equipment"].search(text) is not None
+                and patterns["passive_exercise"].search(folded_text) is None
+            )
+        if contexts is None or "agri_input" in contexts or "disease_mention" in contexts:
+            agri = patterns["agri_inputs"].search(text) is not None
     if (
         registered == listing.registered
         and virtual == listing.virtual
@@ -199,6 +210,12 @@ def with_facts(listing: ListingContext, folded_text: str, lexicon: Lexicon) -> L
     return listing.replaced(
         registered=registered, virtual=virtual, pet=pet, beauty_device=beauty_device, fitness=fitness, agri=agri
     )
+
+
+@functools.lru_cache(maxsize=512)
+def _named_category(category: str) -> str:
+    """The category spelt as the lexicon's words are ("beauty_device" as "beautydevice"), then a separator."""
+    return normalize_term(category) + "|" if category else ""
 
 
 def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> str:

@@ -164,7 +164,7 @@ def _render(template: str, text: str, hit: Hit, lexicon: Lexicon, citation_key: 
 # change neighbouring hits). A dropped candidate is stored as (None, 0, 0).
 _VERDICTS: BoundedMemo[tuple[object, ...], tuple[Outcome | None, int, int]] = BoundedMemo(16384)
 _DOC_WIDE = frozenset(
-    {"grade", "gift_unstated", "eye_care", "liquor", "nutrient_backed", "exercise_goal", "breed_trait"}
+    {"grade", "gift_unstated", "eye_care", "liquor", "nutrient_backed", "breed_trait"}
 )  # rules that read the whole text: never memoised
 _SENTENCE_END = separator_pattern(SENTENCE)
 
@@ -384,7 +384,7 @@ def scan_fields(
         found += find_keys(extra_matcher(options.extra_terms), folded)
     if not found:
         return []  # the common case: nothing to judge
-    listing = with_facts(listing, folded, lexicon)
+    listing = with_facts(listing, folded, lexicon, {name for _, _, key in found for name in key.term.contexts})
     if not listing.presale and _presale_stated(found, original, folded, listing, lexicon):
         # 预售 in the text of a listing not marked presale: judge it as the presale it says it is.
         listing = listing.replaced(presale=True, presale_unmarked=True)
@@ -393,7 +393,12 @@ def scan_fields(
             found += find_keys(extra_matcher(options.extra_terms), folded)
     doc = Doc(original=original, text=folded, listing=listing, lexicon=lexicon)
     cands: list[Hit] = []
+    # PERFORMANCE: a cosmetic's efficacy words reach goods of kind "other" only to be judged as a beauty device's
+    # claims (claims.beauty_device); on other goods they are dropped here, before guards, segmentation and rules.
+    not_device = kind == "other" and not listing.beauty_device
     for start, end, key in found:
+        if not_device and "beauty_device" in key.term.contexts:
+            continue
         if key.term.applies(kind, listing.platform, listing.presale) and _well_formed(folded, start, end, key):
             cands.append(Hit(doc, start, end, key))
     if not cands:
