@@ -100,6 +100,7 @@ ANCHOR_CONTEXTS = frozenset(
         "vision_number",
         "health_made",
         "gift_value",
+        "deal_value",
         "gift_vague",
         "channel_price",
         "price_last",
@@ -530,13 +531,35 @@ _CHEAPER_WORD = re.compile(r"(?:还|都|更|要)?(?:便宜|划算|实惠|低|省
 
 def platform_price(hit: Hit) -> Outcome | None:
     """A platform's name right before a price of the goods ("小红书1瓶155", "京东卖199元"), not before a
-    time or another number ("京东48小时送达", "天猫超市")."""
-    return _extend_by(hit, _PLATFORM_PRICE, 12)
+    time or another number ("京东48小时送达", "天猫超市"). Where a coupon follows ("天猫售价69元，领30元券，券后实付39元":
+    淘客 copy) the platform is where the goods are sold, and its price the current one there, no reference."""
+    out = _extend_by(hit, _PLATFORM_PRICE, 12)
+    if out is not None and _COUPON_AFTER.search(hit.after(40, SENTENCE)):
+        return None
+    return out
+
+
+_COUPON_AFTER = re.compile(r"券后|实付|领券|优惠券|优惠卷|领取.{0,6}券")
 
 
 _PLATFORM_PRICE = re.compile(
     r"(?:上|的)?(?:卖|售价?|价格?|要|都要|标价)?(?:一|[0-9]+)?[瓶盒件支袋罐套片包]?(?:卖|要|都要)?[¥￥]?[0-9]+(?:\.[0-9]+)?"
     r"(?:元|块|rmb)?(?![0-9a-z\u4e00-\u9fff])|(?:上|的)?(?:卖|售价?|价格?|要|都要|标价)[¥￥]?[0-9]+(?:\.[0-9]+)?(?:元|块)"
+)
+
+
+def deal_value(hit: Hit) -> Outcome | None:
+    """价值 + an amount + 的 + what a group-buy deal sells ("仅售388元！价值494元的6-8人套餐", "价值80元的电影票1张"): the
+    deal's reference price, whose basis must be stated. A gift's value is gift.value's ("下单送价值299元的保养套餐")."""
+    m = _DEAL_VALUE.match(hit.after(24, CLAUSE))
+    if m is None or _gift_verb(hit, 10) is not None:
+        return None
+    return hit.extend_to(hit.after_positions(m.end(1), CLAUSE))
+
+
+_DEAL_VALUE = re.compile(
+    r"((?:约|高达)?[¥￥]?[0-9]+(?:\.[0-9]+)?元)的?[^，。！？]{0,12}?"
+    r"(?:套餐|单人餐|双人餐|[0-9一二两三四五六七八九十]+人餐|自助|午餐|晚餐|午市|门票|电影票|代金券|年卡|次卡|月卡|体验|摄影|写真|婚纱|课程|护理|按摩|足疗|洗浴|住宿|房型|酒店|套票)"
 )
 
 
@@ -982,7 +1005,10 @@ def gift_tiers(hit: Hit) -> Outcome | None:
     return KEEP
 
 
-_GIFT_TIER = re.compile(r"(?:买|拍|满)[0-9一二两三四五六七八九十]+(?:件|个|盒|袋|瓶|份|箱|组)?(?:送|赠)")
+_GIFT_TIER = re.compile(
+    r"(?:买|拍|满)[0-9一二两三四五六七八九十]+(?:件|个|盒|袋|瓶|份|箱|组)?(?:送|赠)"
+    r"|[0-9一二两三四五六七八九十]+(?:件|个|盒|袋|瓶|份|箱|组)减[0-9]+"  # discount tiers ("一件减10元）… (两件减30)")
+)
 
 SPECIAL_CERTIFIED = Outcome(
     severity=Severity.INFO,
@@ -1148,6 +1174,8 @@ def paired_price(hit: Hit) -> Outcome | None:
     cue = hit.search(rest, "current_price")
     if cue is None or not _PRICE_FIGURE.search(rest[cue.end() : cue.end() + 8]):
         return None
+    if _COUPON_AFTER.search(rest):
+        return None  # "售价69元，领30元券，券后实付39元": the price before a coupon, no reference
     return hit.extend_to(hit.after_positions(m.end(), SENTENCE))
 
 
@@ -1239,6 +1267,7 @@ RULES: dict[str, ContextRule] = {
     "breed_trait": breed_trait,
     "healing_adjective": healing_adjective,
     "agri_input": agri_input,
+    "deal_value": deal_value,
     "height_target": height_target,
     "days_to_pass": days_to_pass,
     "liquor": liquor,

@@ -638,6 +638,13 @@ def channel_edition(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def panda(hit: Hit) -> Outcome | None:
+    """国宝 as the panda ("国宝熊猫玩偶", "国宝大熊猫"), no national treasure claimed for the goods ("荷兰国宝奶粉")."""
+    if hit.after(3, SOFT).startswith(("熊猫", "大熊猫", "滚滚")) or hit.before(2, SOFT).endswith("熊猫"):
+        return None
+    return KEEP
+
+
 def staff_title(hit: Hit) -> Outcome | None:
     """金牌 before a person ("金牌司机", "金牌月嫂", "金牌讲师"): a title of the shop's staff, no grade of the goods."""
     if hit.starts_with(hit.after(3, SOFT), "staff_nouns"):
@@ -732,6 +739,7 @@ RULES: dict[str, ContextRule] = {
     "ceiling": ceiling,
     "unique_piece": unique_piece,
     "staff_title": staff_title,
+    "panda": panda,
     "person_endorsing": person_endorsing,
     "channel_edition": channel_edition,
     "soundalike": soundalike,
