@@ -1005,6 +1005,19 @@ def gift_tiers(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def gift_bare(hit: Hit) -> Outcome | None:
+    """满赠/买赠 with nothing after it in its clause but activity words ("品牌内满赠", "满赠活动"), and no
+    threshold anywhere on the page ("满299元赠…"): a gift promotion that states neither gift nor threshold."""
+    after = hit.after(6, CLAUSE)
+    if after and not hit.starts_with(after, "gift_bare_tails"):
+        return None  # "满赠保温杯", "满赠：满299赠…": something is stated
+    if _THRESHOLD.search(hit.doc.text) or _GIFT_TIER.search(hit.doc.text):
+        return None
+    return KEEP
+
+
+_THRESHOLD = re.compile(r"满[0-9一二两三四五六七八九十百千]+")
+
 _GIFT_TIER = re.compile(
     r"(?:买|拍|满)[0-9一二两三四五六七八九十]+(?:件|个|盒|袋|瓶|份|箱|组)?(?:送|赠)"
     r"|[0-9一二两三四五六七八九十]+(?:件|个|盒|袋|瓶|份|箱|组)减[0-9]+"  # discount tiers ("一件减10元）… (两件减30)")
@@ -1052,6 +1065,8 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
     if not found:
         return None
     m = found[-1]  # the verb nearest the hit
+    if m.group() in hit.lexicon.words["gift_existence_verbs"] and not _gift_exists(hit, positions[m.start()]):
+        return None  # "有配件", "还有惊喜": what the goods have; "有赠品" offers a gift
     lead = before[: m.start()]
     adjacent = m.end() == len(before) and hit.term.norm in hit.lexicon.words["gift_unnamed"]
     if (
@@ -1066,6 +1081,18 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
     if cue is not None and len(cue) > 1:
         lo -= len(cue)
     return positions[lo]
+
+
+def _gift_exists(hit: Hit, at: int) -> bool:
+    """有赠品, 还有精美礼品: a gift offered but not named - unless the word is no gift by name (有配件, 有惊喜), the
+    sentence asks ("网站显示有赠品为何没收到？") or the page names a gift elsewhere ("送粉底液5ml…整点有赠品")."""
+    if hit.term.norm not in hit.lexicon.words["gift_existing"]:
+        return False
+    before, after = hit.sentence()
+    if hit.search(before + "|" + after, "question_words"):
+        return False
+    text = hit.doc.text
+    return not any(hit.lexicon.patterns["gift_verbs_named"].finditer(text[:at] + "|" + text[hit.end :]))
 
 
 def _in_ordinary_word(hit: Hit, verb: str, at: int) -> bool:
@@ -1150,7 +1177,7 @@ _GIFT_COUNT = re.compile(
     r"|买(?:[1-9]|[一二两三四五六七八九十])(?:件|个|盒|瓶|袋|支|份|套|送|赠)[送赠]?(?:[1-9]|[一二两三四五六七八九十])(?![0-9])"
 )
 
-_VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)?(?:的)?[\u4e00-\u9fff]{0,2}$")
+_VALUE_BEFORE = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:元|块)?(?:的)?[\u4e00-\u9fff]{0,4}$")
 
 
 def channel_price(hit: Hit) -> Outcome | None:
@@ -1172,12 +1199,25 @@ def paired_price(hit: Hit) -> Outcome | None:
         return None
     rest = hit.after(40, SENTENCE)[m.end() :]
     cue = hit.search(rest, "current_price")
-    if cue is None or not _PRICE_FIGURE.search(rest[cue.end() : cue.end() + 8]):
+    if cue is None:
         return None
+    now = _PRICE_FIGURE.search(rest[cue.end() : cue.end() + 8])
+    if now is None:
+        return None
+    was, then = _number(m.group()), _number(now.group())
+    if was is not None and then is not None and then >= was:
+        return None  # "价格1299元，活动价1399元": no lower price, nothing compared down
     if _COUPON_AFTER.search(rest):
         return None  # "售价69元，领30元券，券后实付39元": the price before a coupon, no reference
     return hit.extend_to(hit.after_positions(m.end(), SENTENCE))
 
+
+def _number(figure: str) -> float | None:
+    m = _NUMBER.search(figure)
+    return float(m.group()) if m else None
+
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 _PAIRED_FIGURE = re.compile(
     r"(?:为|是)?[¥￥]?[0-9]+(?:\.[0-9]+)?(?:元|块)?(?![0-9.]|[a-z%×*]|[克斤升包袋瓶盒片粒支只个件寸米])"
@@ -1273,6 +1313,7 @@ RULES: dict[str, ContextRule] = {
     "liquor": liquor,
     "result_figure": result_figure,
     "gift_tiers": gift_tiers,
+    "gift_bare": gift_bare,
     "gift_unstated": gift_unstated,
     "pass_promise": pass_promise,
     "nutrient_backed": nutrient_backed,
