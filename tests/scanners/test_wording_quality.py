@@ -71,3 +71,32 @@ def test_recall_and_clean_rate_on_the_blind_real_text_batches() -> None:
         clean_all += clean
     assert sum(violations_all) / len(violations_all) >= 0.85
     assert sum(clean_all) / len(clean_all) >= 0.97
+
+
+def test_scanner_on_the_texts_two_blind_readers_agree_on() -> None:
+    """A second reader labelled samples of the batches blind (tests/scanners/cases/reader2_*.toml; the study is
+    in docs/benchmarks.md, bench/reader_agreement.py prints it). Where both readers agree, the scanner is held at
+    90% recall and 97% clean: what remains there is the scanner's, not a reader's, judgement."""
+    files = sorted(BINARY.parent.glob("reader2_*.toml"))
+    assert files
+    violations: list[bool] = []
+    clean: list[bool] = []
+    for path in files:
+        with path.open("rb") as fh:
+            second = tomllib.load(fh)["case"]
+        first: dict[tuple[str, str], dict] = {}
+        for batch in {c["batch"] for c in second}:
+            with BINARY.with_name(f"real_{batch}.toml").open("rb") as fh:
+                first.update({(batch, c["t"]): c for c in tomllib.load(fh)["case"]})
+        for c in second:
+            one = first[(c["batch"], c["t"])]  # every text of the second reader is a text of its batch
+            if bool(one["v"]) != bool(c["v"]):
+                continue
+            flagged = any(
+                f.severity is not Severity.INFO
+                for f in scan_text(one["t"], category=one.get("cat"), presale=one.get("presale", False))
+            )
+            (violations if one["v"] else clean).append(flagged if one["v"] else not flagged)
+    assert len(violations) >= 50 and len(clean) >= 100
+    assert sum(violations) / len(violations) >= 0.90
+    assert sum(clean) / len(clean) >= 0.97
