@@ -470,6 +470,14 @@ def national(hit: Hit) -> Outcome | None:
     return common(hit, tail)
 
 
+def authority(hit: Hit) -> Outcome | None:
+    """权威 of the goods or the seller ("权威专业的会计网站", "权威品牌"); a third party's authority (权威机构检测,
+    第三方权威检测, 权威认证) is where a claim's evidence comes from, not a rank the shop gives itself."""
+    if hit.starts_with(hit.after(4, SOFT), "authority_sources") or hit.ends_with(hit.before(4, SOFT), "authority_lead"):
+        return None
+    return KEEP
+
+
 def degree_complement(hit: Hit) -> Outcome | None:
     """极致 after 到/至 says how far a quality goes ("简约到极致", "做到极致"): a degree, not a rank of the goods."""
     if hit.before(1, SOFT) in ("到", "至") or hit.before(2, SOFT) in ("到了", "至了"):
@@ -717,6 +725,7 @@ _NO_BETTER = re.compile(r"更(?:好|优|强|棒|便宜|实惠|划算|专业|安�
 RULES: dict[str, ContextRule] = {
     "zui": zui,
     "degree_complement": degree_complement,
+    "authority": authority,
     "environment": environment,
     "timeless": timeless,
     "replaces_drug": replaces_drug,
