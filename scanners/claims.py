@@ -132,6 +132,8 @@ def registered(hit: Hit) -> Outcome | None:
         return HEALTH_FOOD_NAME
     if not (listing.registered or listing.kind in ("drug", "medical_device")):
         return KEEP
+    if _asserts_cure(hit):
+        return CURE_ASSERTED  # 第十六条: no registration allows a guaranteed cure
     if listing.kind == "health_food" and hit.term.norm in hit.lexicon.words["registered_functions"]:
         return registered_function(hit)  # checked against the health food's own registration
     if not listing.registered and listing.kind == "medical_device" and _device_cure(hit):
@@ -215,6 +217,48 @@ def breed_trait(hit: Hit) -> Outcome | None:
     """抗病 of livestock, seedlings or seeds ("太湖猪苗 抗病能力强", "抗病品种"): a trait of the breed or the
     variety, not a claim that the goods prevent disease."""
     if hit.search(hit.doc.text, "breed_nouns"):
+        return None
+    return KEEP
+
+
+CURE_ASSERTED = Outcome(
+    severity=Severity.ERROR,
+    rule="medical.guarantee",
+    citation="ad_law_16",
+    message="“{text}”断言或保证疗效（根治、治愈、克星、限期见效），或宣称任何注册都不会批准的功效（亚健康）：药品、医疗器械广告也不得含有表示功效的断言或保证（{penalty}）",
+    suggestion="删除断言和期限；只写注册证或说明书载明的适应症",
+)
+
+
+def _asserts_cure(hit: Hit) -> bool:
+    """A cure asserted or promised by a date on a drug's or a device's page ("3天根治脚气", "30天实现HPV转阴",
+    "早泄神药"): what 广告法 第十六条 bans in every medical ad, registered or not."""
+    if hit.term.rule != "medical.disease_claim":
+        return False
+    if hit.term.norm in hit.lexicon.words["cure_assertions"]:
+        return True
+    return _CURE_BY_DATE.search(hit.before(10, CLAUSE)) is not None
+
+
+#: A time limit right before the claim ("3天根治", "30天实现", "20分钟就").
+_CURE_BY_DATE = re.compile(
+    r"(?:[0-9一二三四五六七八九十两半]+(?:个)?(?:天|日|周|星期|月|分钟|小时|疗程))"
+    r"(?:内|之内|就|即|便|可|能|实现|彻底|快速|迅速)*$"
+)
+
+
+def disease_nemesis(hit: Hit) -> Outcome | None:
+    """克星 right after a disease's name ("宠物皮肤病克星", "湿疹克星"): the goods defeat a disease; "蟑螂克星", "油污克星"
+    name pests and dirt."""
+    if hit.ends_with(hit.before(1, SOFT), "disease_endings"):
+        return KEEP
+    return None
+
+
+def warming_spot(hit: Hit) -> Outcome | None:
+    """暖宫 in a list of the places a heating pad warms ("暖腰暖腹暖宫", "暖宫暖腰暖胃"): where it heats, no claim."""
+    before, after = hit.before(10, SENTENCE), hit.after(10, SENTENCE)
+    if hit.search(before + "|" + after, "warming_spots"):
         return None
     return KEEP
 
@@ -1299,6 +1343,8 @@ RULES: dict[str, ContextRule] = {
     "vision_number": vision_number,
     "special_certified": special_certified,
     "health_made": health_made,
+    "warming_spot": warming_spot,
+    "disease_nemesis": disease_nemesis,
     "long_life": long_life,
     "eye_care": eye_care,
     "pet_diet": pet_diet,

@@ -112,6 +112,12 @@ def goal(hit: Hit) -> bool:
         return False
     before = hit.before(16, CLAUSE)
     m = hit.search(before, "goal_markers")
+    if (
+        m is None
+        and hit.search(before, "goal_builders")
+        and hit.starts_with(hit.term.norm[-2:] + hit.after(3, SOFT), "entity_ranks")
+    ):
+        return True  # "打造硒产业第一品牌": a brand the company sets out to build
     if m is None:
         return False
     return "已" not in before[max(0, m.start() - 2) : m.start()]  # "已发展成为行业第一": reached, no aim
@@ -141,7 +147,7 @@ def _ranked_against_others(hit: Hit) -> bool:
 def self_comparison(hit: Hit) -> bool:
     """A comparison within the shop's or brand's own range ("本店最大的一款", "本系列最轻")."""
     before = hit.before(20, CLAUSE)
-    if not hit.search(before, "self_markers"):
+    if not (hit.search(before, "self_markers") or hit.ends_with(before, "self_markers_adjacent")):
         return False
     return not hit.search(before + strip_filler(hit.text), "unlimited_scope")
 
@@ -388,6 +394,8 @@ def first(hit: Hit) -> Outcome | None:
             return None  # 诚信第一, 顾客第一: a priority, not a ranking
         if "第二" in hit.after(16, SENTENCE) or "第二" in hit.before(16, SENTENCE):
             return None  # 友谊第一，比赛第二
+        if not claim_noun and _PRODUCT_FORM_NAME.match(tail):
+            return None  # "第一防御液" (First Defense): the name of a preparation
     else:
         tail = after
         if canonical.endswith(_ORDINAL_HEADS) and hit.starts_with(tail, "ordinal_strong"):
@@ -415,6 +423,9 @@ def _shade_code(hit: Hit) -> bool:
 _COLOUR = re.compile(r"[白黑红粉蓝绿黄紫灰棕橘橙裸金银米咖杏青]")
 _HASH_CODE = re.compile(r"#\s?[0-9]+")
 
+
+#: 第一 + one or two characters + the form of a preparation, ending the word: a product's name ("第一防御液+…").
+_PRODUCT_FORM_NAME = re.compile(r"[\u4e00-\u9fff]{1,2}(?:液|霜|膏|丸|片|粉|乳|露|贴|胶囊|口服液)(?![\u4e00-\u9fff])")
 
 _LIST_HEADING = re.compile(r"[\u4e00-\u9fff]{0,2}\s*[:：]")
 
@@ -476,6 +487,18 @@ def authority(hit: Hit) -> Outcome | None:
     if hit.starts_with(hit.after(4, SOFT), "authority_sources") or hit.ends_with(hit.before(4, SOFT), "authority_lead"):
         return None
     return KEEP
+
+
+def king_name(hit: Hit) -> Outcome | None:
+    """王者 before more of a name ("王者陶瓷", "2匹王者新一级"): a brand or a series. As a claim it ends its phrase
+    ("续航王者！", "性价比王者") or is what the goods are called ("堪称王者")."""
+    tail = hit.after(1, SOFT)
+    if tail and _HAN_OR_LATIN.match(tail) and tail not in ("的", "之", "级"):
+        return None
+    return KEEP
+
+
+_HAN_OR_LATIN = re.compile(r"[\u4e00-\u9fffa-z0-9]")
 
 
 def degree_complement(hit: Hit) -> Outcome | None:
@@ -725,6 +748,7 @@ _NO_BETTER = re.compile(r"更(?:好|优|强|棒|便宜|实惠|划算|专业|安�
 RULES: dict[str, ContextRule] = {
     "zui": zui,
     "degree_complement": degree_complement,
+    "king_name": king_name,
     "authority": authority,
     "environment": environment,
     "timeless": timeless,
