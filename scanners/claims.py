@@ -683,6 +683,28 @@ def presale_ship(hit: Hit) -> Outcome | None:
     return None
 
 
+def presale_schedule(hit: Hit) -> Outcome | None:
+    """The first deposit or balance word of a presale page that tells its schedule with a figure ("订金10元抵110元",
+    "11月1日0点支付尾款") and says nowhere when the goods ship (no ship verb on the page: a vague one is
+    presale.vague_ship_time's). A listing that only says it is presale has presale.flag_missing instead."""
+    listing = hit.listing
+    if listing.presale_unmarked:
+        return None
+    text = hit.doc.text
+    first = _PAYMENT_WORD.search(text)
+    if first is None or first.start() != hit.start:
+        return None
+    if hit.search(text, "ship_verbs_any"):
+        return None
+    before, after = hit.sentence()
+    if not _DIGIT.search(before + after):
+        return None  # "超出时间不付尾款，将不予退还定金": the presale's terms, no schedule
+    return KEEP
+
+
+_PAYMENT_WORD = re.compile(r"订金|定金|尾款")
+
+
 def health_effect(hit: Hit) -> Outcome | None:
     """A body function with a boosting verb before it ("提高记忆力", "改善睡眠质量") is a health claim."""
     verb = hit.search(hit.before(4, CLAUSE), "boost_verbs")
@@ -1051,14 +1073,17 @@ def gift_tiers(hit: Hit) -> Outcome | None:
 
 def gift_bare(hit: Hit) -> Outcome | None:
     """满赠/买赠 with nothing after it in its clause but activity words ("品牌内满赠", "满赠活动"), and no
-    threshold anywhere on the page ("满299元赠…"): a gift promotion that states neither gift nor threshold."""
+    threshold in its sentence ("双11满赠，满299元赠…"): a gift promotion that states neither gift nor threshold."""
     after = hit.after(6, CLAUSE)
     if after and not hit.starts_with(after, "gift_bare_tails"):
         return None  # "满赠保温杯", "满赠：满299赠…": something is stated
-    if _THRESHOLD.search(hit.doc.text) or _GIFT_TIER.search(hit.doc.text):
+    before, rest = hit.sentence()
+    if _THRESHOLD.search(before + "|" + rest) or _GIFT_TIER.search(before + "|" + rest):
         return None
     return KEEP
 
+
+_HAN_START = re.compile(r"[\u4e00-\u9fff]")
 
 _THRESHOLD = re.compile(r"满[0-9一二两三四五六七八九十百千]+")
 
@@ -1109,7 +1134,7 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
     if not found:
         return None
     m = found[-1]  # the verb nearest the hit
-    if m.group() in hit.lexicon.words["gift_existence_verbs"] and not _gift_exists(hit, positions[m.start()]):
+    if m.group() in hit.lexicon.words["gift_existence_verbs"] and not _gift_exists(hit):
         return None  # "有配件", "还有惊喜": what the goods have; "有赠品" offers a gift
     lead = before[: m.start()]
     adjacent = m.end() == len(before) and hit.term.norm in hit.lexicon.words["gift_unnamed"]
@@ -1127,7 +1152,7 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
     return positions[lo]
 
 
-def _gift_exists(hit: Hit, at: int) -> bool:
+def _gift_exists(hit: Hit) -> bool:
     """有赠品, 还有精美礼品: a gift offered but not named - unless the word is no gift by name (有配件, 有惊喜), the
     sentence asks ("网站显示有赠品为何没收到？") or the page names a gift elsewhere ("送粉底液5ml…整点有赠品")."""
     if hit.term.norm not in hit.lexicon.words["gift_existing"]:
@@ -1135,8 +1160,8 @@ def _gift_exists(hit: Hit, at: int) -> bool:
     before, after = hit.sentence()
     if hit.search(before + "|" + after, "question_words"):
         return False
-    text = hit.doc.text
-    return not any(hit.lexicon.patterns["gift_verbs_named"].finditer(text[:at] + "|" + text[hit.end :]))
+    # in the sentence only (verdicts are memoised by sentence): 送/赠 before something named
+    return not any(hit.lexicon.patterns["gift_verbs_named"].finditer(before + "|" + after))
 
 
 def _in_ordinary_word(hit: Hit, verb: str, at: int) -> bool:
@@ -1207,6 +1232,15 @@ def gift_unstated(hit: Hit) -> Outcome | None:
         return None
     if not _GIFT_WORD.search(hit.doc.text):
         return None  # "质量很好也很贵,先到先得": stock of the goods, no gift
+    after = hit.after(4, CLAUSE)
+    if (
+        hit.term.norm.endswith("送")
+        and after
+        and _HAN_START.match(after)
+        and not hit.starts_with(after, "gift_unnamed")
+        and "品" not in after[:3]
+    ):
+        return None  # "随机赠送比尔尖兵碳膏气味": the gift is named right after the verb; at random is its scent
     if hit.before(2, SOFT) in ("新老", "新旧"):
         return None
     if negated(hit, "negators", window=3):
@@ -1345,6 +1379,7 @@ RULES: dict[str, ContextRule] = {
     "health_made": health_made,
     "warming_spot": warming_spot,
     "disease_nemesis": disease_nemesis,
+    "presale_schedule": presale_schedule,
     "long_life": long_life,
     "eye_care": eye_care,
     "pet_diet": pet_diet,

@@ -489,6 +489,13 @@ def authority(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def natural_source(hit: Hit) -> Outcome | None:
+    """纯植物/纯天然 of one raw material ("纯植物色料", "纯天然提取物"), not of the cosmetic as a whole."""
+    if hit.starts_with(hit.after(4, SOFT), "natural_sources"):
+        return None
+    return KEEP
+
+
 def king_name(hit: Hit) -> Outcome | None:
     """王者 before more of a name ("王者陶瓷", "2匹王者新一级"): a brand or a series. As a claim it ends its phrase
     ("续航王者！", "性价比王者") or is what the goods are called ("堪称王者")."""
@@ -635,14 +642,16 @@ def percent(hit: Hit) -> Outcome | None:
     material = hit.starts_with(tail, "percent_material") or _material_within(hit)
     if claim_word and (material is None or len(claim_word) >= len(material)):
         return KEEP  # 100%有效, 百分之百纯天然 (a claim beats the material word 纯 inside it)
-    if material or hit.ends_with(before, "percent_material_before"):
-        return None
+    if material or hit.ends_with(before, "percent_material_before") or _DRINK_CONTENT.match(tail):
+        return None  # … and "100%苹果果汁", "100%生牛乳": a drink's content, a category of the standards
     if hit.starts_with(tail, "percent_service"):
         return None
     if not tail and not hit.before(2, SOFT):
         return None  # a figure standing alone ("修身羽绒服 [100%]"): it qualifies nothing
     return Outcome(severity=Severity.WARNING, message="“{text}”是绝对化的保证，须有检测报告等依据，否则改为客观数据")
 
+
+_DRINK_CONTENT = re.compile(r"[\u4e00-\u9fff]{0,4}(?:果汁|果蔬汁|蔬菜汁|原汁|原浆|生牛乳|椰子水)")
 
 _NOT_REACHED = re.compile(r"(?:很难|难以|无法|不能|不可能|没法|做不到)(?:做到|达到|保证)?$")
 
@@ -749,6 +758,7 @@ RULES: dict[str, ContextRule] = {
     "zui": zui,
     "degree_complement": degree_complement,
     "king_name": king_name,
+    "natural_source": natural_source,
     "authority": authority,
     "environment": environment,
     "timeless": timeless,

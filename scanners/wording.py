@@ -164,7 +164,7 @@ def _render(template: str, text: str, hit: Hit, lexicon: Lexicon, citation_key: 
 # change neighbouring hits). A dropped candidate is stored as (None, 0, 0).
 _VERDICTS: BoundedMemo[tuple[object, ...], tuple[Outcome | None, int, int]] = BoundedMemo(16384)
 _DOC_WIDE = frozenset(
-    {"grade", "gift_unstated", "eye_care", "liquor", "nutrient_backed", "breed_trait"}
+    {"grade", "gift_unstated", "eye_care", "liquor", "nutrient_backed", "breed_trait", "presale_schedule"}
 )  # rules that read the whole text: never memoised
 _SENTENCE_END = separator_pattern(SENTENCE)
 
