@@ -45,6 +45,7 @@ RULE_LABELS = {
     "presale.flag_missing": gettext_lazy("预售标识缺失"),
     "presale.in_stock_claim": gettext_lazy("预售商品宣称现货"),
     "presale.vague_ship_time": gettext_lazy("发货时间表述模糊"),
+    "presale.ship_time_missing": gettext_lazy("预售文案缺少发货时间"),
     "gifts.not_described": gettext_lazy("赠品未说明"),
     "gifts.not_named_on_page": gettext_lazy("页面未写明赠品"),
     "gifts.description_incomplete": gettext_lazy("赠品说明不完整"),

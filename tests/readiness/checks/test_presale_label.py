@@ -236,3 +236,26 @@ def test_page_deadline_without_presale_phase_is_sale_start() -> None:
     issue = only(presale_label.check(context([item], promo=promo)), "presale.not_labelled")
     assert issue.deadline == promo.sale_start
     assert issue.deadline is not None and issue.deadline.utcoffset() == dt.timedelta(hours=8)
+
+
+def test_the_scanners_missing_ship_time_gives_way_to_the_data_rule_on_a_marked_listing() -> None:
+    # A presale page that tells its payment schedule without a ship time: on a listing marked presale the data rule
+    # reports it once (presale.ship_date_not_stated); the scanner's finding of the same is not repeated.
+    text = "订金10元抵110元，支付尾款立减50元"
+    item = listing("L1", title="【预售】滇红", description=text, presale=presale("2026-11-04", "预售"))
+    findings = {
+        "L1": [
+            finding(
+                "presale_label",
+                listing_id="L1",
+                field="description",
+                start=0,
+                end=2,
+                text="订金",
+                severity="warning",
+                rule="presale.ship_time_missing",
+            )
+        ]
+    }
+    result = presale_label.check(context([item], findings=findings))
+    assert rules_of(result) == ["presale.ship_date_not_stated"]
