@@ -697,12 +697,15 @@ def presale_schedule(hit: Hit) -> Outcome | None:
     if hit.search(text, "ship_verbs_any"):
         return None
     before, after = hit.sentence()
-    if not _DIGIT.search(before + after):
+    if _PAYMENT_ONLY.search(first.group()) and not _DIGIT.search(before + after):
         return None  # "超出时间不付尾款，将不予退还定金": the presale's terms, no schedule
     return KEEP
 
 
-_PAYMENT_WORD = re.compile(r"订金|定金|尾款")
+_PAYMENT_WORD = re.compile(
+    r"支付尾款|付尾款|付定金|付订金|订金|定金|尾款|预售中|开启预售|预售开启|正在预售|预售进行中|火热预售"
+)
+_PAYMENT_ONLY = re.compile(r"订金|定金|尾款")
 
 
 def health_effect(hit: Hit) -> Outcome | None:
