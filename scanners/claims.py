@@ -248,10 +248,15 @@ _CURE_BY_DATE = re.compile(
 
 
 def disease_nemesis(hit: Hit) -> Outcome | None:
-    """克星 right after a disease's name ("宠物皮肤病克星", "湿疹克星"): the goods defeat a disease; "蟑螂克星", "油污克星"
-    name pests and dirt."""
-    if hit.ends_with(hit.before(1, SOFT), "disease_endings"):
-        return KEEP
+    """克星/救星 right after a disease's name or an organ in trouble ("宠物皮肤病克星", "肠胃不好的救星"): the goods
+    defeat a disease; "蟑螂克星", "油污克星", "懒人救星" name pests, dirt and people."""
+    before = hit.before(8, SOFT)
+    for tail in ("不好的", "问题的", "困扰的", "人群的", "不好", "问题", "困扰", "人的", "的"):
+        if before.endswith(tail):
+            before = before[: -len(tail)]
+            break
+    if hit.ends_with(before[-1:], "disease_endings") or hit.ends_with(before, "troubled_organs"):
+        return KEEP  # "宠物皮肤病克星", "肠胃不好的救星"
     return None
 
 
@@ -270,7 +275,8 @@ def _device_cure(hit: Hit) -> bool:
     return not hit.starts_with(hit.after(2, SOFT), "device_nouns")
 
 
-_RESISTANCE = re.compile(r"免疫|抵抗力")
+#: On pets the claims that stay warnings: resistance and immunity, the gut regulated, tear stains removed, heat cleared.
+_RESISTANCE = re.compile(r"免疫|抵抗力|调理肠胃|肠胃调理|调节肠胃|泪痕|清火|降燥")
 
 PET_NUTRITION = Outcome(
     severity=Severity.INFO,

@@ -323,9 +323,9 @@ def zui(hit: Hit) -> Outcome | None:
         return None  # 最大的特点是…: describes a feature of the goods, compares with nothing
     if hit.starts_with(adj, "extent_adj") and hit.starts_with(t, "range_nouns") and not _ranked_against_others(hit):
         return None  # 最小的一款只有手掌大: a size within the shop's own range
-    if tail.startswith("的是") or (adj in ("让人", "令人") and "的是" in tail[:6]):
-        return None  # "最让人惊喜的是它的续航": introduces a feature, ranks nothing
     de = tail.find("的", 0, 3)  # the adjective may run on past the word read ("最可敬的养蜂人")
+    if tail.startswith("的是") or (adj in ("让人", "令人") and "的是" in tail[:6]) or tail[de:].startswith("的是"):
+        return None  # "最让人惊喜的是它的续航", "最治愈的是…": introduces a feature or a moment, ranks nothing
     if de >= 0 and (
         hit.starts_with(tail[de + 1 :], "people_nouns") or hit.starts_with(tail[de + 1 :], "abstract_nouns")
     ):
@@ -492,6 +492,16 @@ def authority(hit: Hit) -> Outcome | None:
 def natural_source(hit: Hit) -> Outcome | None:
     """纯植物/纯天然 of one raw material ("纯植物色料", "纯天然提取物"), not of the cosmetic as a whole."""
     if hit.starts_with(hit.after(4, SOFT), "natural_sources"):
+        return None
+    return KEEP
+
+
+def favourite_of_many(hit: Hit) -> Outcome | None:
+    """最爱 of a group of buyers ("宝妈们的最爱", "宝宝最爱的小零食"): a popularity claim without evidence; one
+    person's favourite ("女主角最爱的美鞋") or the verb ("最爱吃") ranks nothing."""
+    before = hit.before(4, SOFT)
+    lead = before[:-1] if before.endswith("的") else before
+    if not hit.ends_with(lead, "buyer_groups"):
         return None
     return KEEP
 
@@ -758,6 +768,7 @@ RULES: dict[str, ContextRule] = {
     "zui": zui,
     "degree_complement": degree_complement,
     "king_name": king_name,
+    "favourite_of_many": favourite_of_many,
     "natural_source": natural_source,
     "authority": authority,
     "environment": environment,
