@@ -1163,7 +1163,7 @@ def _gift_verb(hit: Hit, window: int) -> int | None:
 
 def _gift_exists(hit: Hit) -> bool:
     """有赠品, 还有精美礼品: a gift offered but not named - unless the word is no gift by name (有配件, 有惊喜), the
-    sentence asks ("网站显示有赠品为何没收到？") or the page names a gift elsewhere ("送粉底液5ml…整点有赠品")."""
+    sentence asks ("网站显示有赠品为何没收到？") or names a gift elsewhere ("送粉底液5ml…整点有赠品")."""
     if hit.term.norm not in hit.lexicon.words["gift_existing"]:
         return False
     before, after = hit.sentence()
