@@ -497,8 +497,8 @@ def natural_source(hit: Hit) -> Outcome | None:
 
 
 def favourite_of_many(hit: Hit) -> Outcome | None:
-    """最爱 of a group of buyers ("宝妈们的最爱", "宝宝最爱的小零食"): a popularity claim without evidence; one
-    person's favourite ("女主角最爱的美鞋") or the verb ("最爱吃") ranks nothing."""
+    """最爱 of a group of buyers ("宝妈们的最爱", "宝宝最爱吃的小零食"): a popularity claim without evidence; one
+    person's favourite ("女主角最爱的美鞋", "我最爱的一款") ranks nothing."""
     before = hit.before(4, SOFT)
     lead = before[:-1] if before.endswith("的") else before
     if not hit.ends_with(lead, "buyer_groups"):
