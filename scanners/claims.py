@@ -693,25 +693,20 @@ def presale_schedule(hit: Hit) -> Outcome | None:
     """The first deposit or balance word of a presale page that tells its schedule with a figure ("订金10元抵110元",
     "11月1日0点支付尾款") and says nowhere when the goods ship (no ship verb on the page: a vague one is
     presale.vague_ship_time's). A listing that only says it is presale has presale.flag_missing instead."""
-    listing = hit.listing
-    if listing.presale_unmarked:
+    if hit.listing.presale_unmarked:
         return None
-    text = hit.doc.text
-    first = _PAYMENT_WORD.search(text)
-    if first is None or first.start() != hit.start:
-        return None
-    if hit.search(text, "ship_verbs_any"):
+    if any(o.start < hit.start for o in hit.doc.hits if "presale_schedule" in o.term.contexts):
+        return None  # reported once, at the first such word
+    if hit.search(hit.doc.text, "ship_verbs_any"):
         return None
     before, after = hit.sentence()
-    if _PAYMENT_ONLY.search(first.group()) and not _DIGIT.search(before + after):
+    if _PAYMENT_WORD.search(hit.term.norm) and not _DIGIT.search(before + after):
         return None  # "超出时间不付尾款，将不予退还定金": the presale's terms, no schedule
     return KEEP
 
 
-_PAYMENT_WORD = re.compile(
-    r"支付尾款|付尾款|付定金|付订金|订金|定金|尾款|预售中|开启预售|预售开启|正在预售|预售进行中|火热预售"
-)
-_PAYMENT_ONLY = re.compile(r"订金|定金|尾款")
+#: A deposit or a balance (the other words of the group say the presale is under way and need no figure).
+_PAYMENT_WORD = re.compile(r"订金|定金|尾款")
 
 
 def health_effect(hit: Hit) -> Outcome | None:

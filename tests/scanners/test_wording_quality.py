@@ -10,17 +10,17 @@ from tests.scanners.wording_cases import CASES_FILE
 BINARY = CASES_FILE.with_name("wording_binary.toml")
 
 
+def _flagged(case: dict) -> bool:
+    """The scanner flags a labelled text: some finding that is not ``info``."""
+    findings = scan_text(case["t"], category=case.get("cat"), presale=case.get("presale", False))
+    return any(f.severity is not Severity.INFO for f in findings)
+
+
 def test_recall_and_clean_rate_on_the_second_set() -> None:
     with BINARY.open("rb") as fh:
         cases = tomllib.load(fh)["case"]
     assert len(cases) >= 300
-    flagged = {
-        i: any(
-            f.severity is not Severity.INFO
-            for f in scan_text(c["t"], category=c.get("cat"), presale=c.get("presale", False))
-        )
-        for i, c in enumerate(cases)
-    }
+    flagged = {i: _flagged(c) for i, c in enumerate(cases)}
     violations = [i for i, c in enumerate(cases) if c["v"]]
     clean = [i for i, c in enumerate(cases) if not c["v"]]
     recall = sum(flagged[i] for i in violations) / len(violations)
@@ -36,7 +36,7 @@ CLEAN_FLOOR = {"real_R.toml": 0.88}
 def test_recall_and_clean_rate_on_the_blind_real_text_batches() -> None:
     """Real listing text labelled blind (tests/scanners/cases/real_*.toml; first runs in docs/benchmarks.md).
 
-    After the fixes all batches together are held at 85% recall and 97% of their clean texts left clean, and
+    After the fixes all batches together are held at 84% recall and 97% of their clean texts left clean, and
     each batch at 60% and 93%: the labellers of different batches judge some texts both ways (a whitening
     cream's name, a ranking limited in time, 预售 in a title of a listing not marked presale, a gift named without
     its number, 抗菌/杀菌 on goods that are no disinfectant), and the scanner follows the majority over all
@@ -65,13 +65,7 @@ def test_recall_and_clean_rate_on_the_blind_real_text_batches() -> None:
         with path.open("rb") as fh:
             cases = tomllib.load(fh)["case"]
         assert len(cases) >= 150, path  # a batch large enough for its rates to mean something
-        hits = [
-            any(
-                f.severity is not Severity.INFO
-                for f in scan_text(c["t"], category=c.get("cat"), presale=c.get("presale", False))
-            )
-            for c in cases
-        ]
+        hits = [_flagged(c) for c in cases]
         violations = [h for h, c in zip(hits, cases, strict=True) if c["v"]]
         clean = [not h for h, c in zip(hits, cases, strict=True) if not c["v"]]
         assert sum(violations) / len(violations) >= 0.60, path
@@ -105,11 +99,10 @@ def test_scanner_on_the_texts_two_blind_readers_agree_on() -> None:
             one = first[(c["batch"], c["t"])]  # every text of the second reader is a text of its batch
             if bool(one["v"]) != bool(c["v"]):
                 continue
-            flagged = any(
-                f.severity is not Severity.INFO
-                for f in scan_text(one["t"], category=one.get("cat"), presale=one.get("presale", False))
-            )
-            (violations if one["v"] else clean).append(flagged if one["v"] else not flagged)
+            if one["v"]:
+                violations.append(_flagged(one))
+            else:
+                clean.append(not _flagged(one))
     assert len(violations) >= 50 and len(clean) >= 100
     assert sum(violations) / len(violations) >= 0.83
     assert sum(clean) / len(clean) >= 0.95
