@@ -710,9 +710,12 @@ _PAYMENT_WORD = re.compile(r"订金|定金|尾款")
 
 
 def health_effect(hit: Hit) -> Outcome | None:
-    """A body function with a boosting verb before it ("提高记忆力", "改善睡眠质量") is a health claim."""
+    """A body function with a boosting verb before it ("提高记忆力", "改善睡眠质量") is a health claim; an organ
+    that goes on to absorb or digest ("有利于宝宝肠胃吸收") says the food is easy on it, no more."""
     verb = hit.search(hit.before(4, CLAUSE), "boost_verbs")
     if verb is None:
+        return None
+    if hit.starts_with(hit.after(3, CLAUSE), "digestion_words"):
         return None
     if negated(hit, "negators", window=8):
         return None

@@ -470,6 +470,31 @@ def ranked_only(hit: Hit) -> Outcome | None:
     return None
 
 
+def ranked_among(hit: Hit) -> Outcome | None:
+    """A place among the first few (前三, 十大) ranks the goods or their maker only after a scope of ranking
+    ("全网销量前三", "世界三大美发品牌之一", "位居淘宝化妆品销售前五位"); "前100名下单送…" counts buyers, "三大优势"
+    counts selling points and "中国十大名茶之一" places a kind of goods, not the maker.
+
+    前N ranks when the clause ends after it or goes on with what is ranked (位, 强, 的牙刷); N大 when a maker's
+    rank (品牌, 企业) follows within a few characters, and the span then reaches it.
+    """
+    if not hit.search(hit.before(10, CLAUSE), "ranking_domain"):
+        return None
+    tail = hit.after(8, CLAUSE)
+    if hit.term.norm.endswith("大"):
+        m = hit.search(tail[:7], "entity_ranks")
+        if m is None:
+            return None
+        outcome = common(hit, tail, ranking=True)
+        if outcome is KEEP:
+            return hit.extend_to(hit.after_positions(m.end(), CLAUSE))
+        return outcome
+    rest = tail[1:] if tail.startswith("名") else tail
+    if rest and not tail.startswith("的") and not hit.starts_with(rest, "rank_tails"):
+        return None
+    return common(hit, tail, ranking=True)
+
+
 def national(hit: Hit) -> Outcome | None:
     """国家级/世界级: a conferred title (国家级高新技术企业, 国家级非遗传承人) is information, not a claim."""
     tail = hit.after(12, CLAUSE)
@@ -779,6 +804,7 @@ RULES: dict[str, ContextRule] = {
     "banned_wording": banned_wording,
     "ranking": ranking,
     "ranked_only": ranked_only,
+    "ranked_among": ranked_among,
     "national": national,
     "duration": duration,
     "fit": fit,
