@@ -232,13 +232,23 @@ CURE_ASSERTED = Outcome(
 
 def _asserts_cure(hit: Hit) -> bool:
     """A cure asserted or promised by a date on a drug's or a device's page ("3天根治脚气", "30天实现HPV转阴",
-    "早泄神药"): what 广告法 第十六条 bans in every medical ad, registered or not."""
+    "早泄神药", "迅速清除体内HPV病毒"): what 广告法 第十六条 bans in every medical ad, registered or not. A
+    disease named after a verb counts when the verb is said to act at once or for good."""
+    before = hit.before(10, CLAUSE)
+    if hit.term.rule == "medical.disease_mention":
+        return _CURE_AT_ONCE_VERB.search(before) is not None
     if hit.term.rule != "medical.disease_claim":
         return False
     if hit.term.norm in hit.lexicon.words["cure_assertions"]:
         return True
-    return _CURE_BY_DATE.search(hit.before(10, CLAUSE)) is not None
+    return _CURE_BY_DATE.search(before) is not None or _CURE_AT_ONCE.search(before) is not None
 
+
+#: A cure at once or for good right before the claim ("彻底治愈", "永久告别"), or before a verb that clears a
+#: named disease ("迅速清除体内HPV"); 快速 is left out, since an OTC's onset (快速退烧) is stated on its label.
+_AT_ONCE = r"(?:彻底|完全|永久|永不|一次性|立即|立刻|即刻|马上|迅速)(?:地|就|可|能|可以|能够)*"
+_CURE_AT_ONCE = re.compile(_AT_ONCE + "$")
+_CURE_AT_ONCE_VERB = re.compile(_AT_ONCE + r"(?:清除|消除|根除|去除|杀灭|治好|治疗|摆脱|告别)(?:体内|身体|身上|掉)?$")
 
 #: A time limit right before the claim ("3天根治", "30天实现", "20分钟就").
 _CURE_BY_DATE = re.compile(
