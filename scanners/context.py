@@ -89,6 +89,8 @@ class ListingContext:
     fitness: bool
     #: ... a farm input (农药, 复合肥, 种子: by the category or the text) ...
     agri: bool
+    #: ... a work (a book, a course, a magazine: by the category), whose text names its topic ...
+    work: bool
     #: ... and presale stated in the text of a listing not marked presale (``presale`` is then on).
     presale_unmarked: bool
 
@@ -106,6 +108,7 @@ class ListingContext:
         beauty_device: bool = False,
         fitness: bool = False,
         agri: bool = False,
+        work: bool = False,
     ) -> None:
         self.category = category
         self.kind = kind
@@ -119,6 +122,7 @@ class ListingContext:
         self.beauty_device = beauty_device
         self.fitness = fitness
         self.agri = agri
+        self.work = work
 
     def replaced(self, **changes: object) -> ListingContext:
         """A copy with some fields changed."""
@@ -135,6 +139,7 @@ class ListingContext:
             "beauty_device": self.beauty_device,
             "fitness": self.fitness,
             "agri": self.agri,
+            "work": self.work,
         }
         values.update(changes)
         return ListingContext(**values)  # type: ignore[arg-type]
@@ -154,6 +159,12 @@ def _kind_of_category(category: str) -> str | None:
 
 
 _VIRTUAL_CATEGORIES = ("游戏", "点卡", "虚拟", "game", "virtual")
+#: Categories of works: Chinese words anywhere in the category, English ones as whole words ("notebook" is no book).
+_WORK_CATEGORIES = ("图书", "书籍", "课程", "网课", "教材", "教辅", "音像", "杂志", "期刊")
+_WORK_CATEGORY_WORDS = frozenset(
+    ("book", "books", "course", "courses", "magazine", "magazines", "textbook", "textbooks")
+)
+_WORDS = re.compile(r"[a-z]+")
 _PET_CATEGORIES = (
     "宠物",
     "pet",
@@ -182,6 +193,7 @@ def with_facts(
     registered = patterns["product_registration"].search(folded_text) is not None
     category = (listing.category or "").lower()
     virtual = any(w in category for w in _VIRTUAL_CATEGORIES) or (patterns["game_cues"].search(folded_text) is not None)
+    work = any(w in category for w in _WORK_CATEGORIES) or not _WORK_CATEGORY_WORDS.isdisjoint(_WORDS.findall(category))
     pet = any(w in category for w in _PET_CATEGORIES) or (
         not category and patterns["pet_cues"].search(folded_text) is not None
     )
@@ -205,10 +217,17 @@ def with_facts(
         and beauty_device == listing.beauty_device
         and fitness == listing.fitness
         and agri == listing.agri
+        and work == listing.work
     ):
         return listing
     return listing.replaced(
-        registered=registered, virtual=virtual, pet=pet, beauty_device=beauty_device, fitness=fitness, agri=agri
+        registered=registered,
+        virtual=virtual,
+        pet=pet,
+        beauty_device=beauty_device,
+        fitness=fitness,
+        agri=agri,
+        work=work,
     )
 
 
@@ -560,5 +579,10 @@ def claim_negated(hit: Hit) -> bool:
 
 
 def work_topic(hit: Hit) -> bool:
-    """A work (book, course, textbook, calligraphy, film) is named in the hit's clause."""
-    return bool(hit.search(hit.before(12, CLAUSE) + "|" + hit.after(12, CLAUSE), "work_nouns"))
+    """A work (book, course, textbook, calligraphy, film) is named in the hit's clause, or the listing is one
+    by its category ("饮食疗法 中医养生" in 图书): the text names the work's topic - not where it speaks of the
+    copy in hand, its paper and print ("护眼轻型纸": a claim about the goods)."""
+    near = hit.before(12, CLAUSE) + "|" + hit.after(12, CLAUSE)
+    if hit.listing.work:
+        return not hit.search(near, "print_words")
+    return bool(hit.search(near, "work_nouns"))

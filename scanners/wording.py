@@ -210,6 +210,7 @@ def _judge(hit: Hit, cacheable: bool) -> Outcome | None:
             listing.beauty_device,
             listing.fitness,
             listing.agri,
+            listing.work,
         )
         cached = _VERDICTS.get(key)
         if cached is not None:

@@ -111,9 +111,7 @@ def test_anchor_words_of_context_rules_swallow_no_other_term() -> None:
     others = {t.norm for t in terms if not ANCHOR_CONTEXTS.intersection(t.contexts)}
     # 掉 (weight lost, only with an amount: "掉10斤") inside 杀掉, 掉发, 不掉 does no harm. Nor does an organ that
     # counts only after a caring verb (保护肠道) inside an organ's trouble (肠道问题), which the same verbs make a claim.
-    harmless = {"掉"} | {
-        (a.norm, o) for a in anchors if "body_trouble" in a.contexts for o in others if o in a.norm
-    }
+    harmless = {"掉"} | {(a.norm, o) for a in anchors if "body_trouble" in a.contexts for o in others if o in a.norm}
     swallowed = {
         (a.norm, o)
         for a in anchors
