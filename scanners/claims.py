@@ -329,8 +329,11 @@ CLAIMED = Outcome(
 def disease_mention(hit: Hit) -> Outcome | None:
     """A disease or symptom named in selling text: a warning; with an effect verb before it a claim.
 
-    Named right after a reported treatment claim ("治疗失眠") it is part of that claim, reported once.
+    Named right after a reported treatment claim ("治疗失眠") it is part of that claim, reported once. Soreness
+    eased by a massage is no disease (massage_comfort).
     """
+    if massage_comfort(hit):
+        return None
     for other in hit.doc.hits:
         if (
             other is not hit
@@ -961,8 +964,25 @@ def consumption_result(hit: Hit) -> Outcome | None:
     return None
 
 
+def massage_comfort(hit: Hit) -> bool:
+    """Fatigue or soreness eased by a massage in the same sentence ("仿真指压按摩，有效缓解肌肉酸痛", "温感热敷，
+    深层缓解颈部疲劳") on goods that are neither food nor medicine: the comfort of a massage, no cure."""
+    norm = hit.term.norm
+    if hit.listing.kind not in ("other", "unknown") or _SORE.search(norm) is None or _SPINE.search(norm):
+        return False  # the spine's fatigue (颈椎疲劳) is a trouble of the spine
+    before, after = hit.sentence()
+    return hit.search(before + "|" + after, "massage_cues") is not None
+
+
+_SORE = re.compile(r"疲劳|疲惫|劳累|酸痛|酸胀|酸软|僵硬|紧绷")
+_SPINE = re.compile(r"颈椎|腰椎|脊椎|脊柱|关节|椎间盘")
+
+
 def body_trouble(hit: Hit) -> Outcome | None:
-    """An organ's trouble (the anchor: 颈椎烦恼, 肠胃问题) with an effect verb before it ("远离颈椎烦恼")."""
+    """An organ's trouble (the anchor: 颈椎烦恼, 肠胃问题) with an effect verb before it ("远离颈椎烦恼"); not the
+    comfort of a massage (颈部疲劳 on a massager)."""
+    if massage_comfort(hit):
+        return None
     before = hit.before(4, CLAUSE)
     verb = hit.search(before, "effect_verbs")
     if verb is None or negated(hit, "negators", window=2):

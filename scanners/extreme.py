@@ -120,7 +120,13 @@ def goal(hit: Hit) -> bool:
         return True  # "打造硒产业第一品牌": a brand the company sets out to build
     if m is None:
         return False
+    if m.group() in ("只为", "为了") and _PROVIDED.search(before[m.end() :]):
+        return False  # "只为提供最佳的按摩体验": the purpose the goods were made for, which they are said to serve
     return "已" not in before[max(0, m.start() - 2) : m.start()]  # "已发展成为行业第一": reached, no aim
+
+
+#: Providing, right after 只为/为了 and before the superlative: what the goods give ("只为提供最佳的体验").
+_PROVIDED = re.compile(r"^(?:给你|给您|您|你|大家)?(?:提供|带来|奉上|献上|呈现|打造)(?:给你|给您|您|你|大家)?$")
 
 
 _HANDED = re.compile(
@@ -224,6 +230,8 @@ def _zui_advice(hit: Hit, adj: str, tail: str, before: str) -> bool:
         return False
     if hit.search(before, "usage_before") or hit.search(before, "usage_condition"):
         return True  # "开封后最好…", "冲泡3分钟后口感最佳", "8℃饮用最佳"
+    if adj == "佳" and hit.ends_with(before, "keep_verbs") and hit.starts_with(tail.lstrip("的"), "served_qualities"):
+        return True  # "真空封存，留住最佳口感": food kept at its own best, as storage advice says
     if adj == "佳" and (not before or before == hit.starts_with(before, "served_qualities")):
         earlier = hit.before(12 + len(before) + 1, SENTENCE)[: -len(before) or None]
         if hit.search(earlier, "usage_condition"):
@@ -704,12 +712,16 @@ def _material_within(hit: Hit) -> str | None:
 
 def channel_edition(hit: Hit) -> Outcome | None:
     """特供/专供 of a sales channel ("特供款", "电商专供装", "超市专供"): an edition for a retailer or a market, no
-    state organ; after a state body ("机关特供", "部队专供") the claim stands."""
+    state organ; after a state body ("机关特供", "部队专供") the claim stands, and 专供 counts only beside one
+    ("专供部队")."""
     before = hit.before(4, SOFT)
     if hit.ends_with(before, "state_bodies"):
         return KEEP  # "部队专供款": a state body is named
-    if hit.starts_with(hit.after(3, SOFT), "channel_editions") or hit.ends_with(before, "channel_suppliers"):
+    after = hit.after(4, SOFT)
+    if hit.starts_with(after, "channel_editions") or hit.ends_with(before, "channel_suppliers"):
         return None
+    if hit.term.norm == "专供" and not hit.starts_with(after, "state_bodies"):
+        return None  # "专供陛下娘娘", "药房专供": supplied to someone, no state organ; 特供 alone implies one
     return KEEP
 
 

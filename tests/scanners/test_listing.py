@@ -60,7 +60,9 @@ def test_the_category_selects_citations_and_rules() -> None:
     assert food["美容养颜"].rule == "medical.food_function"
     general = {f.text: f for f in scan_listing_wording(_listing(category="home"))}
     assert general["降血压"].citation == "广告法 第十七条"
-    assert "美容养颜" not in general
+    # on home goods beauty from within is a health effect to prove (a warning), not a food's banned function
+    assert general["美容养颜"].rule == "medical.health_claim"
+    assert general["美容养颜"].severity is Severity.WARNING
 
 
 def test_a_reference_price_with_a_registered_basis_is_only_information() -> None:
