@@ -159,6 +159,8 @@ def _kind_of_category(category: str) -> str | None:
 
 
 _VIRTUAL_CATEGORIES = ("游戏", "点卡", "虚拟", "game", "virtual")
+#: Categories of agriculture, which hold both farm produce (food) and farm inputs (the text tells them apart).
+_FARM_CATEGORIES = ("agri", "农产品", "农副产品", "农业", "farm")
 #: Categories of works: Chinese words anywhere in the category, English ones as whole words ("notebook" is no book).
 _WORK_CATEGORIES = ("图书", "书籍", "课程", "网课", "教材", "教辅", "音像", "杂志", "期刊")
 _WORK_CATEGORY_WORDS = frozenset(
@@ -241,10 +243,16 @@ def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> st
     """The listing kind: from the category when it names one, else from the product nouns of the text.
 
     A category that names no kind ("家居用品" is ``other``; an unknown word is also ``other``) still says
-    the goods are not food or cosmetics; without any category the first product noun decides.
+    the goods are not food or cosmetics; without any category the first product noun decides. A category of
+    agriculture (agri, 农产品) holds farm produce and farm inputs: an input named in the text makes it ``other``,
+    a product noun decides as without a category, and otherwise it stays ``unknown``.
     """
+    farm = False
     if category:
-        kind = _kind_of_category(category)
+        farm = any(w in category.lower() for w in _FARM_CATEGORIES)
+        if farm and lexicon.patterns["agri_inputs"].search(folded_text):
+            return "other"  # a farm input (复合肥, 农药, 种子)
+        kind = None if farm else _kind_of_category(category)
         if kind is not None:
             return kind
     head = folded_text[:400]
@@ -254,9 +262,9 @@ def resolve_kind(category: str | None, folded_text: str, lexicon: Lexicon) -> st
     for start, end, i in sorted(lexicon.kind_matcher.find(head)):
         if start < best_start or (start <= best_end and end > best_end):
             best, best_start, best_end = lexicon.kind_matcher.payloads[i][0].term.text, min(start, best_start), end
-    if best == "unknown" and category:
+    if best == "unknown" and category and not farm:
         return "other"
-    return best
+    return best  # farm goods the text does not name stay unknown: produce or an input, the rules for both apply
 
 
 @dataclass(slots=True)

@@ -204,12 +204,15 @@ def names_a_thing(hit: Hit, *, titles: bool = True) -> bool:
 
 
 def common(hit: Hit, tail: str, *, ranking: bool = False) -> Outcome | None:
-    """Exemptions shared by every extreme term: names, goals, service, awards, limited claims.
+    """Exemptions shared by every extreme term: names, goals, what the goods are made for, service, awards,
+    limited claims.
 
     A service is exempt as a priority ("服务第一"), not when it is ranked against others ("业界第一的售后").
     """
     if names_a_thing(hit) or goal(hit):
         return None
+    if hit.ends_with(hit.before(5, SOFT), "made_for"):
+        return None  # "专为顶级豪华车型设计": what the goods are made for, not the goods
     if about_service(hit, tail) and not _ranked_against_others(hit):
         return None
     if award(hit):
@@ -228,8 +231,14 @@ def _zui_advice(hit: Hit, adj: str, tail: str, before: str) -> bool:
         adj, tail = "好", adj[1:] + tail  # 最好用温水: 最好 + 用温水
     if adj not in ("好", "佳", "宜", "适宜", "合适", "适合", "好是"):
         return False
-    if hit.search(before, "usage_before") or hit.search(before, "usage_condition"):
-        return True  # "开封后最好…", "冲泡3分钟后口感最佳", "8℃饮用最佳"
+    if (
+        hit.search(before, "usage_before")
+        or hit.search(before, "usage_condition")
+        or hit.search(before, "cooking_methods")
+    ):
+        return True  # "开封后最好…", "冲泡3分钟后口感最佳", "8℃饮用最佳", "清蒸最佳"
+    if hit.ends_with(before, "maxim_leads"):
+        return True  # "适合的才是最好的": a saying about choosing, no claim about the goods
     if adj == "佳" and hit.ends_with(before, "keep_verbs") and hit.starts_with(tail.lstrip("的"), "served_qualities"):
         return True  # "真空封存，留住最佳口感": food kept at its own best, as storage advice says
     if adj == "佳" and (not before or before == hit.starts_with(before, "served_qualities")):
@@ -263,6 +272,8 @@ def _zui_limit(hit: Hit, adj: str, tail: str, before: str) -> bool:
         t = t[len(lead) :]
     if _DIGIT.match(t) or hit.starts_with(t, "cn_numbers") or hit.starts_with(t, "limit_time"):
         return True
+    if hit.starts_with(t, "whole_amounts"):
+        return True  # 最高全额返现: a cap of a rebate, up to all of it
     if hit.starts_with(adj, "extent_adj") and hit.starts_with(tail, "param_nouns"):
         return True  # 最大承重, 最高温度: the name of a limit, even without its number
     param = hit.starts_with(tail, "param_nouns")
@@ -282,10 +293,18 @@ def _param_number(hit: Hit, rest: str) -> bool:
 
 
 def _clean_after_zui(hit: Hit, cont: str) -> bool:
-    """What follows 最 is an ordinary word (最终, 最大化) - unless a longer evaluation matches (最先进)."""
+    """What follows 最 is an ordinary word (最终, 最大化) - unless a longer evaluation matches (最先进), or the
+    goods' own process is said to keep the most ("冷冻干燥技术最大程度保留肉质营养"; advice on a pot to brew in,
+    "这类壶可以最大限度地留住清香" after 冲泡, stays advice)."""
     clean = hit.starts_with(cont, "zui_clean")
     if clean is None:
         return False
+    if clean in ("大程度", "大限度"):
+        rest = cont[len(clean) :]
+        rest = rest[1:] if rest.startswith("地") else rest
+        if hit.starts_with(rest, "keep_verbs"):
+            before, after = hit.sentence()
+            return hit.search(before + "|" + after, "usage_before") is not None
     adj = hit.starts_with(cont, "zui_error_adj")
     return adj is None or len(adj) <= len(clean)
 
@@ -452,8 +471,10 @@ def _model_spelling(hit: Hit) -> bool:
 
 def claim(hit: Hit) -> Outcome | None:
     """An extreme word with no ordinary reading (顶级, 极品, 首选...): only the shared exemptions apply,
-    and technical terms (顶级域名: a top-level domain)."""
+    technical terms (顶级域名: a top-level domain) and a way of cooking right before (辣炒绝佳: advice)."""
     if hit.starts_with(hit.after(4, SOFT), "technical_nouns"):
+        return None
+    if hit.search(hit.before(6, CLAUSE), "cooking_methods"):
         return None
     return common(hit, hit.after(10, CLAUSE))
 
