@@ -14,8 +14,12 @@ compared with it (``scanners.quantities`` extracts them; values are intervals in
 What is *not* flagged, because it is not a contradiction: totals against per-unit values of a
 multipack (500g*2袋 against 净含量 500g or 1kg), the variant a SKU offers that the table does not
 describe (250g / 500g SKUs), alternatives in one phrase (250g/500g可选), gifts, reference amounts
-(每100g), input conditions (适用220V), quantities the text qualifies differently from the spec's name
-(额定容量 against 电芯容量), and model numbers, years, prices and percentages (not quantities at all).
+(每100g), servings (每日喂食量约50g, 1平勺（约4.4g）), input conditions (适用220V), quantities the text
+qualifies differently from the spec's name (额定容量 against 电芯容量) or names as another entry's
+(裤长3尺 is compared with 裤长 only; 9-14kg beside 适用体重 9-14kg with nothing), one item's weight
+without a count of items (单颗约300g: with 约4-6颗 it is compared as count × weight), a carton's size
+(包装尺寸：125×65×15cm), entries about different things of a set (床单尺寸 and 被套尺寸), and model numbers
+(4741g 4750g 4752g), years, prices and percentages (not quantities at all).
 """
 
 from __future__ import annotations
@@ -74,6 +78,7 @@ class SpecKind:
     aspect: str | None
     voltage_only: bool
     family: str
+    inch_qualifiers: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +98,14 @@ class _Data:
     bed_covers: tuple[str, ...]  # products larger than the bed they fit (a quilt, a flat sheet)
     bed_length: tuple[float, float]  # the longer side of a bed, in mm
     bed_width: tuple[float, float]
+    plain_objects: frozenset[str]  # words before a spec name that name no object (产品尺寸)
+    item_classifiers: frozenset[str]  # classifiers of one item inside the product (颗, 只, 个)
+    item_words: re.Pattern[str]  # a quantity stated for one item without a classifier (单果约160g)
+    serving: re.Pattern[str]  # a serving word before a quantity (每日喂食量约40-60g)
+    not_serving: re.Pattern[str]  # names that contain one (每日坚果)
+    # The first characters of the serving and item words: a quick test before the expressions run.
+    serving_first: re.Pattern[str]
+    item_first: re.Pattern[str]
 
 
 def _load_toml(name: str) -> dict[str, Any]:
@@ -118,6 +131,7 @@ def _data() -> _Data:
                 aspect=row.get("aspect"),
                 voltage_only=bool(row.get("voltage_only", False)),
                 family=row.get("family", row["names"][0]),
+                inch_qualifiers=frozenset(row.get("inch_qualifiers", [])),
             )
     substrings = tuple(sorted(((n, k) for n, k in kinds.items() if len(n) >= 2), key=lambda p: -len(p[0])))
     rules_doc = _load_toml("spec_rules.toml")
@@ -139,7 +153,26 @@ def _data() -> _Data:
         bed_covers=tuple(names_doc["bed"]["covers"]),
         bed_length=(float(names_doc["bed"]["length_mm"][0]), float(names_doc["bed"]["length_mm"][1])),
         bed_width=(float(names_doc["bed"]["width_mm"][0]), float(names_doc["bed"]["width_mm"][1])),
+        plain_objects=frozenset(names_doc["object"]["plain"]),
+        item_classifiers=frozenset(words["item"]["classifiers"]),
+        serving=re.compile(
+            rf"(?:(?:{_alt(words['serving']['words'])})[^\s，。；！？、,;!?]{{0,{int(words['serving']['window'])}}}"
+            rf"|(?:{_alt(words['serving']['adjacent'])})[ \t:：约]*)$"
+        ),
+        not_serving=re.compile(_alt(words["serving"]["not_words"])),
+        serving_first=_first_characters(words["serving"]["words"] + words["serving"]["adjacent"]),
+        item_first=_first_characters(words["item"]["words"]),
+        item_words=re.compile(rf"(?:{_alt(words['item']['words'])})[ \t:：]*$"),
     )
+
+
+def _first_characters(words: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(sorted({re.escape(w[0]) for w in words})) + "]")
+
+
+def _alt(words: Sequence[str]) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _clean_name(name: str) -> tuple[str, str | None]:
@@ -181,7 +214,7 @@ class _View:
     low: float
     high: float
     resolution: float
-    aspect: str  # plain, total, per_unit
+    aspect: str  # plain, total, per_unit, per_item
     open_count: bool = False  # per package, and the number of packages is not stated (250g/袋)
     single: bool = False  # stated for one package (单箱5斤): open only where the page sells several
 
@@ -199,6 +232,8 @@ class _Side:
     sentence: int = 0
     views: tuple[_View, ...] = ()
     gift: str = ""  # a gift named before its quantity (送电池285Wh: 电池): compared only with entries of that name
+    item: str = ""  # for one item (aspect per_item): its classifier (单颗约300g: 颗), "*" when none is said (单果)
+    head: str = ""  # the words right before the quantity, where a spec name may label it (裤长3尺: 裤长)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +244,7 @@ class _Spec:
     name: str
     kind: SpecKind
     sides: tuple[_Side, ...] = ()
+    obj: str = ""  # the object the name measures before the name of its kind (床单尺寸: 床单), "" for the product
 
 
 def _views(q: Quantity, aspect: str, single: bool = False) -> tuple[_View, ...]:
@@ -330,6 +366,19 @@ def _sides_overlap(a: _Side, b: _Side) -> bool:
     return any(_view_meets(va, vb) for va in a.views for vb in b.views)
 
 
+def _agrees_as(side: _Side, other: _Side, spec: _Spec | None) -> bool:
+    """Whether ``other`` (another entry's value) states ``side`` in what ``spec`` compares of it, or, with no
+    spec, in its own dimension: of 200ml*24盒, 数量 24盒 states the count, and 净含量 is compared with the
+    200 ml and the 4.8 L, which 数量 says nothing about."""
+    if side.q.dims is not None or other.q.dims is not None:
+        return bool(_dims_meet(side.q, other.q))
+    if spec is None:
+        views = [v for v in side.views if v.dimension == side.q.dimension]
+    else:
+        views = [v for v in side.views if any(_comparable(v, w) for s in spec.sides for w in s.views)]
+    return any(_view_meets(v, w) for v in views for w in other.views)
+
+
 def _multiple_meets(side: _Side, spec_side: _Side, units: int) -> bool:
     """Whether a quantity is ``units`` times the spec's, or the spec ``units`` times the quantity: one of
     them is stated for all the units the page hands over, the other for one."""
@@ -354,19 +403,26 @@ def _opened(side: _Side) -> _Side:
 
 
 class _FieldSides:
-    """The product quantities of one field, and the selections of them that spec tables compare; and two
+    """The product quantities of one field, and the selections of them that spec tables compare; and four
     facts about the whole listing that the field states: the classifiers of which it counts several
-    packages (3袋, 2箱装), and how many units the page hands over, by a count of packages (3支装: 3) or a
-    buy-N-get-M offer (买一送一: 2)."""
+    packages (3袋, 2箱装), how many units the page hands over, by a count of packages (3支装: 3) or a
+    buy-N-get-M offer (买一送一: 2), the offers alone, and its counts of items (约4-6颗: 颗, 3.6 to 6.6)."""
 
-    __slots__ = ("counted", "multiples", "selected", "sides")
+    __slots__ = ("counted", "items", "multiples", "offers", "selected", "sides")
 
     def __init__(
-        self, sides: tuple[_Side, ...], counted: frozenset[str] = frozenset(), multiples: frozenset[int] = frozenset()
+        self,
+        sides: tuple[_Side, ...],
+        counted: frozenset[str] = frozenset(),
+        multiples: frozenset[int] = frozenset(),
+        items: frozenset[tuple[str, float, float]] = frozenset(),
+        offers: frozenset[int] = frozenset(),
     ) -> None:
         self.sides = sides
         self.counted = counted
         self.multiples = multiples
+        self.items = items
+        self.offers = offers
         self.selected: dict[tuple[frozenset[str], bool], tuple[int, tuple[_Side, ...]]] = {}
 
     def select(self, dims: frozenset[str], counted: bool) -> tuple[int, tuple[_Side, ...]]:
@@ -393,11 +449,13 @@ def _field_sides(field_name: str, label: str, value: str) -> _FieldSides:
     offers = _offers(value)
     extent = reading_extent(value)
     if not extent:
-        return _FieldSides((), multiples=offers) if offers else _NO_SIDES
+        return _FieldSides((), multiples=offers, offers=offers) if offers else _NO_SIDES
     # A bed (适用1.5米床) is read after its quantity: such fields are taken whole.
     prefix = value if "床" in value else value[:extent]
     found = _prefix_sides(field_name, label, prefix, any(w in value for w in _CHOICE_WORDS))
-    return _FieldSides(found.sides, found.counted, found.multiples | offers) if offers else found
+    if not offers:
+        return found
+    return _FieldSides(found.sides, found.counted, found.multiples | offers, found.items, offers)
 
 
 # 买一送一, 买2件送1件, 买二赠一: the buyer receives N+M units, and a total stated for all of them (到手共1000g)
@@ -421,31 +479,41 @@ def _offers(value: str) -> frozenset[int]:
 
 @lru_cache(maxsize=8192)
 def _prefix_sides(field_name: str, label: str, value: str, choice: bool) -> _FieldSides:
-    sides, counted, multiples = _quantity_sides(field_name, label, value, choice)
-    return _FieldSides(sides, counted, multiples) if sides or counted else _NO_SIDES
+    sides, counted, multiples, items = _quantity_sides(field_name, label, value, choice)
+    return _FieldSides(sides, counted, multiples, items) if sides or counted or items else _NO_SIDES
 
 
 def _quantity_sides(
     field_name: str, label: str, value: str, choice: bool
-) -> tuple[tuple[_Side, ...], frozenset[str], frozenset[int]]:
+) -> tuple[tuple[_Side, ...], frozenset[str], frozenset[int], frozenset[tuple[str, float, float]]]:
     sides: list[_Side] = []
     found = extract_all(value)
     qualifiers = _data_qualifiers(value, found)
     beds = _bed_sizes(value, found)
+    models = _model_series(value, found) if len(found) > 1 else frozenset()
     gifts = {q.start: noun for q in found if q.role == GIFT and (noun := _gift_noun(value, q))}
+    data = _data()
     # 一袋, 一盒 in prose is "a bag", "a box": never read as a count of one.
     quantities = [
         q
         for i, q in enumerate(found)
-        if (q.role == PRODUCT or i in qualifiers or i in beds or q.start in gifts) and not _article(q)
+        if (q.role == PRODUCT or i in qualifiers or i in beds or q.start in gifts)
+        and not _article(q)
+        and i not in models
+        and not _serving(value, q, data)
     ]
     if not quantities:
-        return (), frozenset(), frozenset()
+        return (), frozenset(), frozenset(), frozenset()
     qualifier_of = {found[i].start: qualifier for i, qualifier in qualifiers.items()}
     for i, bed in beds.items():
         qualifier_of[found[i].start] = bed
     quantities = _packs(value, quantities)
     counted = frozenset(_counted(quantities))
+    items = frozenset(
+        (q.unit, q.low, q.high)
+        for q in quantities
+        if q.dimension == "count" and q.role == PRODUCT and q.unit in data.item_classifiers
+    )
     # Counts of packages by themselves (3支装, 2箱), not the count of a multipack (whose total is stated).
     multiples = frozenset(n for q in quantities if q.count is None and (n := _package_count(q)) is not None)
     group = 0
@@ -462,7 +530,9 @@ def _quantity_sides(
         )
         if not joined:
             group += 1
-        aspect = _aspect(q)
+        item = _item(value, q, data)
+        aspect = "per_item" if item else _aspect(q)
+        head = value[max(0, q.start - _HEAD) : q.start].rstrip(_HEAD_FILLER) if q.start else ""
         sides.append(
             _Side(
                 field=field_name,
@@ -474,10 +544,74 @@ def _quantity_sides(
                 sentence=sentence,
                 views=_views(q, aspect, aspect == "per_unit" and _single(value, q)),
                 gift=gifts.get(q.start, ""),
+                item=item,
+                head=head if head and "\u4e00" <= head[-1] <= "\u9fff" else "",
             )
         )
         prev = q
-    return tuple(sides), counted, multiples
+    return tuple(sides), counted, multiples, items
+
+
+# How far before a quantity a spec name labelling it is looked for (裤长3尺, 净含量：500g), and the signs
+# between the name and the number.
+_HEAD = 8
+_HEAD_FILLER = " \t:：=为是约"
+
+
+def _item(value: str, q: Quantity, data: _Data) -> str:
+    """The classifier of the one item a quantity is stated for (单颗约300-450g: 颗, 每只20-25g: 只, 约500g/只:
+    只), "*" when the page says one item without a classifier (单果约160-180g), else "" (the quantity is
+    the product's, or a package's: 每袋250g)."""
+    if q.dimension == "count" or q.count is not None:
+        return ""
+    if q.per_unit and q.counts in data.item_classifiers:
+        return q.counts or ""
+    lo = max(0, q.start - 6)
+    if data.item_first.search(value, lo, q.start) and data.item_words.search(value, lo, q.start):
+        return "*"
+    return ""
+
+
+def _serving(value: str, q: Quantity, data: _Data) -> bool:
+    """Whether a quantity is an amount to serve, dose or feed (成猫每日喂食量约40-60g, 1平勺（约4.4g）), which
+    says nothing of the package's contents."""
+    lo = max(0, q.start - 12)
+    if data.serving_first.search(value, lo, q.start) is None:
+        return False
+    window = value[lo : q.start]
+    if data.not_serving.search(window):
+        window = data.not_serving.sub(lambda m: " " * len(m.group()), window)
+    return data.serving.search(window) is not None
+
+
+_SERIES_GAP = re.compile(r"[ \t]*(?:[/、,，|][ \t]*)?")
+
+
+def _model_series(value: str, found: Sequence[Quantity]) -> frozenset[int]:
+    """Quantities that are model numbers written like measures: two or more of one unit in a row whose
+    values differ by at most 1% (宏基电源适配器4741g 4750g 4752g: no shop sells 4741 g and 4750 g variants of
+    one thing), while variants are far apart (3斤 5斤 10斤)."""
+    out: set[int] = set()
+    i, n = 0, len(found)
+    while i < n - 1:
+        j = i
+        while (
+            j + 1 < n
+            and found[j + 1].unit == found[i].unit
+            and found[j + 1].is_point
+            and found[j].is_point
+            and found[j + 1].count is None
+            and found[j + 1].dims is None
+            and _SERIES_GAP.fullmatch(value, found[j].end, found[j + 1].start) is not None
+        ):
+            j += 1
+        if j > i and found[i].count is None and found[i].dims is None:
+            values = [q.low for q in found[i : j + 1]]
+            top = max(values)
+            if len(set(values)) == len(values) and top - min(values) <= 0.01 * top:
+                out.update(range(i, j + 1))
+        i = j + 1
+    return frozenset(out)
 
 
 _GIFT_NOUN = re.compile(r"(?:送|赠|附赠|赠送)(?P<noun>[\u4e00-\u9fff]{2,4})[ \t:：]*$")
@@ -716,6 +850,8 @@ def scan_specs(listing: Mapping[str, Any]) -> list[Finding]:
     dims, counted = table.dims, table.counted
     packages: frozenset[str] = frozenset()
     multiples: frozenset[int] = frozenset()
+    offers: frozenset[int] = frozenset()
+    items: frozenset[tuple[str, float, float]] = frozenset()
     for field_name, label, value in _listing_fields(listing):
         field_sides = _field_sides(field_name, label, value)
         token, sides = field_sides.select(dims, counted)
@@ -726,12 +862,16 @@ def scan_specs(listing: Mapping[str, Any]) -> list[Finding]:
             packages |= field_sides.counted
         if field_sides.multiples:
             multiples |= field_sides.multiples
-    if text_sides and (packages or multiples):
-        key.append(_token((packages, multiples)))
+        if field_sides.offers:
+            offers |= field_sides.offers
+        if field_sides.items:
+            items |= field_sides.items
+    if text_sides and (packages or multiples or items):
+        key.append(_token((packages, multiples, offers, items)))
     memo_key = tuple(key)
     found = _CHECKS.get(memo_key)
     if found is None:
-        checker = _Checker(list(table.specs), text_sides, list(table.voltages), None, packages, multiples)
+        checker = _Checker(table, text_sides, None, packages, multiples, offers, items)
         found = tuple(checker.run())
         if len(_CHECKS) >= _CHECKS_MAX:
             _CHECKS.clear()
@@ -791,6 +931,11 @@ class _Table:
     dims: frozenset[str]
     counted: bool
     token: int
+    # Every entry with a quantity, as (name without spaces and brackets, name, dimensions of its value):
+    # a spec name before a text quantity says which entry the quantity is about (裤长3尺).
+    names: tuple[tuple[str, str, frozenset[str]], ...] = ()
+    # The quantities of entries that are no quantity of the product (适用体重 9-14kg), by entry name.
+    claims: tuple[tuple[str, Quantity], ...] = ()
 
 
 def _table(specs_value: Mapping[Any, Any]) -> _Table | None:
@@ -812,19 +957,26 @@ def _cached_table(items: tuple[tuple[Any, str], ...]) -> _Table | None:
 def _build_table(items: tuple[tuple[Any, Any], ...]) -> _Table | None:
     specs: list[_Spec] = []
     voltages: list[float] = []
+    names: list[tuple[str, str, frozenset[str]]] = []
+    claims: list[tuple[str, Quantity]] = []
     for index, (name, value) in enumerate(items):
         if not isinstance(name, str) or not isinstance(value, str | int | float) or isinstance(value, bool):
             continue
         kind = spec_kind(name)
-        if kind is None:
-            continue
         text = value if isinstance(value, str) else str(value)
+        if kind is None:
+            found = _claimed(text)
+            claims.extend((name, q) for q in found)
+            if found:
+                names.append((_clean_name_of(name), name, frozenset(q.dimension for q in found)))
+            continue
         if kind.voltage_only:
             voltages.extend(q.low for q in extract_all(text) if q.dimension == "voltage" and q.is_point)
             continue
-        spec = _Spec(index, name, kind, _spec_sides(name, text, kind))
+        spec = _Spec(index, name, kind, _spec_sides(name, text, kind), _object(name))
         if spec.sides:
             specs.append(spec)
+            names.append((_clean_name_of(name), name, frozenset(s.q.dimension for s in spec.sides)))
     if not specs:
         return None
     dims = {side.q.dimension for spec in specs for side in spec.sides}
@@ -832,8 +984,47 @@ def _build_table(items: tuple[tuple[Any, Any], ...]) -> _Table | None:
         dims |= {"mass", "volume"}
     if dims & {"charge", "energy"}:
         dims |= {"charge", "energy"}
-    content = (tuple(specs), tuple(voltages))
-    return _Table(tuple(specs), tuple(voltages), frozenset(dims), "count" in dims, _token(content))
+    # Longest names first: 单果重量 labels 单果重量3两 before 重量 would.
+    names.sort(key=lambda n: -len(n[0]))
+    content = (tuple(specs), tuple(voltages), tuple(names), tuple(claims))
+    return _Table(
+        tuple(specs), tuple(voltages), frozenset(dims), "count" in dims, _token(content), tuple(names), tuple(claims)
+    )
+
+
+@lru_cache(maxsize=4096)
+def _clean_name_of(name: str) -> str:
+    return _clean_name(name)[0]
+
+
+@lru_cache(maxsize=4096)
+def _claimed(text: str) -> tuple[Quantity, ...]:
+    """The quantities of an entry that is no quantity of the product (适用体重 9-14kg, 适用腰围 86-100cm): a text
+    quantity equal to one of them states that entry (纸尿裤 L38片（9-14kg）is for a baby of 9-14 kg) and is
+    compared with nothing else."""
+    if not any(c.isdigit() for c in text):
+        return ()
+    return tuple(
+        q
+        for q in extract_all(text)
+        if q.role in (PRODUCT, CONDITION) and q.dimension not in ("count", "voltage", "data") and q.dims is None
+    )
+
+
+@lru_cache(maxsize=4096)
+def _object(name: str) -> str:
+    """What a spec name measures when it is read through a shorter name it contains: 床单尺寸 -> 床单,
+    被套尺寸 -> 被套; "" for a name listed as it is (产品尺寸) or a word that names no object (商品毛重)."""
+    data = _data()
+    clean = _clean_name_of(name)
+    if clean in data.kinds:
+        return ""
+    for sub, _kind in data.substrings:
+        at = clean.find(sub)
+        if at >= 0:
+            head = clean[:at]
+            return "" if not head or head in data.plain_objects else head
+    return ""
 
 
 def _same_family(a: SpecKind, b: SpecKind) -> bool:
@@ -845,25 +1036,38 @@ class _Checker:
 
     def __init__(
         self,
-        specs: list[_Spec],
+        table: _Table,
         text_sides: list[_Side],
-        voltages: list[float],
         listing_id: str | None,
         counted: frozenset[str] = frozenset(),
         multiples: frozenset[int] = frozenset(),
+        offers: frozenset[int] = frozenset(),
+        items: frozenset[tuple[str, float, float]] = frozenset(),
     ):
-        self.specs = specs
+        self.specs = list(table.specs)
+        specs = self.specs
         # 单箱5斤 is the one box the listing sells, unless the page sells several boxes (2箱装): then it is
         # per package like 每箱5斤, and the total a whole number of them.
         self.text_sides = [_opened(s) if s.q.counts in counted and _is_single(s) else s for s in text_sides]
-        self.voltages = voltages
+        self.voltages = list(table.voltages)
         self.listing_id = listing_id
         # How many units the page hands over: its counts of packages and buy-N-get-M offers, and the
         # spec table's own counts (数量 3支).
         self.multiples = multiples | frozenset(
             n for spec in specs for s in spec.sides if (n := _package_count(s.q)) is not None
         )
+        self.offers = offers
         self.data = _data()
+        # Counts of items (16-20只, 数量 12个): what a quantity stated for one item is multiplied by.
+        self.items = items | frozenset(
+            (s.q.unit, s.q.low, s.q.high)
+            for spec in specs
+            for s in spec.sides
+            if s.q.dimension == "count" and s.q.unit in self.data.item_classifiers
+        )
+        self.names = table.names
+        self.claims = table.claims
+        self.owners: dict[int, str | None] = {}  # by id() of the text side
         self.findings: dict[tuple[str, int, int], Finding] = {}
         self.by_field: dict[str, list[_Side]] = {}
         for side in self.text_sides:
@@ -883,6 +1087,8 @@ class _Checker:
             return True
         if kind.qualifier == "gross" or side.qualifier == "gross":
             return False  # handled by the net/gross relation
+        if side.qualifier in kind.inch_qualifiers and all(s.q.unit == "inch" and s.q.dims is None for s in spec.sides):
+            return True  # a cake's 尺寸 8英寸 is its diameter: 直径约15cm states it too
         if self._effective(side.qualifier) is not None:
             return False
         if not kind.unqualified:
@@ -917,9 +1123,14 @@ class _Checker:
     def _sides_by_field(self, spec: _Spec) -> Iterator[tuple[str, list[_Side]]]:
         yield from self.by_field.items()
         # Spec against spec, each pair once: a later entry is checked against an earlier one of the
-        # same family (净含量 with 毛重 and 规格, never 洗涤容量 with 重量).
+        # same family (净含量 with 毛重 and 规格, never 洗涤容量 with 重量) that measures the same object
+        # (床单尺寸 and 被套尺寸 are two things of one set).
         for other in self.specs:
-            if other.index > spec.index and _same_family(spec.kind, other.kind):
+            if (
+                other.index > spec.index
+                and _same_family(spec.kind, other.kind)
+                and not (spec.obj and other.obj and spec.obj != other.obj)
+            ):
                 yield f"specs.{other.name}", list(other.sides)
 
     def _good_views(self, spec: _Spec) -> list[_Side]:
@@ -980,6 +1191,9 @@ class _Checker:
         self, side: _Side, spec: _Spec, good: list[_Side], variants: list[_Side] | None
     ) -> str | tuple[_Side, str] | None:
         """ "ok", (spec side, rule) for a finding, or None when the side is not compared at all."""
+        owner = self._owner(side)
+        if owner is not None and owner != spec.name:
+            return None  # 裤长3尺 is about the 裤长 entry, 9-14kg (适用体重 9-14kg) about the baby
         if side.qualifier == "bed" or (side.qualifier == "bed_fit" and spec.kind.qualifier == "bed"):
             return self._bed_verdict(side, spec)
         if side.qualifier == "bed_fit":  # against anything but a 适用床尺寸 entry, what the text says it is
@@ -990,24 +1204,33 @@ class _Checker:
         relation = None if targeted else self._relation(side, spec)
         if not targeted and relation is None:
             return None
-        # Agreement with any entry of the table (a washing machine's 10kg is its 洗涤容量, not 重量).
+        # Agreement with any entry of the table (a washing machine's 10kg is its 洗涤容量, not 重量), in
+        # what the two entries share: 200ml*24盒 agreeing with 数量 24盒 says nothing of its 200ml.
         for other in self.specs:
             if other is spec or other.kind.qualifier == "gross" or side.field == f"specs.{other.name}":
                 continue
             if (self._targets(side, other) or self._effective(side.qualifier) is None) and any(
-                _sides_overlap(side, s) for s in other.sides
+                _agrees_as(side, s, spec) for s in other.sides
             ):
                 return "ok"
         if relation is not None:
             return self._relation_verdict(side, spec, relation)
+        if (side.aspect == "per_item") != (spec.kind.aspect == "per_item"):
+            return self._item_verdict(side, spec)
         if any(_sides_meet(side, s) for s in spec.sides):
             return "ok"
-        if any(_sides_meet(side, g) for g in good if g is not side):
-            return "ok"
-        if variants is not None and (side in variants or any(_sides_meet(side, v) for v in variants)):
-            return "ok"
-        if any(_multiple_meets(side, s, k) for k in self.multiples for s in spec.sides):
-            return "ok"  # 买一送一 到手共1000g, 3支装 2.25L against 750ml a unit
+        if self.offers and side.q.total and side.q.count is None:
+            # A total on a page that offers N+M units (买一送一 到手共1500g) is N+M units of the entry: no
+            # other number of packages (500g/袋: any whole number) reconciles it.
+            if any(_multiple_meets(side, s, k) for k in self.offers for s in spec.sides):
+                return "ok"
+        else:
+            if any(_sides_meet(side, g) for g in good if g is not side):
+                return "ok"
+            if variants is not None and (side in variants or any(_sides_meet(side, v) for v in variants)):
+                return "ok"
+            if any(_multiple_meets(side, s, k) for k in self.multiples for s in spec.sides):
+                return "ok"  # 买一送一 到手共1000g, 3支装 2.25L against 750ml a unit
         comparable = [s for s in spec.sides if self._is_comparable(side, s)]
         if not comparable:
             return None
@@ -1026,12 +1249,16 @@ class _Checker:
 
     def _bed_verdict(self, side: _Side, spec: _Spec) -> str | tuple[_Side, str] | None:
         """The bed a product is made for (适用1.5米床) against its size: the width of a bed-sized W×L (or a
-        床宽 entry). Sizes that are no bed's (a quilt's 200×230) are not compared."""
+        床宽 entry). Sizes that are no bed's (a quilt's 200×230) are not compared. A bed entry is the bed
+        itself, or its mattress (适用床垫尺寸 1500×2000mm: a 1.5 m bed, not the 1.8米双人床 of the title)."""
         q = side.q
         low, high = (min(q.dims), min(q.dims)) if q.dims else (q.low, q.high)
         for spec_side in spec.sides:
             if spec.kind.qualifier == "bed":  # 适用床尺寸 1.5m: the bed itself
-                width = spec_side.q.low if spec_side.q.is_point and spec_side.q.dims is None else None
+                if spec_side.q.dims is not None:
+                    width = self._bed_width(spec, spec_side.q)
+                else:
+                    width = spec_side.q.low if spec_side.q.is_point else None
             elif side.qualifier == "bed":
                 width = self._bed_width(spec, spec_side.q)
             else:
@@ -1092,13 +1319,74 @@ class _Checker:
 
     def _explained(self, side: _Side, spec: _Spec) -> bool:
         """Whether another entry of the table states this quantity (a kettle's 1.7L is its 容量, which the
-        重量 entry has nothing to say about)."""
+        重量 entry has nothing to say about) in its own dimension: 数量 12盒 states the count of 205ml*12盒,
+        not its 205ml."""
         return any(
             other is not spec
             and side.field != f"specs.{other.name}"
-            and any(_sides_overlap(side, s) for s in other.sides)
+            and any(_agrees_as(side, s, None) for s in other.sides)
             for other in self.specs
         )
+
+    def _owner(self, side: _Side) -> str | None:
+        """The entry a text quantity is about when the text says so: a spec name right before it (裤长3尺 is the
+        裤长 entry's, not 腰围's), or the value of an entry that is no quantity of the product (9-14kg beside
+        适用体重 9-14kg is the baby's weight, not the pack's)."""
+        if side.field.startswith("specs."):
+            return None
+        key = id(side)
+        if key in self.owners:
+            return self.owners[key]
+        owner = None
+        # A name that ends a longer one the text qualifies otherwise is no label (待机功率≤1W is no 功率).
+        if side.head and self._effective(side.qualifier) is None:
+            for clean, name, dims in self.names:
+                if len(clean) >= 2 and side.head.endswith(clean) and side.q.dimension in dims:
+                    owner = name
+                    break
+        if owner is None and side.q.dims is None:
+            q = side.q
+            for name, claim in self.claims:
+                if (
+                    claim.dimension == q.dimension
+                    and _meets(q.low, q.low, q.resolution, claim.low, claim.low, claim.resolution)
+                    and _meets(q.high, q.high, q.resolution, claim.high, claim.high, claim.resolution)
+                ):
+                    owner = name
+                    break
+        self.owners[key] = owner
+        return owner
+
+    def _item_verdict(self, side: _Side, spec: _Spec) -> str | tuple[_Side, str] | None:
+        """One item's quantity (单颗约300-450g, or a 单果重量 entry) against the product's: compared only as
+        the count of items times the item (约4-6颗 × 300-450 g against 净含量 1.8kg), never on its own; and
+        not with one package's (单袋净含量), which the page does not say how many items hold."""
+        if spec.kind.aspect == "per_unit" or side.aspect == "per_unit":
+            return None
+        for spec_side in spec.sides:
+            if spec_side.q.dimension != side.q.dimension:
+                continue
+            one, whole = (side, spec_side) if side.aspect == "per_item" else (spec_side, side)
+            counts = [(low, high) for unit, low, high in self.items if self._counts_items(one.item, unit)]
+            if not counts:
+                return None
+            for low, high in counts:
+                if _meets(
+                    one.q.low * low,
+                    one.q.high * high,
+                    one.q.resolution * high,
+                    whole.q.low,
+                    whole.q.high,
+                    whole.q.resolution,
+                ):
+                    return "ok"
+            return spec_side, f"spec.{side.q.dimension}_mismatch"
+        return None
+
+    def _counts_items(self, item: str, unit: str) -> bool:
+        """Whether a count of ``unit`` counts the items a quantity is stated for: the same classifier, 个 (which
+        counts anything), or any item's for 单果 (which names none)."""
+        return not item or item == "*" or item == unit or "个" in (item, unit)
 
     def _check_cross(self, spec: _Spec, sides: list[_Side], dims: set[str]) -> None:
         """A field with no quantity of the spec's dimension: mass against volume, mAh against Wh."""
@@ -1109,6 +1397,8 @@ class _Checker:
                 for side in sides:
                     if side.q.dimension != other_dim or not self._targets(side, spec) or self._explained(side, spec):
                         continue
+                    if side.aspect == "per_item" or self._owner(side) not in (None, spec.name):
+                        continue  # one item (单颗约300g), or a quantity the text says is another entry's
                     if side.qualifier is not None and side.qualifier != spec.kind.qualifier and dim == "volume":
                         continue  # 重量约250g against 容量 350ml: the text says it is the item's weight
                     if side.q.ambiguous_with == dim or spec_side.q.ambiguous_with == other_dim:
@@ -1141,9 +1431,11 @@ class _Checker:
 
     def _add(self, rule_id: str, side: _Side, spec_side: _Side, spec: _Spec) -> None:
         rule = self.data.rules[rule_id]
-        # One finding per quantity: the first comparison that fails is the one reported.
+        # One finding per quantity: the first comparison that fails is the one reported, an error before a
+        # warning (99.9Wh against 额定能量 74Wh is wrong, whatever a review against 20000mAh would say).
         key = (side.field, side.q.start, side.q.end)
-        if key in self.findings:
+        held = self.findings.get(key)
+        if held is not None and (held.severity is Severity.ERROR or rule.severity is not Severity.ERROR):
             return
         message = _message(rule_id, side, spec_side, spec)
         self.findings[key] = Finding(
@@ -1192,11 +1484,17 @@ def _reread(q: Quantity, dimension: str) -> Quantity | None:
 
 
 def _plausible_density(a: Quantity, b: Quantity) -> bool:
+    """Whether a mass and a volume could be one product's (a density within _DENSITY): 500g against 500ml is
+    reviewed, 3.6g of protein against 250ml is about something else. A multipack is read in all and per
+    package (205ml*12盒 against 净含量 205g: the carton's 205 ml)."""
     mass, volume = (a, b) if a.dimension == "mass" else (b, a)
     if not (math.isfinite(mass.high) and math.isfinite(volume.high)) or volume.low <= 0:
         return False
-    density = mass.low / volume.low
-    return _DENSITY[0] <= density <= _DENSITY[1]
+    for m in (mass.low, mass.per_unit_low):
+        for v in (volume.low, volume.per_unit_low):
+            if m is not None and v is not None and v > 0 and _DENSITY[0] <= m / v <= _DENSITY[1]:
+                return True
+    return False
 
 
 # --------------------------------------------------------------------------- messages

@@ -138,6 +138,12 @@ def test_odd_input_does_not_crash(listing: dict[str, Any]) -> None:
         ("产地", None),
         ("蛋白质含量", None),
         ("适用身高", None),
+        ("适用体重", None),
+        ("适用床垫尺寸", "适用床垫尺寸"),
+        ("单果重量", "单果重量"),
+        ("裤长", "裤长"),
+        ("床单尺寸", "尺寸"),
+        ("箱规", "箱规"),
     ],
 )
 def test_spec_names(name: str, expected: str | None) -> None:
@@ -175,10 +181,32 @@ _PIECES = st.sampled_from(
         " ",
         "x",
         "iPhone 15",
+        "单颗约300g",
+        "16-20只",
+        "每日喂食量约50g",
+        "4741g 4750g",
+        "裤长",
+        "买一送一",
+        "（9-14kg）",
     ]
 )
 _TEXT = st.lists(_PIECES | st.text(max_size=4), max_size=8).map("".join)
-_SPEC_NAMES = st.sampled_from(["净含量", "毛重", "容量", "屏幕尺寸", "电池容量", "额定容量", "功率", "件数", "规格"])
+_SPEC_NAMES = st.sampled_from(
+    [
+        "净含量",
+        "毛重",
+        "容量",
+        "屏幕尺寸",
+        "电池容量",
+        "额定容量",
+        "功率",
+        "件数",
+        "规格",
+        "单果重量",
+        "适用体重",
+        "裤长",
+    ]
+)
 
 
 @settings(max_examples=200, deadline=None)
