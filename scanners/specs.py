@@ -106,6 +106,10 @@ class _Data:
     # The first characters of the serving and item words: a quick test before the expressions run.
     serving_first: re.Pattern[str]
     item_first: re.Pattern[str]
+    # The last characters of the spec names above: a text quantity keeps the words before it (its head, where
+    # a name may label it: 裤长3尺) only when they end in one, so that sides differ in nothing else and the
+    # comparison memo keeps working on text that never repeats.
+    name_ends: frozenset[str]
 
 
 def _load_toml(name: str) -> dict[str, Any]:
@@ -162,6 +166,7 @@ def _data() -> _Data:
         not_serving=re.compile(_alt(words["serving"]["not_words"])),
         serving_first=_first_characters(words["serving"]["words"] + words["serving"]["adjacent"]),
         item_first=_first_characters(words["item"]["words"]),
+        name_ends=frozenset(n[-1] for n in kinds if n),
         item_words=re.compile(rf"(?:{_alt(words['item']['words'])})[ \t:：]*$"),
     )
 
@@ -545,7 +550,7 @@ def _quantity_sides(
                 views=_views(q, aspect, aspect == "per_unit" and _single(value, q)),
                 gift=gifts.get(q.start, ""),
                 item=item,
-                head=head if head and "\u4e00" <= head[-1] <= "\u9fff" else "",
+                head=head if head and head[-1] in data.name_ends else "",
             )
         )
         prev = q
