@@ -79,11 +79,12 @@ def test_recall_and_clean_rate_on_the_blind_real_text_batches() -> None:
 def test_scanner_on_the_texts_two_blind_readers_agree_on() -> None:
     """A second reader labelled samples of the batches blind (tests/scanners/cases/reader2_*.toml; the study is
     in docs/benchmarks.md, bench/reader_agreement.py prints it). Where both readers agree, what remains is the
-    scanner's judgement, not a reader's: it is held at 83% recall and 95% clean (L to P: 92.7% / 98.4%; Q: 85.7% /
-    99.1%, where both of Q's readers flag gifts named without their number, which the readers of A to P mostly leave
-    clean; R: 82.8% / 89.9%, where both of R's readers leave a special cosmetic's efficacy clean and flag bare
-    presale notices (预售中) and gifts named without their number, which earlier readers split on; S: 73.3% / 98.8%,
-    livestream testimonials and one-off claims on pet food and farm produce)."""
+    scanner's judgement, not a reader's: it is held at 86% recall and 96% clean (87.6% / 97.3% over L to U when the
+    floor moved; L to P: 92.7% / 98.4%; Q: 85.7% / 99.1%, where both of Q's readers flag gifts named without their
+    number, which the readers of A to P mostly leave clean; R: 82.8% / 89.9%, where both of R's readers leave a
+    special cosmetic's efficacy clean and flag bare presale notices (预售中) and gifts named without their number,
+    which earlier readers split on; S: 77.3% / 98.8%, livestream testimonials and one-off claims on pet food and
+    farm produce; T: 86.1% / 98.4%; U: 91.6% / 98.4%)."""
     files = sorted(BINARY.parent.glob("reader2_*.toml"))
     assert files
     violations: list[bool] = []
@@ -104,5 +105,5 @@ def test_scanner_on_the_texts_two_blind_readers_agree_on() -> None:
             else:
                 clean.append(not _flagged(one))
     assert len(violations) >= 50 and len(clean) >= 100
-    assert sum(violations) / len(violations) >= 0.83
-    assert sum(clean) / len(clean) >= 0.95
+    assert sum(violations) / len(violations) >= 0.86
+    assert sum(clean) / len(clean) >= 0.96
