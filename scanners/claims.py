@@ -270,6 +270,25 @@ def disease_nemesis(hit: Hit) -> Outcome | None:
     return None
 
 
+def teat_design(hit: Hit) -> Outcome | None:
+    """仿母乳 of a bottle's teat or a breast pump ("仿母乳设计 奶瓶", "仿母乳奶嘴"): the shape of a part, not formula
+    likened to breast milk."""
+    before, after = hit.sentence()
+    if hit.search(before + "|" + after, "teat_words"):
+        return None
+    return KEEP
+
+
+def toothpaste_own(hit: Hit) -> Outcome | None:
+    """Caries prevented, said of a toothpaste in the same phrase ("儿童防蛀牙膏", "含氟防蛀"): a toothpaste may
+    claim it with its efficacy evaluation (牙膏监督管理办法); on other goods (an electric toothbrush, whose gift may
+    be a toothpaste) it is a claim to prove."""
+    before, after = hit.before(12, CLAUSE), hit.after(12, CLAUSE)
+    if after.startswith("膏") or hit.search(before + "|" + after, "toothpaste_words"):
+        return None  # 防蛀牙 + 膏: the toothpaste's name
+    return KEEP
+
+
 def warming_spot(hit: Hit) -> Outcome | None:
     """暖宫 in a list of the places a heating pad warms ("暖腰暖腹暖宫", "暖宫暖腰暖胃"): where it heats, no claim."""
     before, after = hit.before(10, SENTENCE), hit.after(10, SENTENCE)
@@ -1417,6 +1436,8 @@ RULES: dict[str, ContextRule] = {
     "special_certified": special_certified,
     "health_made": health_made,
     "warming_spot": warming_spot,
+    "toothpaste_own": toothpaste_own,
+    "teat_design": teat_design,
     "disease_nemesis": disease_nemesis,
     "presale_schedule": presale_schedule,
     "long_life": long_life,

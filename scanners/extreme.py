@@ -746,6 +746,14 @@ def channel_edition(hit: Hit) -> Outcome | None:
     return KEEP
 
 
+def material_grade(hit: Hit) -> Outcome | None:
+    """航空级/航天级 before an alloy ("航空级铝合金材质", "航天级钛金材料"): the grade of a material the goods are
+    made of, named as the trade names it; of the goods themselves (航空级品质) it is a claim."""
+    if hit.starts_with(hit.after(4, SOFT), "alloy_nouns"):
+        return None
+    return KEEP
+
+
 def panda(hit: Hit) -> Outcome | None:
     """国宝 as the panda ("国宝熊猫玩偶", "国宝大熊猫"), no national treasure claimed for the goods ("荷兰国宝奶粉")."""
     if hit.after(3, SOFT).startswith(("熊猫", "大熊猫", "滚滚")) or hit.before(2, SOFT).endswith("熊猫"):
@@ -852,6 +860,7 @@ RULES: dict[str, ContextRule] = {
     "ceiling": ceiling,
     "unique_piece": unique_piece,
     "staff_title": staff_title,
+    "material_grade": material_grade,
     "panda": panda,
     "person_endorsing": person_endorsing,
     "channel_edition": channel_edition,
