@@ -107,7 +107,11 @@ class StrictBooleanField(forms.Field):
             return None
         text = str(value).lower()
         if text not in ("true", "false"):
-            raise forms.ValidationError(_("应为 true 或 false，收到 %(value)r") % {"value": value})
+            # The value goes in as a parameter: django-filter formats the message with them, and a value holding
+            # "%" (?active=50%) pre-formatted into the text broke that formatting (a 500 instead of a 400).
+            raise forms.ValidationError(
+                _("应为 true 或 false，收到 %(value)r"), code="invalid", params={"value": value}
+            )
         return text == "true"
 
 

@@ -185,6 +185,9 @@ def test_active_filter_must_be_a_boolean(world: World, ops: APIClient) -> None:
     url = f"/api/v1/shops/{world.own.shop.code}/waivers"
     body = assert_problem(ops.get(f"{url}?active=maybe"), 400)
     assert [e["path"] for e in body["errors"]] == ["active"]
+    # a value with "%" in it (found by the API fuzzing on PostgreSQL) is refused the same way, not a 500
+    body = assert_problem(ops.get(f"{url}?active=50%25%0C~"), 400)
+    assert [e["path"] for e in body["errors"]] == ["active"] and "50%" in body["errors"][0]["message"]
     active = ops.get(f"{url}?active=true").json()["results"]
     inactive = ops.get(f"{url}?active=false").json()["results"]
     assert active and all(w["active"] for w in active) and not any(w["active"] for w in inactive)
