@@ -227,7 +227,8 @@ def _write_bundle(parsed: b.ParsedBundle, data: b.Bundle, image_root: Path | Non
     shop = _upsert_one(
         Shop,
         {"code": data.shop.code},
-        {"name": data.shop.name, "platform": data.shop.platform},
+        # an empty name is the code, as for a promotion and a courier (the model requires one)
+        {"name": data.shop.name or data.shop.code, "platform": data.shop.platform},
         ["name", "platform"],
     )
     promotion = _upsert_one(

@@ -56,6 +56,13 @@ def test_import_creates_everything(bundle: dict[str, Any]) -> None:
     assert models.Gift.objects.filter(listing__shop=shop).count() == 3
 
 
+def test_a_shop_without_a_name_is_named_by_its_code(bundle: dict[str, Any]) -> None:
+    # found by the bundle fuzzing (test_writing_fuzz): an empty name passed the format and failed the model (a 500)
+    bundle["shop"]["name"] = ""
+    do_import(bundle)
+    assert models.Shop.objects.get(code="acme-tmall").name == "acme-tmall"
+
+
 def test_reimport_changes_nothing(bundle: dict[str, Any]) -> None:
     do_import(bundle)
     before = snapshot()
