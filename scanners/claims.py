@@ -1270,8 +1270,8 @@ def gift_vague(hit: Hit) -> Outcome | None:
         return Outcome(start=start, end=hit.end)
     if hit.term.norm not in hit.lexicon.words["gift_unnamed"]:
         return None  # "新人礼包": a kind of gift, if a loose one
-    if hit.term.norm == "礼包" and hit.before(1, SOFT) not in ("送", "赠", "领"):
-        return None  # "送新人礼包", "送免费礼包": a word before it says what kind of bundle
+    if hit.term.norm == "礼包" and _gift_verb(hit, 2) is None:
+        return None  # "送新人礼包", "送免费礼包": a word between the verb and 礼包 says what kind of bundle
     if hit.raw_before(1) in ("+", "＋"):  # "【现货当天发+包邮+豪礼】": one of the offers listed
         return KEEP
     start = _gift_verb(hit, 6)
